@@ -1,0 +1,1 @@
+"""Provider staff, clients, client users and customers."""

@@ -1,0 +1,138 @@
+"""People and organisations.
+
+- Provider staff are users with a staff role (admin, manager, agent) and no client.
+- Client users have a client role (client_admin, client_member) and a required client.
+- Customers are a client's requesters, known by e-mail; they need no login.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from pactdesk.platform.models import ClientOwned
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Provider admin"
+    MANAGER = "manager", "Provider manager"
+    AGENT = "agent", "Agent"
+    CLIENT_ADMIN = "client_admin", "Client admin"
+    CLIENT_MEMBER = "client_member", "Client member"
+
+
+STAFF_ROLES = frozenset({Role.ADMIN, Role.MANAGER, Role.AGENT})
+CLIENT_ROLES = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_MEMBER})
+
+
+class Client(models.Model):
+    """A business that buys support plans."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    support_email = models.EmailField(
+        unique=True, help_text="The address customers write to; mail to it lodges tickets."
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Log-in names are e-mail addresses, compared without case."""
+        return self.get(email__iexact=username or "")
+
+    def create_user(self, email: str, password: str | None = None, **fields: object) -> User:
+        from pactdesk.accounts.services import user_create
+
+        return user_create(email=email, password=password, **fields)  # type: ignore[arg-type]
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: object) -> User:
+        from pactdesk.accounts.services import user_create
+
+        fields.setdefault("role", Role.ADMIN)
+        return user_create(email=email, password=password, **fields)  # type: ignore[arg-type]
+
+
+class User(AbstractBaseUser):
+    """Anyone who logs in: provider staff or a client user. Log-in is by e-mail."""
+
+    email = models.EmailField(unique=True)
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    client = models.ForeignKey(
+        Client, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(auto_now_add=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="user_role_matches_client",
+                condition=(
+                    Q(role__in=[r.value for r in STAFF_ROLES], client__isnull=True)
+                    | Q(role__in=[r.value for r in CLIENT_ROLES], client__isnull=False)
+                ),
+                violation_error_message="Staff have no client; client users must have one.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+    @property
+    def is_provider_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_staff(self) -> bool:
+        """Django admin access: provider admins only."""
+        return self.is_active and self.role == Role.ADMIN
+
+    @property
+    def is_superuser(self) -> bool:
+        return self.is_staff
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        """Permissions follow the role, not per-user grants: admins may do all."""
+        return self.is_staff
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.is_staff
+
+
+class Customer(ClientOwned):
+    """A requester of one client, known by e-mail address."""
+
+    email = models.EmailField()
+    name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(
+                "client", Lower("email"), name="customer_email_unique_per_client"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.email

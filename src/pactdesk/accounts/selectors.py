@@ -1,0 +1,39 @@
+"""Reads on people and organisations, always scoped by the actor."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from pactdesk.accounts.models import Client, Customer, User
+from pactdesk.platform.errors import NotFound
+
+
+def client_list(*, actor: User) -> QuerySet[Client]:
+    if actor.is_provider_staff:
+        return Client.objects.all()
+    return Client.objects.filter(pk=actor.client_id)
+
+
+def client_get(*, actor: User, client_id: int) -> Client:
+    client = client_list(actor=actor).filter(pk=client_id).first()
+    if client is None:
+        raise NotFound(f"Client {client_id} was not found.")
+    return client
+
+
+def user_list(*, actor: User) -> QuerySet[User]:
+    """Staff see everyone; a client user sees the users of their own client."""
+    if actor.is_provider_staff:
+        return User.objects.select_related("client")
+    return User.objects.filter(client_id=actor.client_id).select_related("client")
+
+
+def customer_list(*, actor: User) -> QuerySet[Customer]:
+    return Customer.objects.for_actor(actor).select_related("client")
+
+
+def customer_get(*, actor: User, customer_id: int) -> Customer:
+    customer = customer_list(actor=actor).filter(pk=customer_id).first()
+    if customer is None:
+        raise NotFound(f"Customer {customer_id} was not found.")
+    return customer

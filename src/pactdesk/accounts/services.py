@@ -1,0 +1,80 @@
+"""Writes on people and organisations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from pactdesk.accounts.models import CLIENT_ROLES, STAFF_ROLES, Client, Customer, Role, User
+from pactdesk.accounts.selectors import customer_get
+from pactdesk.platform.errors import PermissionDenied, ValidationFailed
+from pactdesk.platform.validation import validated_save
+
+
+def client_create(*, name: str, slug: str, support_email: str, now: datetime) -> Client:
+    client = Client(name=name, slug=slug, support_email=support_email.lower(), created_at=now)
+    validated_save(client)
+    return client
+
+
+def user_create(
+    *,
+    email: str,
+    name: str,
+    role: str,
+    password: str | None,
+    client: Client | None = None,
+    check_password: bool = True,
+) -> User:
+    """A provider staff member (no client) or a client user (client required)."""
+    if role not in Role.values:
+        raise ValidationFailed(
+            f"role: {role!r} is not one of {', '.join(Role.values)}", code="invalid", field="role"
+        )
+    if role in STAFF_ROLES and client is not None:
+        raise ValidationFailed(
+            "client: provider staff belong to no client", code="staff_with_client", field="client"
+        )
+    if role in CLIENT_ROLES and client is None:
+        raise ValidationFailed(
+            "client: a client user needs a client", code="client_required", field="client"
+        )
+    user = User(email=email.strip().lower(), name=name, role=role, client=client)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        if check_password:
+            try:
+                validate_password(password, user)
+            except ValidationError as error:
+                raise ValidationFailed(
+                    "password: " + " ".join(error.messages), code="weak_password", field="password"
+                ) from None
+        user.set_password(password)
+    with transaction.atomic():
+        validated_save(user, exclude=["password", "last_login"])
+    return user
+
+
+def customer_get_or_create(*, client: Client, email: str, name: str, now: datetime) -> Customer:
+    """The customer of `client` with this address, made on first contact."""
+    address = email.strip().lower()
+    existing = Customer.objects.filter(client=client, email__iexact=address).first()
+    if existing is not None:
+        return existing
+    customer = Customer(client=client, email=address, name=name.strip(), created_at=now)
+    validated_save(customer)
+    return customer
+
+
+def customer_update(*, actor: User, customer_id: int, name: str) -> Customer:
+    """Rename a customer; a client user may only touch their own client's customers."""
+    if actor.role == Role.CLIENT_MEMBER:
+        raise PermissionDenied("Only client admins and provider staff may edit customers.")
+    customer = customer_get(actor=actor, customer_id=customer_id)
+    customer.name = name.strip()
+    validated_save(customer)
+    return customer

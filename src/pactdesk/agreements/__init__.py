@@ -1,0 +1,1 @@
+"""Plans, options, calendars, SLA policies and seats."""

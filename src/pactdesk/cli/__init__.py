@@ -1,0 +1,1 @@
+"""The `pactdesk` command: Django's management commands plus our own."""

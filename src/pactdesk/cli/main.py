@@ -1,0 +1,26 @@
+"""Console entry point: `pactdesk <command>` runs a Django management command with the
+Pactdesk settings, so `pactdesk migrate`, `pactdesk serve`, `pactdesk demo` all work."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pactdesk.config.settings")
+    from django.core.management import execute_from_command_line
+
+    from pactdesk.platform.errors import ApplicationError
+
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        execute_from_command_line(["pactdesk", *(args or ["help"])])
+    except ApplicationError as error:
+        field = f" [{error.field}]" if error.field else ""
+        sys.stderr.write(f"pactdesk: {error.code}{field}: {error.message}\n")
+        raise SystemExit(2) from None
+
+
+if __name__ == "__main__":
+    main()

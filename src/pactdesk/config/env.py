@@ -1,0 +1,90 @@
+"""Reading settings from the environment: every variable is validated, and a bad one
+stops start-up with an error naming the variable and what it accepts."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+_DB_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
+
+
+def env_bool(name: str, default: bool, environ: Mapping[str, str] = os.environ) -> bool:
+    raw = environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean: use 1/0, true/false, yes/no")
+
+
+def env_int(name: str, default: int, minimum: int, environ: Mapping[str, str] = os.environ) -> int:
+    raw = environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={value} must be at least {minimum}")
+    return value
+
+
+def env_list(name: str, default: list[str], environ: Mapping[str, str] = os.environ) -> list[str]:
+    raw = environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_mode(environ: Mapping[str, str] = os.environ) -> str:
+    mode = environ.get("PACTDESK_MODE", "local").strip().lower()
+    if mode not in {"local", "production"}:
+        raise ImproperlyConfigured(
+            f"PACTDESK_MODE={mode!r} is not known: use 'local' or 'production'"
+        )
+    return mode
+
+
+def database_from_url(url: str) -> dict[str, Any]:
+    """A Django DATABASES entry from PACTDESK_DATABASE_URL.
+
+    SQLite runs in WAL mode with a busy timeout and IMMEDIATE transactions, so the web
+    server and the worker can write side by side without "database is locked".
+    """
+    scheme = url.split(":", 1)[0].lower()
+    if scheme not in _DB_SCHEMES:
+        raise ImproperlyConfigured(
+            f"PACTDESK_DATABASE_URL scheme {scheme!r} is not supported: "
+            "use sqlite:///path/to/file.sqlite3 or postgres://user:password@host:port/name"
+        )
+    try:
+        config: dict[str, Any] = dict(dj_database_url.parse(url))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"PACTDESK_DATABASE_URL is malformed: {exc}") from None
+    if scheme == "sqlite":
+        if not config.get("NAME") or config["NAME"] == ":memory:":
+            raise ImproperlyConfigured("PACTDESK_DATABASE_URL must name a SQLite file")
+        config["OPTIONS"] = {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON;"
+            ),
+        }
+        config["TEST"] = {"NAME": None}
+    else:
+        config["CONN_MAX_AGE"] = 60
+        config["CONN_HEALTH_CHECKS"] = True
+    return config

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Pactdesk administration"
+admin.site.site_title = "Pactdesk admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("pactdesk.web.urls")),
+]

@@ -1,0 +1,249 @@
+"""Business calendars: open time arithmetic on timezone-aware instants.
+
+A :class:`BusinessCalendar` answers, exactly to the microsecond and in UTC:
+
+* ``add(start, duration)`` — the instant when ``duration`` of open time has passed
+  after ``start``. A start outside opening hours begins at the next opening. A
+  positive duration that runs out exactly at a closing instant returns that closing
+  instant ("due at 17:00"), not the next opening. A zero duration returns ``start``
+  when it is open and the next opening when it is closed.
+* ``elapsed(start, end)`` — open time between two instants (zero when ``end <= start``).
+* ``is_open(t)`` — spans are half-open ``[start, end)``; ``next_open(t)`` is ``t``
+  itself when open.
+* ``add_many`` / ``elapsed_many`` — the same answers over NumPy ``datetime64[us]``
+  arrays (naive NumPy datetimes are UTC).
+
+Spans are local wall-clock times (see :mod:`pactdesk.domain._open_time` for the DST
+rule); ``closed`` dates are local dates. Because ``add`` returns closing instants,
+``add(add(s, a), b) == add(s, a + b)`` holds for ``b > 0`` but not for ``b == 0``
+(a zero duration from a closing instant moves on to the next opening).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from pactdesk.domain._calendar_spec import CalendarSpec, parse_spec
+from pactdesk.domain._open_time import Int64Array, OpenTimeTable, Table
+from pactdesk.domain._time import ZERO, duration_us, from_us, require_aware, require_duration, to_us
+from pactdesk.domain.errors import CalendarError
+
+DatetimeArray = npt.NDArray[np.datetime64]
+TimedeltaArray = npt.NDArray[np.timedelta64]
+
+
+class BusinessCalendar:
+    """Opening hours in a time zone, with closed dates, or always open.
+
+    Build one with :meth:`from_spec`; instances are immutable values (equal when
+    their normalised specs are equal) and safe to share between threads.
+    """
+
+    __slots__ = ("_spec", "_table")
+
+    def __init__(self, spec: CalendarSpec) -> None:
+        """Wrap an already validated spec; prefer :meth:`from_spec`."""
+        self._spec = spec
+        self._table = OpenTimeTable(spec)
+
+    @classmethod
+    def from_spec(cls, spec: Mapping[str, Any]) -> BusinessCalendar:
+        """Validate a plain-data calendar spec and build the calendar.
+
+        Raises:
+            CalendarError: with ``code`` and ``field`` naming the first problem found.
+        """
+        return cls(parse_spec(spec))
+
+    def to_spec(self) -> dict[str, Any]:
+        """The normalised plain-data spec (``from_spec(cal.to_spec()) == cal``)."""
+        return self._spec.to_spec()
+
+    @property
+    def timezone(self) -> str:
+        """The IANA time zone name the opening hours are written in."""
+        return self._spec.timezone
+
+    @property
+    def always_open(self) -> bool:
+        """Whether the calendar is open every instant (24/7/365)."""
+        return self._spec.always_open
+
+    def __eq__(self, other: object) -> bool:
+        """Calendars are equal when their normalised specs are."""
+        return isinstance(other, BusinessCalendar) and other._spec == self._spec
+
+    def __hash__(self) -> int:
+        """Hash of the normalised spec."""
+        return hash(self._spec)
+
+    def __repr__(self) -> str:
+        """Show the spec."""
+        return f"BusinessCalendar.from_spec({self.to_spec()!r})"
+
+    # -- scalar forms -------------------------------------------------------------
+
+    def add(self, start: datetime, duration: timedelta) -> datetime:
+        """The UTC instant when ``duration`` of open time has passed after ``start``."""
+        start_us = to_us(require_aware(start, "start"))
+        span = duration_us(require_duration(duration))
+        if self._spec.always_open:
+            return _instant(start_us + span)
+        table = self._table.covering(start_us, start_us)
+        if span == 0:
+            return _instant(self._next_open_us(table, start_us))
+        target = _cum(table, start_us) + span
+        while table.total < target:
+            table = self._table.grow(table)
+            target = _cum(table, start_us) + span
+        index = bisect_left(table.cum_end_list, target)
+        return _instant(table.starts_list[index] + target - table.cum_before_list[index])
+
+    def elapsed(self, start: datetime, end: datetime) -> timedelta:
+        """Open time between ``start`` and ``end``; zero when ``end <= start``."""
+        start_us = to_us(require_aware(start, "start"))
+        end_us = to_us(require_aware(end, "end"))
+        if end_us <= start_us:
+            return ZERO
+        if self._spec.always_open:
+            return timedelta(microseconds=end_us - start_us)
+        table = self._table.covering(start_us, end_us)
+        return timedelta(microseconds=_cum(table, end_us) - _cum(table, start_us))
+
+    def is_open(self, moment: datetime) -> bool:
+        """Whether the calendar is open at ``moment`` (spans are half-open)."""
+        micros = to_us(require_aware(moment, "moment"))
+        if self._spec.always_open:
+            return True
+        table = self._table.covering(micros, micros)
+        index = bisect_right(table.starts_list, micros) - 1
+        return index >= 0 and micros < table.ends_list[index]
+
+    def next_open(self, moment: datetime) -> datetime:
+        """``moment`` (in UTC) if the calendar is open then, else the next opening."""
+        micros = to_us(require_aware(moment, "moment"))
+        if self._spec.always_open:
+            return _instant(micros)
+        return _instant(self._next_open_us(self._table.covering(micros, micros), micros))
+
+    def _next_open_us(self, table: Table, micros: int) -> int:
+        while True:
+            index = bisect_right(table.starts_list, micros) - 1
+            if index >= 0 and micros < table.ends_list[index]:
+                return micros
+            if index + 1 < len(table.starts_list):
+                return table.starts_list[index + 1]
+            table = self._table.grow(table)
+
+    # -- bulk forms ---------------------------------------------------------------
+
+    def add_many(
+        self, starts: npt.ArrayLike, duration: timedelta | np.timedelta64 | npt.ArrayLike
+    ) -> DatetimeArray:
+        """:meth:`add` over an array of ``datetime64`` starts (naive = UTC).
+
+        ``duration`` is a timedelta, a ``timedelta64`` or an array broadcasting
+        against ``starts``. Returns ``datetime64[us]`` UTC instants.
+        """
+        start_us = _us_array(starts, "starts")
+        span = _duration_array(duration)
+        if self._spec.always_open or start_us.size == 0:
+            return np.asarray(start_us + span, dtype=np.int64).view("datetime64[us]")
+        table = self._table.covering(int(start_us.min()), int(start_us.max()))
+        start_us, span = np.broadcast_arrays(start_us, span)
+        result = self._add_positive(table, start_us, np.maximum(span, 1))
+        zero = span == 0
+        if zero.any():
+            result = np.where(zero, self._next_open_many(table, start_us), result)
+        return np.asarray(result, dtype=np.int64).view("datetime64[us]")
+
+    def elapsed_many(self, starts: npt.ArrayLike, ends: npt.ArrayLike) -> TimedeltaArray:
+        """:meth:`elapsed` over arrays of ``datetime64`` instants (broadcasting)."""
+        start_us, end_us = np.broadcast_arrays(_us_array(starts, "starts"), _us_array(ends, "ends"))
+        if start_us.size == 0:
+            return np.zeros(start_us.shape, dtype="timedelta64[us]")
+        if self._spec.always_open:
+            open_us = end_us - start_us
+        else:
+            lo = int(min(start_us.min(), end_us.min()))
+            table = self._table.covering(lo, int(max(start_us.max(), end_us.max())))
+            open_us = _cum_many(table, end_us) - _cum_many(table, start_us)
+        return np.asarray(np.maximum(open_us, 0), dtype=np.int64).view("timedelta64[us]")
+
+    def _add_positive(self, table: Table, start_us: Int64Array, span: Int64Array) -> Int64Array:
+        while True:
+            target = _cum_many(table, start_us) + span
+            if int(target.max()) <= table.total:
+                break
+            table = self._table.grow(table)
+        index = np.searchsorted(table.cum_end, target, side="left")
+        return table.starts[index] + (target - table.cum_before[index])
+
+    def _next_open_many(self, table: Table, moments: Int64Array) -> Int64Array:
+        while True:
+            if table.starts.size:
+                index = np.searchsorted(table.starts, moments, side="right") - 1
+                is_open = (index >= 0) & (moments < table.ends[np.maximum(index, 0)])
+                if bool((is_open | (index + 1 < table.starts.size)).all()):
+                    break
+            table = self._table.grow(table)
+        following = table.starts[np.minimum(index + 1, table.starts.size - 1)]
+        return np.where(is_open, moments, following)
+
+
+def _cum(table: Table, micros: int) -> int:
+    """Open µs from the table's origin up to ``micros``."""
+    index = bisect_right(table.starts_list, micros) - 1
+    if index < 0:
+        return 0
+    start = table.starts_list[index]
+    return table.cum_before_list[index] + min(micros - start, table.ends_list[index] - start)
+
+
+def _cum_many(table: Table, micros: Int64Array) -> Int64Array:
+    """Vectorised :func:`_cum`."""
+    if table.starts.size == 0:
+        return np.zeros(micros.shape, dtype=np.int64)
+    index = np.searchsorted(table.starts, micros, side="right") - 1
+    clipped = np.maximum(index, 0)
+    starts = table.starts[clipped]
+    inside = np.minimum(micros - starts, table.ends[clipped] - starts)
+    return np.where(index >= 0, table.cum_before[clipped] + inside, 0)
+
+
+def _instant(micros: int) -> datetime:
+    try:
+        return from_us(micros)
+    except OverflowError as exc:
+        raise CalendarError("out_of_range", "result lies beyond the year 9999") from exc
+
+
+def _us_array(values: npt.ArrayLike, field: str) -> Int64Array:
+    array = np.asarray(values)
+    if array.dtype.kind != "M":
+        raise CalendarError("invalid_type", f"{field} must hold datetime64 values", field=field)
+    array = array.astype("datetime64[us]")
+    if bool(np.isnat(array).any()):
+        raise CalendarError("not_a_time", f"{field} holds NaT", field=field)
+    return array.view(np.int64)
+
+
+def _duration_array(duration: timedelta | np.timedelta64 | npt.ArrayLike) -> Int64Array:
+    if isinstance(duration, timedelta):
+        return np.asarray(duration_us(require_duration(duration)), dtype=np.int64)
+    array = np.asarray(duration)
+    if array.dtype.kind != "m":
+        raise CalendarError("invalid_type", "duration must be a timedelta", field="duration")
+    array = array.astype("timedelta64[us]")
+    if bool(np.isnat(array).any()):
+        raise CalendarError("not_a_time", "duration holds NaT", field="duration")
+    micros = array.view(np.int64)
+    if bool((micros < 0).any()):
+        raise CalendarError("negative_duration", "duration must not be negative", field="duration")
+    return micros

@@ -1,0 +1,38 @@
+"""The domain error hierarchy.
+
+Every error the pure core raises is a :class:`DomainError`. It carries a stable
+snake_case ``code`` (safe to show to API clients and to branch on) and, when one
+input is to blame, the ``field`` naming it (``"hours.mon[0]"``, ``"timezone"``,
+``"duration"``, ``"events[2].at"``). The web layer maps these to HTTP 400/422.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(ValueError):
+    """Invalid input to the domain core.
+
+    Attributes:
+        code: Stable machine-readable code, e.g. ``"naive_datetime"``.
+        field: The offending input field, or ``None`` when no single field is to blame.
+        message: Human-readable explanation naming the problem.
+    """
+
+    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
+        """Create an error with a stable ``code``, a ``message`` and an optional ``field``."""
+        super().__init__(message)
+        self.code = code
+        self.field = field
+        self.message = message
+
+    def __repr__(self) -> str:
+        """Show the code, field and message."""
+        return f"{type(self).__name__}(code={self.code!r}, field={self.field!r}, {self.message!r})"
+
+
+class CalendarError(DomainError):
+    """A business calendar spec or calendar operation input is invalid."""
+
+
+class SlaError(DomainError):
+    """An SLA policy, event history or attainment input is invalid."""

@@ -1,0 +1,1 @@
+"""Django plumbing shared by every context: errors, clock, tenant-owned models, health."""

@@ -1,0 +1,67 @@
+"""The one error hierarchy of the application layer.
+
+Every refusal a user can meet is an `ApplicationError` with a stable `code`, the
+`field` it is about (when there is one) and a sentence for people. The API maps the
+classes to HTTP statuses in one place; forms and the CLI show the message.
+Domain errors (`pactdesk.domain.errors.DomainError`) are turned into
+`ValidationFailed` by `from_domain`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class ApplicationError(Exception):
+    """Base of every refusal. `http_status` is the API's answer for the class."""
+
+    http_status: ClassVar[int] = 400
+    default_code: ClassVar[str] = "error"
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.default_code
+        self.field = field
+
+    def as_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.field:
+            body["field"] = self.field
+        return body
+
+
+class ValidationFailed(ApplicationError):
+    """Input that breaks a rule; nothing was saved."""
+
+    http_status = 422
+    default_code = "invalid"
+
+    @classmethod
+    def from_domain(cls, error: Exception, *, prefix: str = "") -> ValidationFailed:
+        field = getattr(error, "field", None)
+        code = getattr(error, "code", None) or cls.default_code
+        if prefix:
+            field = f"{prefix}.{field}" if field else prefix
+        return cls(str(error), code=code, field=field)
+
+
+class NotFound(ApplicationError):
+    """The row does not exist, or the actor may not see it (we never tell which)."""
+
+    http_status = 404
+    default_code = "not_found"
+
+
+class PermissionDenied(ApplicationError):
+    """The actor can see the row but may not do this to it."""
+
+    http_status = 403
+    default_code = "forbidden"
+
+
+class Conflict(ApplicationError):
+    """The action clashes with the current state (a seat already held, say)."""
+
+    http_status = 409
+    default_code = "conflict"

@@ -1,0 +1,1 @@
+"""Server-rendered pages for staff, clients and customers."""

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from pactdesk.accounts.models import Client, Role, User
+from pactdesk.agreements.models import Agreement, Seat
+from pactdesk.agreements.selectors import agreement_calendar_spec
+from pactdesk.cli.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def run_demo() -> str:
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_makes_three_clients_eight_agents_and_every_role() -> None:
+    printed = run_demo()
+    assert list(Client.objects.values_list("name", flat=True)) == [
+        "Lotus Telecom", "Northwind Outfitters", "Thames Analytics",
+    ]  # fmt: skip
+    roles = {role: User.objects.filter(role=role).count() for role in Role.values}
+    assert roles == {"admin": 1, "manager": 1, "agent": 8, "client_admin": 3,
+                     "client_member": 3}  # fmt: skip
+    assert f"password for all: {DEMO_PASSWORD}" in printed
+    for user in User.objects.all():
+        assert user.email in printed
+        assert user.check_password(DEMO_PASSWORD)
+
+
+def test_demo_agreements_match_the_three_stories() -> None:
+    run_demo()
+    rows = {a.client.slug: a for a in Agreement.objects.select_related("client", "plan")}
+    northwind = agreement_calendar_spec(agreement=rows["northwind"], years=[2026])
+    assert northwind["timezone"] == "America/New_York"
+    assert "2026-11-26" in northwind["closed"]  # Thanksgiving
+    assert northwind["hours"]["mon"] == [["09:00", "17:00"]]
+    assert agreement_calendar_spec(agreement=rows["lotus"], years=[2026]) == {
+        "timezone": "Asia/Kolkata", "always_open": True,
+    }  # fmt: skip
+    thames = rows["thames"]
+    assert (thames.plan.kind, thames.timezone, thames.seat_count) == (
+        "dedicated", "Europe/London", 2,
+    )  # fmt: skip
+    holders = list(Seat.objects.filter(agreement=thames).values_list("agent__email", flat=True))
+    assert holders == ["goran@pactdesk.test", "hana@pactdesk.test"]
+
+
+def test_demo_loads_only_into_an_empty_database() -> None:
+    run_demo()
+    printed = run_demo()
+    assert "already holds data; the demo was not loaded" in printed
+    assert Client.objects.count() == 3

@@ -1,0 +1,68 @@
+"""`pactdesk serve` end to end: gunicorn and the worker start, /healthz turns healthy
+once the worker has beaten, the login page is served, and SIGINT stops both."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_serve_answers_and_stops_cleanly_on_ctrl_c(tmp_path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PACTDESK_")}
+    env["PACTDESK_VAR_DIR"] = str(tmp_path)
+    cli = [sys.executable, "-m", "pactdesk.cli.main"]
+    subprocess.run([*cli, "setup", "--no-demo"], env=env, check=True, capture_output=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", str(port), "--workers", "1"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        status, body = 0, b""
+        for _ in range(100):
+            try:
+                status, body = fetch(f"http://127.0.0.1:{port}/healthz")
+            except OSError:
+                status = 0
+            if status == 200:
+                break
+            time.sleep(0.2)
+        assert status == 200, body
+        assert json.loads(body)["worker_heartbeat_age_seconds"] < 60
+        login_status, login = fetch(f"http://127.0.0.1:{port}/login/")
+        assert login_status == 200
+        assert b"Log in" in login
+        css_status, _ = fetch(f"http://127.0.0.1:{port}/static/web/desk.css")
+        assert css_status == 200
+    finally:
+        server.send_signal(signal.SIGINT)
+        output, _ = server.communicate(timeout=30)
+    assert server.returncode == 0, output
+    assert f"Pactdesk is serving at http://127.0.0.1:{port}/" in output
+    assert "Pactdesk stopped." in output
+    assert "Consumer exiting" in output

@@ -1,0 +1,27 @@
+"""Shared fixtures. Tests under tests/domain need none of this and no database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_plain(request: pytest.FixtureRequest) -> None:
+    """Fast password hashing and plain static storage for every Django test."""
+    if "domain" in request.node.path.parts:
+        return
+    settings = request.getfixturevalue("settings")
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def now() -> datetime:
+    return NOW
