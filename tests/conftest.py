@@ -16,10 +16,19 @@ def _fast_and_plain(request: pytest.FixtureRequest) -> None:
         return
     settings = request.getfixturevalue("settings")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = str(request.getfixturevalue("tmp_path") / "media")
     settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Background tasks run inline in tests (Huey's immediate mode, in memory)."""
+    from django.conf import settings
+
+    settings.HUEY.immediate = True
 
 
 @pytest.fixture

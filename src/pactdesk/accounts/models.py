@@ -35,6 +35,9 @@ class Client(models.Model):
     support_email = models.EmailField(
         unique=True, help_text="The address customers write to; mail to it lodges tickets."
     )
+    send_acknowledgements = models.BooleanField(
+        default=True, help_text="Mail customers an acknowledgement when a ticket is lodged."
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField()
 
@@ -88,8 +91,8 @@ class User(AbstractBaseUser):
             models.CheckConstraint(
                 name="user_role_matches_client",
                 condition=(
-                    Q(role__in=[r.value for r in STAFF_ROLES], client__isnull=True)
-                    | Q(role__in=[r.value for r in CLIENT_ROLES], client__isnull=False)
+                    Q(role__in=sorted(STAFF_ROLES), client__isnull=True)
+                    | Q(role__in=sorted(CLIENT_ROLES), client__isnull=False)
                 ),
                 violation_error_message="Staff have no client; client users must have one.",
             ),

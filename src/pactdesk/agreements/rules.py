@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -49,6 +50,11 @@ def validate_positive_duration(value: timedelta) -> None:
 
 def holiday_dates(*, country: str, subdivision: str, years: Iterable[int]) -> list[str]:
     """Public holidays of a country (and subdivision) as ISO dates, for the given years."""
+    return list(_holiday_dates(country, subdivision, tuple(sorted(set(years)))))
+
+
+@lru_cache(maxsize=512)
+def _holiday_dates(country: str, subdivision: str, years: tuple[int, ...]) -> tuple[str, ...]:
     if not country:
         return []
     supported = holidays.list_supported_countries()
@@ -68,7 +74,7 @@ def holiday_dates(*, country: str, subdivision: str, years: Iterable[int]) -> li
             )}
         )  # fmt: skip
     table = holidays.country_holidays(country, subdiv=subdivision or None, years=list(years))
-    return sorted(day.isoformat() for day in table)
+    return tuple(sorted(day.isoformat() for day in table))
 
 
 def calendar_spec(

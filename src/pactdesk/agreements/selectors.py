@@ -2,22 +2,44 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from pactdesk.accounts.models import User
+from pactdesk.accounts.models import Client, User
 from pactdesk.agreements.models import Agreement, Calendar, Plan, Seat, SlaPolicy
 from pactdesk.agreements.rules import calendar_spec
 from pactdesk.domain.calendars import BusinessCalendar
-from pactdesk.platform.errors import NotFound
+from pactdesk.domain.sla import Policy, Target
+from pactdesk.platform.errors import NotFound, ValidationFailed
 
 
 def plan_list(*, active_only: bool = True) -> QuerySet[Plan]:
     """The catalogue is public to every signed-in user."""
     plans = Plan.objects.all()
     return plans.filter(is_active=True) if active_only else plans
+
+
+def agreement_for_lodging(*, client: Client, on: date) -> Agreement:
+    """The agreement a new ticket of `client` lodged on `on` goes on: the latest one
+    in force that day."""
+    agreement = (
+        Agreement.objects.filter(client=client, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
+        .select_related("client", "plan", "calendar", "sla_policy")
+        .order_by("-start_date", "-id")
+        .first()
+    )
+    if agreement is None:
+        raise ValidationFailed(
+            f"{client.name} has no agreement in force on {on.isoformat()}",
+            code="no_agreement",
+        )
+    return agreement
 
 
 def agreement_list(*, actor: User) -> QuerySet[Agreement]:
@@ -79,4 +101,28 @@ def agreement_calendar_spec(*, agreement: Agreement, years: Iterable[int]) -> di
 
 
 def agreement_calendar(*, agreement: Agreement, years: Iterable[int]) -> BusinessCalendar:
-    return BusinessCalendar.from_spec(agreement_calendar_spec(agreement=agreement, years=years))
+    """The SLA calendar, built once per distinct spec (calendars are immutable values)."""
+    spec = agreement_calendar_spec(agreement=agreement, years=years)
+    return _calendar_of(json.dumps(spec, sort_keys=True))
+
+
+@lru_cache(maxsize=256)
+def _calendar_of(spec_json: str) -> BusinessCalendar:
+    return BusinessCalendar.from_spec(json.loads(spec_json))
+
+
+def sla_policy_value(*, policy: SlaPolicy) -> Policy:
+    """The domain value of a stored policy (targets prefetched or loaded here)."""
+    return Policy(
+        targets=tuple(
+            Target(
+                metric=target.metric,
+                duration=target.duration,
+                goal=target.goal,
+                priority=target.priority or None,
+            )
+            for target in policy.targets.all()
+        ),
+        pause_while_waiting=policy.pause_while_waiting,
+        confirmation_window=policy.confirmation_window,
+    )

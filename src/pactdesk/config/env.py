@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -88,3 +89,25 @@ def database_from_url(url: str) -> dict[str, Any]:
         config["CONN_MAX_AGE"] = 60
         config["CONN_HEALTH_CHECKS"] = True
     return config
+
+
+def smtp_from_url(url: str) -> tuple[str, int, str, str, bool, bool]:
+    """(host, port, user, password, use_tls, use_ssl) from PACTDESK_SMTP_URL."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"PACTDESK_SMTP_URL={url!r} must look like smtp://user:password@host:port"
+        )
+    try:
+        port = parts.port or (465 if parts.scheme == "smtps" else 25)
+    except ValueError:
+        raise ImproperlyConfigured(f"PACTDESK_SMTP_URL={url!r} has a bad port") from None
+    starttls = parse_qs(parts.query).get("starttls", ["0"])[0] in _TRUE
+    return (
+        parts.hostname,
+        port,
+        unquote(parts.username or ""),
+        unquote(parts.password or ""),
+        starttls,
+        parts.scheme == "smtps",
+    )

@@ -18,7 +18,14 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from huey import RedisHuey, SqliteHuey
 
-from pactdesk.config.env import database_from_url, env_bool, env_int, env_list, env_mode
+from pactdesk.config.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_mode,
+    smtp_from_url,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PACTDESK_VAR_DIR", "var")).resolve()
@@ -67,6 +74,21 @@ HUEY = (
     if REDIS_URL
     else SqliteHuey("pactdesk", filename=str(VAR_DIR / "huey.sqlite3"))
 )
+# Outbound mail goes through an SMTP relay: PACTDESK_SMTP_URL=smtp://user:pass@host:port
+# (smtps:// for implicit TLS, ?starttls=1 for STARTTLS). Default: 127.0.0.1:1025.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL = (
+    smtp_from_url(os.environ.get("PACTDESK_SMTP_URL", "smtp://127.0.0.1:1025"))
+)
+PACTDESK_SMTP_TIMEOUT = env_int("PACTDESK_SMTP_TIMEOUT", 10, minimum=1)
+PACTDESK_MAIL_DOMAIN = os.environ.get("PACTDESK_MAIL_DOMAIN", "pactdesk.localhost")
+# Solved tickets close themselves after this many days without a reopen.
+PACTDESK_AUTO_CLOSE_DAYS = env_int("PACTDESK_AUTO_CLOSE_DAYS", 7, minimum=1)
+MEDIA_ROOT = VAR_DIR / "media"
+PACTDESK_ATTACHMENT_MAX_BYTES = env_int("PACTDESK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, 1)
+PACTDESK_ATTACHMENT_MAX_COUNT = env_int("PACTDESK_ATTACHMENT_MAX_COUNT", 20, minimum=0)
+PACTDESK_BODY_MAX_CHARS = env_int("PACTDESK_BODY_MAX_CHARS", 200_000, minimum=1000)
+
 # A worker that has not beaten for this long makes /healthz answer 503.
 PACTDESK_HEARTBEAT_MAX_AGE = env_int("PACTDESK_HEARTBEAT_MAX_AGE", 180, minimum=10)
 
@@ -83,6 +105,8 @@ INSTALLED_APPS = [
     "pactdesk.platform",
     "pactdesk.accounts",
     "pactdesk.agreements",
+    "pactdesk.notify",
+    "pactdesk.desk",
     "pactdesk.web",
     "pactdesk.cli",
 ]

@@ -1,0 +1,1 @@
+"""Tickets, messages, validity, merge, assignment and the stored SLA state."""

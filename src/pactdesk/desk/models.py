@@ -1,0 +1,188 @@
+"""Tickets and their history.
+
+A ticket's history is its `TicketEvent` rows: the SLA clocks are a replay of them by
+`pactdesk.domain.sla.evaluate`, and the result is stored on the ticket (the `sla_*`
+columns) after every change, so work lists and sweeps read columns, not replays.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from pactdesk.platform.models import ClientOwned
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    OPEN = "open", "Open"
+    WAITING = "waiting", "Waiting on customer"
+    SOLVED = "solved", "Solved"
+    CLOSED = "closed", "Closed"
+
+
+class Priority(models.TextChoices):
+    LOW = "low", "Low"
+    NORMAL = "normal", "Normal"
+    HIGH = "high", "High"
+    URGENT = "urgent", "Urgent"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    WEB = "web", "Web form"
+    PORTAL = "portal", "Customer portal"
+    API = "api", "API"
+
+
+class SlaState(models.TextChoices):
+    RUNNING = "running", "Running"
+    PAUSED = "paused", "Paused"
+    MET = "met", "Met"
+    BREACHED = "breached", "Breached"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+class Ticket(ClientOwned):
+    agreement = models.ForeignKey(
+        "agreements.Agreement", on_delete=models.PROTECT, related_name="tickets"
+    )
+    customer = models.ForeignKey(
+        "accounts.Customer", on_delete=models.PROTECT, related_name="tickets"
+    )
+    subject = models.CharField(max_length=250)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    assignee = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_valid = models.BooleanField(default=True)
+    invalid_reason = models.CharField(max_length=200, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_tickets"
+    )
+    lodged_at = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField()
+    solved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    # Stored SLA state: one state and due instant per metric, the soonest due instant
+    # of a running clock (what "breaching soon" sorts by), and the full result.
+    sla_first_response_state = models.CharField(max_length=16, choices=SlaState.choices,
+                                                blank=True)  # fmt: skip
+    sla_first_response_due_at = models.DateTimeField(null=True, blank=True)
+    sla_effective_answer_state = models.CharField(max_length=16, choices=SlaState.choices,
+                                                  blank=True)  # fmt: skip
+    sla_effective_answer_due_at = models.DateTimeField(null=True, blank=True)
+    sla_next_reply_state = models.CharField(max_length=16, choices=SlaState.choices,
+                                            blank=True)  # fmt: skip
+    sla_next_reply_due_at = models.DateTimeField(null=True, blank=True)
+    sla_next_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # When time alone may change the state (a clock falls due, a solve is confirmed).
+    sla_recheck_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    sla_detail = models.JSONField(default=dict, blank=True)
+    sla_evaluated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-lodged_at", "-id"]
+        indexes = [
+            models.Index(fields=["client", "-lodged_at", "-id"], name="ticket_client_lodged"),
+            models.Index(fields=["status", "-lodged_at", "-id"], name="ticket_status_lodged"),
+            models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="ticket_invalid_has_reason",
+                condition=Q(is_valid=True) | ~Q(invalid_reason=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+    @property
+    def reference(self) -> str:
+        """The token threading mail back to this ticket, e.g. PD-1042."""
+        return f"PD-{self.pk}"
+
+
+class MessageKind(models.TextChoices):
+    CUSTOMER = "customer", "Customer message"
+    STAFF = "staff", "Staff reply"
+    NOTE = "note", "Internal note"
+
+
+class Message(ClientOwned):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=10, choices=MessageKind.choices)
+    author = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    customer = models.ForeignKey(
+        "accounts.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField()
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    created_at = models.DateTimeField()
+    mail_message_id = models.CharField(max_length=250, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.ticket_id}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind != MessageKind.NOTE
+
+
+class Attachment(ClientOwned):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=250)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.FileField(upload_to="attachments/%Y/%m/")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class TicketEvent(ClientOwned):
+    """One change in a ticket's life. `kind` is a kind the SLA replay knows
+    (lodged, staff_reply, auto_reply, note, customer_reply, status, reopened, invalid,
+    valid, merged, priority) or an audit-only kind (assigned, unmerged)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=20)
+    value = models.CharField(max_length=200, blank=True)
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["ticket", "at", "id"], name="event_ticket_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.value} @ {self.at.isoformat()}"
+
+
+class IdempotencyKey(ClientOwned):
+    """A retried create with the same key answers with the same ticket."""
+
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "key"], name="idempotency_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

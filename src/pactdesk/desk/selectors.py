@@ -1,0 +1,166 @@
+"""Reads on tickets, scoped by the actor; lists page by cursor, not by offset."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Q, QuerySet
+
+from pactdesk.accounts.models import Customer, User
+from pactdesk.desk.models import Message, MessageKind, Status, Ticket, TicketEvent
+from pactdesk.platform.errors import NotFound, ValidationFailed
+
+MAX_PAGE = 100
+OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING)
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    """What a work list asks for; every field is optional."""
+
+    statuses: tuple[str, ...] = ()
+    client_id: int | None = None
+    assignee_id: int | None = None
+    unassigned: bool = False
+    priority: str | None = None
+    valid: bool | None = None
+    search: str = ""
+    breaching_within: timedelta | None = None
+    customer_email: str = ""
+    open_only: bool = False
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    items: list[Ticket]
+    next_cursor: str | None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def ticket_queryset(*, actor: User) -> QuerySet[Ticket]:
+    return Ticket.objects.for_actor(actor).select_related("client", "customer", "assignee")
+
+
+def ticket_get(*, actor: User, ticket_id: int) -> Ticket:
+    ticket = (
+        ticket_queryset(actor=actor)
+        .select_related("agreement__plan", "agreement__calendar", "agreement__sla_policy")
+        .filter(pk=ticket_id)
+        .first()
+    )
+    if ticket is None:
+        raise NotFound(f"Ticket {ticket_id} was not found.", code="ticket_not_found")
+    return ticket
+
+
+def ticket_list(
+    *,
+    actor: User,
+    filters: TicketFilter,
+    now: datetime,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> TicketPage:
+    """Newest first, or soonest due first for a breaching-soon list; keyset pages."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValidationFailed(f"limit: between 1 and {MAX_PAGE}", field="limit")
+    tickets = _filtered(ticket_queryset(actor=actor), filters, now)
+    if filters.breaching_within is not None:
+        return _page_by_due(tickets, cursor, limit)
+    if cursor:
+        at, pk = _decode(cursor)
+        tickets = tickets.filter(Q(lodged_at__lt=at) | Q(lodged_at=at, pk__lt=pk))
+    items = list(tickets.order_by("-lodged_at", "-id")[: limit + 1])
+    more = len(items) > limit
+    items = items[:limit]
+    next_cursor = _encode(items[-1].lodged_at, items[-1].pk) if more else None
+    return TicketPage(items=items, next_cursor=next_cursor)
+
+
+def ticket_messages(*, ticket: Ticket, include_notes: bool) -> QuerySet[Message]:
+    messages = Message.objects.filter(ticket=ticket).select_related("author", "customer")
+    messages = messages.prefetch_related("attachments")
+    return messages if include_notes else messages.exclude(kind=MessageKind.NOTE)
+
+
+def ticket_history(*, ticket: Ticket) -> QuerySet[TicketEvent]:
+    return TicketEvent.objects.filter(ticket=ticket).select_related("actor")
+
+
+def customer_ticket_list(*, customer: Customer) -> QuerySet[Ticket]:
+    """A customer's own tickets, for the portal."""
+    return Ticket.objects.filter(client_id=customer.client_id, customer=customer).order_by(
+        "-lodged_at", "-id"
+    )
+
+
+def customer_ticket_get(*, customer: Customer, ticket_id: int) -> Ticket:
+    ticket = customer_ticket_list(customer=customer).filter(pk=ticket_id).first()
+    if ticket is None:
+        raise NotFound(f"Ticket {ticket_id} was not found.", code="ticket_not_found")
+    return ticket
+
+
+def _filtered(tickets: QuerySet[Ticket], f: TicketFilter, now: datetime) -> QuerySet[Ticket]:
+    if f.statuses:
+        tickets = tickets.filter(status__in=f.statuses)
+    if f.open_only:
+        tickets = tickets.filter(status__in=OPEN_STATUSES)
+    if f.client_id is not None:
+        tickets = tickets.filter(client_id=f.client_id)
+    if f.assignee_id is not None:
+        tickets = tickets.filter(assignee_id=f.assignee_id)
+    if f.unassigned:
+        tickets = tickets.filter(assignee__isnull=True)
+    if f.priority:
+        tickets = tickets.filter(priority=f.priority)
+    if f.valid is not None:
+        tickets = tickets.filter(is_valid=f.valid, merged_into__isnull=f.valid)
+    if f.customer_email:
+        tickets = tickets.filter(customer__email__iexact=f.customer_email)
+    if f.search:
+        term = f.search.strip()
+        number = term.upper().removeprefix("PD-")
+        match = Q(subject__icontains=term) | Q(customer__email__icontains=term)
+        if number.isdigit():
+            match |= Q(pk=int(number))
+        tickets = tickets.filter(match)
+    if f.breaching_within is not None:
+        tickets = tickets.filter(
+            sla_next_due_at__isnull=False, sla_next_due_at__lte=now + f.breaching_within
+        )
+    return tickets
+
+
+def _page_by_due(tickets: QuerySet[Ticket], cursor: str | None, limit: int) -> TicketPage:
+    if cursor:
+        at, pk = _decode(cursor)
+        tickets = tickets.filter(Q(sla_next_due_at__gt=at) | Q(sla_next_due_at=at, pk__gt=pk))
+    items = list(tickets.order_by("sla_next_due_at", "id")[: limit + 1])
+    more = len(items) > limit
+    items = items[:limit]
+    last = items[-1] if items else None
+    next_cursor = _encode(last.sla_next_due_at, last.pk) if more and last else None
+    return TicketPage(items=items, next_cursor=next_cursor)
+
+
+def _encode(at: datetime | None, pk: int) -> str:
+    raw = f"{at.isoformat() if at else ''}|{pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, pk = raw.split("|")
+        moment = datetime.fromisoformat(at)
+        if moment.tzinfo is None:
+            raise ValueError
+        return moment, int(pk)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise ValidationFailed(
+            "cursor: not a cursor this list gave out", code="invalid_cursor", field="cursor"
+        ) from None

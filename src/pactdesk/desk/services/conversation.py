@@ -1,0 +1,100 @@
+"""Public replies, internal notes and customer replies."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db import transaction
+
+from pactdesk.accounts.models import Customer, User
+from pactdesk.desk.models import Message, MessageKind, Status, Ticket
+from pactdesk.desk.services.access import check_open, check_staff
+from pactdesk.desk.services.lifecycle import status_set
+from pactdesk.desk.services.lodging import check_attachments, check_body, ticket_lodge
+from pactdesk.desk.services.mail import ticket_mail_reply
+from pactdesk.desk.services.records import AttachmentIn, event_add, message_create
+from pactdesk.desk.services.sla_state import ticket_sla_refresh
+
+
+def ticket_reply(
+    *,
+    actor: User,
+    ticket: Ticket,
+    body: str,
+    now: datetime,
+    status: str | None = None,
+    attachments: Sequence[AttachmentIn] = (),
+) -> Message:
+    """A public staff reply, mailed to the customer. A new ticket becomes open; `status`
+    (waiting or solved, usually) is applied with the reply."""
+    check_staff(actor)
+    check_open(ticket)
+    check_body(body)
+    check_attachments(attachments)
+    with transaction.atomic():
+        message = message_create(
+            ticket=ticket, kind=MessageKind.STAFF, body=body, channel="web", now=now,
+            author=actor, attachments=attachments,
+        )  # fmt: skip
+        event_add(ticket=ticket, kind="staff_reply", at=now, actor=actor)
+        target = status or (Status.OPEN if ticket.status == Status.NEW else None)
+        if target is not None and target != ticket.status:
+            status_set(ticket=ticket, status=target, now=now, actor=actor)
+        ticket.updated_at = now
+        ticket.save(update_fields=["updated_at"])
+        ticket_mail_reply(ticket=ticket, message=message, now=now)
+        ticket_sla_refresh(ticket=ticket, now=now)
+    return message
+
+
+def ticket_note(*, actor: User, ticket: Ticket, body: str, now: datetime) -> Message:
+    """An internal note: never mailed, never a response."""
+    check_staff(actor)
+    check_body(body)
+    with transaction.atomic():
+        message = message_create(
+            ticket=ticket, kind=MessageKind.NOTE, body=body, channel="web", now=now, author=actor
+        )
+        event_add(ticket=ticket, kind="note", at=now, actor=actor)
+        ticket.updated_at = now
+        ticket.save(update_fields=["updated_at"])
+        ticket_sla_refresh(ticket=ticket, now=now)
+    return message
+
+
+def ticket_customer_reply(
+    *,
+    ticket: Ticket,
+    customer: Customer,
+    body: str,
+    now: datetime,
+    channel: str,
+    attachments: Sequence[AttachmentIn] = (),
+    mail_message_id: str = "",
+) -> Ticket:
+    """The customer writes again. A solved ticket is reopened, a waiting one is open
+    again; on a closed ticket the reply lodges a follow-up ticket, which is returned."""
+    if ticket.status == Status.CLOSED:
+        return ticket_lodge(
+            client=ticket.client, customer_email=customer.email, customer_name=customer.name,
+            subject=ticket.subject, body=f"(follow-up to {ticket.reference})\n\n{body}",
+            channel=channel, now=now, priority=ticket.priority, attachments=attachments,
+            mail_message_id=mail_message_id,
+        )  # fmt: skip
+    check_body(body)
+    check_attachments(attachments)
+    with transaction.atomic():
+        message_create(
+            ticket=ticket, kind=MessageKind.CUSTOMER, body=body, channel=channel, now=now,
+            customer=customer, attachments=attachments, mail_message_id=mail_message_id,
+        )  # fmt: skip
+        if ticket.status == Status.SOLVED:
+            event_add(ticket=ticket, kind="reopened", at=now)
+        event_add(ticket=ticket, kind="customer_reply", at=now)
+        if ticket.status in (Status.SOLVED, Status.WAITING):
+            status_set(ticket=ticket, status=Status.OPEN, now=now, actor=None, record=False)
+        ticket.updated_at = now
+        ticket.save(update_fields=["updated_at"])
+        ticket_sla_refresh(ticket=ticket, now=now)
+    return ticket

@@ -1,0 +1,211 @@
+"""Status, priority, assignment, validity and merge: each audited as a ticket event."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+
+from pactdesk.accounts.models import Role, User
+from pactdesk.agreements.models import PlanKind, Seat
+from pactdesk.desk.models import Priority, Status, Ticket
+from pactdesk.desk.services.access import check_staff
+from pactdesk.desk.services.records import event_add
+from pactdesk.desk.services.sla_state import ticket_sla_refresh
+from pactdesk.platform.errors import Conflict, ValidationFailed
+
+# Where each status may go by a staff action. Closed is final: a customer reply to a
+# closed ticket lodges a follow-up. `new` is only ever the status at lodging.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.NEW: frozenset({Status.OPEN, Status.WAITING, Status.SOLVED}),
+    Status.OPEN: frozenset({Status.WAITING, Status.SOLVED}),
+    Status.WAITING: frozenset({Status.OPEN, Status.SOLVED}),
+    Status.SOLVED: frozenset({Status.OPEN, Status.CLOSED}),
+    Status.CLOSED: frozenset(),
+}
+
+
+def status_set(
+    *, ticket: Ticket, status: str, now: datetime, actor: User | None, record: bool = True
+) -> None:
+    """Move the ticket to `status` and record it (the caller refreshes the SLA)."""
+    if record:
+        if ticket.status == Status.SOLVED and status == Status.OPEN:
+            event_add(ticket=ticket, kind="reopened", at=now, actor=actor)
+        event_add(ticket=ticket, kind="status", at=now, actor=actor, value=status)
+    ticket.status = status
+    if status == Status.SOLVED:
+        ticket.solved_at = now
+    elif status == Status.CLOSED:
+        ticket.closed_at = now
+    else:
+        ticket.solved_at = None
+    ticket.updated_at = now
+    ticket.save(update_fields=["status", "solved_at", "closed_at", "updated_at"])
+
+
+def ticket_status_change(*, actor: User, ticket: Ticket, status: str, now: datetime) -> Ticket:
+    """Change the status as staff. The same status again changes nothing (safe retries)."""
+    check_staff(actor)
+    if status not in Status.values:
+        raise ValidationFailed(
+            f"status: {status!r} is not one of {', '.join(Status.values)}",
+            code="invalid_choice", field="status",
+        )  # fmt: skip
+    if status == ticket.status:
+        return ticket
+    if status not in TRANSITIONS[ticket.status]:
+        raise Conflict(
+            f"status: a {ticket.status} ticket cannot become {status}",
+            code="invalid_transition", field="status",
+        )  # fmt: skip
+    with transaction.atomic():
+        status_set(ticket=ticket, status=status, now=now, actor=actor)
+        ticket_sla_refresh(ticket=ticket, now=now)
+    return ticket
+
+
+def ticket_priority_change(*, actor: User, ticket: Ticket, priority: str, now: datetime) -> Ticket:
+    check_staff(actor)
+    if priority not in Priority.values:
+        raise ValidationFailed(
+            f"priority: {priority!r} is not one of {', '.join(Priority.values)}",
+            code="invalid_choice", field="priority",
+        )  # fmt: skip
+    if priority == ticket.priority:
+        return ticket
+    with transaction.atomic():
+        event_add(ticket=ticket, kind="priority", at=now, actor=actor, value=priority)
+        ticket.priority = priority
+        ticket.updated_at = now
+        ticket.save(update_fields=["priority", "updated_at"])
+        ticket_sla_refresh(ticket=ticket, now=now)
+    return ticket
+
+
+def ticket_assign(*, actor: User, ticket: Ticket, assignee: User | None, now: datetime) -> Ticket:
+    """Assign to a member of staff (or nobody). A technician seated for one client only
+    works that client's tickets; a dedicated client's tickets go to its technicians
+    (or to managers and admins)."""
+    check_staff(actor)
+    if assignee is not None:
+        _check_assignee(ticket=ticket, assignee=assignee)
+    if (assignee.pk if assignee else None) == ticket.assignee_id:
+        return ticket
+    with transaction.atomic():
+        event_add(
+            ticket=ticket,
+            kind="assigned",
+            at=now,
+            actor=actor,
+            value=assignee.email if assignee else "",
+        )
+        ticket.assignee = assignee
+        ticket.updated_at = now
+        ticket.save(update_fields=["assignee", "updated_at"])
+    return ticket
+
+
+def ticket_mark_invalid(*, actor: User, ticket: Ticket, reason: str, now: datetime) -> Ticket:
+    """Spam or not a support query: the ticket leaves every SLA figure. Reversible."""
+    check_staff(actor)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationFailed("reason: say why the ticket is invalid", code="required",
+                               field="reason")  # fmt: skip
+    if len(reason) > 200:
+        raise ValidationFailed("reason: at most 200 characters", code="too_long", field="reason")
+    with transaction.atomic():
+        event_add(ticket=ticket, kind="invalid", at=now, actor=actor, value=reason)
+        ticket.is_valid = False
+        ticket.invalid_reason = reason
+        ticket.updated_at = now
+        ticket.save(update_fields=["is_valid", "invalid_reason", "updated_at"])
+        ticket_sla_refresh(ticket=ticket, now=now)
+    return ticket
+
+
+def ticket_mark_valid(*, actor: User, ticket: Ticket, now: datetime) -> Ticket:
+    check_staff(actor)
+    if ticket.is_valid:
+        return ticket
+    with transaction.atomic():
+        event_add(ticket=ticket, kind="valid", at=now, actor=actor)
+        ticket.is_valid = True
+        ticket.invalid_reason = ""
+        ticket.updated_at = now
+        ticket.save(update_fields=["is_valid", "invalid_reason", "updated_at"])
+        ticket_sla_refresh(ticket=ticket, now=now)
+    return ticket
+
+
+def ticket_merge(*, actor: User, ticket: Ticket, into: Ticket, now: datetime) -> Ticket:
+    """A duplicate: `ticket` is closed into `into` and leaves every SLA figure."""
+    check_staff(actor)
+    if into.pk == ticket.pk:
+        raise ValidationFailed("into: a ticket cannot be merged into itself", field="into")
+    if into.client_id != ticket.client_id:
+        raise ValidationFailed("into: tickets of different clients cannot be merged",
+                               code="other_client", field="into")  # fmt: skip
+    if ticket.merged_into_id is not None:
+        raise Conflict(f"{ticket.reference} is already merged", code="already_merged")
+    if into.merged_into_id is not None or into.status == Status.CLOSED:
+        raise Conflict(f"{into.reference} is merged or closed; merge into an open ticket",
+                       code="target_closed", field="into")  # fmt: skip
+    with transaction.atomic():
+        event_add(ticket=ticket, kind="merged", at=now, actor=actor, value=into.reference)
+        event_add(ticket=into, kind="merged_in", at=now, actor=actor, value=ticket.reference)
+        ticket.merged_into = into
+        ticket.save(update_fields=["merged_into"])
+        status_set(ticket=ticket, status=Status.CLOSED, now=now, actor=actor, record=False)
+        ticket_sla_refresh(ticket=ticket, now=now)
+    return ticket
+
+
+def ticket_unmerge(*, actor: User, ticket: Ticket, now: datetime) -> Ticket:
+    """Undo a merge: the ticket is open and counted again."""
+    check_staff(actor)
+    if ticket.merged_into_id is None:
+        raise Conflict(f"{ticket.reference} is not merged", code="not_merged")
+    with transaction.atomic():
+        event_add(
+            ticket=ticket, kind="unmerged", at=now, actor=actor, value=f"PD-{ticket.merged_into_id}"
+        )
+        event_add(ticket=ticket, kind="valid", at=now, actor=actor)
+        event_add(ticket=ticket, kind="status", at=now, actor=actor, value=Status.OPEN)
+        ticket.merged_into = None
+        ticket.closed_at = None
+        ticket.save(update_fields=["merged_into", "closed_at"])
+        status_set(ticket=ticket, status=Status.OPEN, now=now, actor=actor, record=False)
+        ticket_sla_refresh(ticket=ticket, now=now)
+    return ticket
+
+
+def ticket_auto_close(*, now: datetime, days: int) -> int:
+    """Close tickets solved at least `days` ago. Safe to run twice."""
+    cutoff = now - timedelta(days=days)
+    count = 0
+    for ticket in Ticket.objects.filter(status=Status.SOLVED, solved_at__lte=cutoff).select_related(
+        "agreement__calendar", "agreement__plan", "agreement__sla_policy"
+    ):
+        with transaction.atomic():
+            status_set(ticket=ticket, status=Status.CLOSED, now=now, actor=None)
+            ticket_sla_refresh(ticket=ticket, now=now)
+        count += 1
+    return count
+
+
+def _check_assignee(*, ticket: Ticket, assignee: User) -> None:
+    if not assignee.is_active or not assignee.is_provider_staff:
+        raise ValidationFailed(f"assignee: {assignee.email} is not active provider staff",
+                               code="not_staff", field="assignee")  # fmt: skip
+    seated = set(Seat.objects.filter(agent=assignee).values_list("client_id", flat=True))
+    if seated and ticket.client_id not in seated:
+        raise Conflict(f"assignee: {assignee.name} is a dedicated technician of another client",
+                       code="seated_elsewhere", field="assignee")  # fmt: skip
+    dedicated = ticket.agreement.plan.kind == PlanKind.DEDICATED
+    if dedicated and assignee.role == Role.AGENT and ticket.client_id not in seated:
+        raise Conflict(
+            f"assignee: {ticket.client} has dedicated technicians; {assignee.name} holds none "
+            "of its seats", code="not_seated", field="assignee",
+        )  # fmt: skip

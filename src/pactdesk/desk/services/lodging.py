@@ -1,0 +1,151 @@
+"""Lodging: every ticket, from mail, web form, portal or API, is made here."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from pactdesk.accounts.models import Client
+from pactdesk.accounts.services import customer_get_or_create
+from pactdesk.agreements.selectors import agreement_for_lodging
+from pactdesk.desk.models import Channel, IdempotencyKey, MessageKind, Priority, Ticket
+from pactdesk.desk.services.mail import ticket_mail_acknowledgement
+from pactdesk.desk.services.records import AttachmentIn, event_add, message_create
+from pactdesk.desk.services.sla_state import ticket_sla_refresh
+from pactdesk.platform.errors import Conflict, ValidationFailed
+
+MAX_SUBJECT = 250
+
+
+def ticket_lodge(
+    *,
+    client: Client,
+    customer_email: str,
+    subject: str,
+    body: str,
+    channel: str,
+    now: datetime,
+    customer_name: str = "",
+    priority: str = Priority.NORMAL,
+    attachments: Sequence[AttachmentIn] = (),
+    mail_message_id: str = "",
+    idempotency_key: str | None = None,
+) -> Ticket:
+    """Lodge a query as a ticket on the client's current agreement.
+
+    `now` is the lodging instant: the receipt time, not a sender's Date header. With an
+    `idempotency_key`, a retry of the same request returns the ticket made the first
+    time; the same key with a different request is a Conflict.
+    """
+    _check(channel=channel, priority=priority, body=body, attachments=attachments)
+    fingerprint = _fingerprint(customer_email, subject, body, channel, priority, attachments)
+    if idempotency_key is not None:
+        existing = _replayed(client=client, key=idempotency_key, fingerprint=fingerprint)
+        if existing is not None:
+            return existing
+    agreement = agreement_for_lodging(client=client, on=now.date())
+    try:
+        with transaction.atomic():
+            customer = customer_get_or_create(
+                client=client, email=customer_email, name=customer_name, now=now
+            )
+            ticket = Ticket.objects.create(
+                client=client, agreement=agreement, customer=customer,
+                subject=_subject(subject), channel=channel, priority=priority,
+                lodged_at=now, updated_at=now,
+            )  # fmt: skip
+            message_create(
+                ticket=ticket, kind=MessageKind.CUSTOMER, body=body, channel=channel, now=now,
+                customer=customer, attachments=attachments, mail_message_id=mail_message_id,
+            )  # fmt: skip
+            event_add(ticket=ticket, kind="lodged", at=now)
+            if priority != Priority.NORMAL:
+                event_add(ticket=ticket, kind="priority", value=priority, at=now)
+            if idempotency_key is not None:
+                IdempotencyKey.objects.create(
+                    client=client, key=idempotency_key, fingerprint=fingerprint,
+                    ticket=ticket, created_at=now,
+                )  # fmt: skip
+            if client.send_acknowledgements:
+                ticket_mail_acknowledgement(ticket=ticket, customer=customer, now=now)
+                event_add(ticket=ticket, kind="auto_reply", at=now)
+            ticket_sla_refresh(ticket=ticket, now=now)
+    except IntegrityError:
+        # Two retries with the same key raced: the other one committed first.
+        if idempotency_key is None:
+            raise
+        existing = _replayed(client=client, key=idempotency_key, fingerprint=fingerprint)
+        if existing is None:
+            raise
+        return existing
+    return ticket
+
+
+def check_attachments(attachments: Sequence[AttachmentIn]) -> None:
+    limit = settings.PACTDESK_ATTACHMENT_MAX_BYTES
+    if len(attachments) > settings.PACTDESK_ATTACHMENT_MAX_COUNT:
+        raise ValidationFailed(
+            f"attachments: at most {settings.PACTDESK_ATTACHMENT_MAX_COUNT} files",
+            code="too_many_attachments", field="attachments",
+        )  # fmt: skip
+    for index, item in enumerate(attachments):
+        if len(item.content) > limit:
+            raise ValidationFailed(
+                f"attachments[{index}]: {item.filename!r} is {len(item.content)} bytes; "
+                f"the limit is {limit}",
+                code="attachment_too_large", field=f"attachments[{index}]",
+            )  # fmt: skip
+
+
+def check_body(body: str) -> None:
+    if not body.strip():
+        raise ValidationFailed("body: must not be empty", code="required", field="body")
+    if len(body) > settings.PACTDESK_BODY_MAX_CHARS:
+        raise ValidationFailed(
+            f"body: {len(body)} characters; the limit is {settings.PACTDESK_BODY_MAX_CHARS}",
+            code="body_too_large", field="body",
+        )  # fmt: skip
+
+
+def _check(*, channel: str, priority: str, body: str, attachments: Sequence[AttachmentIn]) -> None:
+    if channel not in Channel.values:
+        raise ValidationFailed(f"channel: {channel!r} is not known", field="channel")
+    if priority not in Priority.values:
+        raise ValidationFailed(
+            f"priority: {priority!r} is not one of {', '.join(Priority.values)}",
+            code="invalid_choice", field="priority",
+        )  # fmt: skip
+    check_body(body)
+    check_attachments(attachments)
+
+
+def _replayed(*, client: Client, key: str, fingerprint: str) -> Ticket | None:
+    row = IdempotencyKey.objects.filter(client=client, key=key).select_related("ticket").first()
+    if row is None:
+        return None
+    if row.fingerprint != fingerprint:
+        raise Conflict(
+            "Idempotency-Key was already used for a different request",
+            code="idempotency_key_reused", field="Idempotency-Key",
+        )  # fmt: skip
+    return row.ticket
+
+
+def _fingerprint(*parts: object) -> str:
+    def plain(part: object) -> object:
+        if isinstance(part, (list, tuple)):
+            return [hashlib.sha256(a.content).hexdigest() for a in part]
+        return part
+
+    payload = json.dumps([plain(p) for p in parts], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _subject(subject: str) -> str:
+    line = " ".join(subject.split())
+    return (line or "(no subject)")[:MAX_SUBJECT]

@@ -1,0 +1,64 @@
+"""Mail to customers about their tickets, queued in the outbox with threading headers:
+In-Reply-To the customer's latest message and References to the whole thread, and the
+ticket reference in the subject so replies find their way back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pactdesk.accounts.models import Customer
+from pactdesk.desk.models import Message, MessageKind, Ticket
+from pactdesk.notify.models import OutboundMail
+from pactdesk.notify.services import mail_queue
+
+
+def ticket_subject(ticket: Ticket, *, reply: bool = False) -> str:
+    prefix = "Re: " if reply else ""
+    return f"{prefix}[{ticket.reference}] {ticket.subject}"
+
+
+def ticket_mail_acknowledgement(*, ticket: Ticket, customer: Customer, now: datetime) -> None:
+    body = (
+        f"Hello {customer.name or customer.email},\n\n"
+        f"We have received your request and logged it as {ticket.reference}. "
+        "An agent will answer you soon; reply to this message to add anything.\n\n"
+        f"-- {ticket.client.name} support"
+    )
+    _queue(ticket=ticket, kind="acknowledgement", body=body, now=now)
+
+
+def ticket_mail_reply(*, ticket: Ticket, message: Message, now: datetime) -> None:
+    _queue(ticket=ticket, kind="reply", body=message.body, now=now)
+
+
+def ticket_mail_status_notice(*, ticket: Ticket, now: datetime, text: str) -> None:
+    _queue(ticket=ticket, kind="status_notice", body=text, now=now)
+
+
+def _queue(*, ticket: Ticket, kind: str, body: str, now: datetime) -> OutboundMail:
+    thread = _thread_ids(ticket)
+    return mail_queue(
+        client_id=ticket.client_id,
+        kind=kind,
+        ticket_id=ticket.pk,
+        to_address=ticket.customer.email,
+        from_address=f"{ticket.client.name} <{ticket.client.support_email}>",
+        subject=ticket_subject(ticket, reply=kind != "acknowledgement"),
+        body=body,
+        now=now,
+        in_reply_to=thread[-1] if thread else "",
+        references=" ".join(thread[-20:]),
+    )
+
+
+def _thread_ids(ticket: Ticket) -> list[str]:
+    """Message-IDs of the thread so far, oldest first: the customer's and ours."""
+    theirs = Message.objects.filter(ticket=ticket, kind=MessageKind.CUSTOMER).exclude(
+        mail_message_id=""
+    )
+    ours = OutboundMail.objects.filter(ticket_id_ref=ticket.pk)
+    stamped = [
+        (m.created_at, m.mail_message_id) for m in theirs.only("created_at", "mail_message_id")
+    ]
+    stamped += [(m.created_at, m.message_id) for m in ours.only("created_at", "message_id")]
+    return [message_id for _at, message_id in sorted(stamped)]

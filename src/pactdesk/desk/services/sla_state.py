@@ -1,0 +1,94 @@
+"""The stored SLA state: replay the ticket's events with the domain, keep the result."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pactdesk.agreements.selectors import agreement_calendar, sla_policy_value
+from pactdesk.desk.models import SlaState, Status, Ticket, TicketEvent
+from pactdesk.domain.sla import EVENT_KINDS, Event, TargetResult, TicketSla, evaluate
+
+STORED_METRICS = ("first_response", "effective_answer", "next_reply")
+
+
+def ticket_events_value(*, ticket: Ticket) -> list[Event]:
+    """The events the SLA replay reads (audit-only kinds left out)."""
+    rows = TicketEvent.objects.filter(ticket=ticket, kind__in=EVENT_KINDS).order_by("at", "id")
+    return [Event(at=row.at, kind=row.kind, value=row.value or None) for row in rows]
+
+
+def ticket_sla_refresh(*, ticket: Ticket, now: datetime) -> TicketSla:
+    """Evaluate the ticket's clocks at `now` and store them on the ticket."""
+    agreement = ticket.agreement
+    years = range(ticket.lodged_at.year - 1, max(now.year, ticket.lodged_at.year) + 2)
+    policy = sla_policy_value(policy=agreement.sla_policy)
+    sla = evaluate(
+        events=ticket_events_value(ticket=ticket),
+        policy=policy,
+        calendar=agreement_calendar(agreement=agreement, years=years),
+        now=max(now, ticket.lodged_at),
+    )
+    fields = sla_columns(sla)
+    confirm_at = None
+    if ticket.status == Status.SOLVED and ticket.solved_at is not None:
+        confirm_at = ticket.solved_at + policy.confirmation_window
+    fields["sla_recheck_at"] = min(
+        (t for t in (fields["sla_next_due_at"], confirm_at) if t is not None), default=None
+    )
+    for name, value in fields.items():
+        setattr(ticket, name, value)
+    ticket.save(update_fields=list(fields))
+    return sla
+
+
+def sla_columns(sla: TicketSla) -> dict[str, Any]:
+    columns: dict[str, Any] = {}
+    running_due = []
+    for metric in STORED_METRICS:
+        result = sla.get(metric)
+        state = result.state if result is not None else ""
+        due_at = result.due_at if result is not None else None
+        columns[f"sla_{metric}_state"] = state
+        columns[f"sla_{metric}_due_at"] = due_at
+        if state == SlaState.RUNNING and due_at is not None:
+            running_due.append(due_at)
+    columns["sla_next_due_at"] = min(running_due, default=None)
+    columns["sla_detail"] = {result.metric: _detail(result) for result in sla}
+    columns["sla_evaluated_at"] = sla.evaluated_at
+    return columns
+
+
+def _detail(result: TargetResult) -> dict[str, Any]:
+    def iso(value: datetime | None) -> str | None:
+        return None if value is None else value.isoformat()
+
+    applied = result.applied
+    return {
+        "state": result.state,
+        "due_at": iso(result.due_at),
+        "met_at": iso(result.met_at),
+        "breached_at": iso(result.breached_at),
+        "used_seconds": result.used.total_seconds(),
+        "remaining_seconds": result.remaining.total_seconds(),
+        "target": None if applied is None else {
+            "duration_seconds": applied.duration.total_seconds(),
+            "goal": str(applied.goal),
+            "priority": applied.priority,
+        },
+    }  # fmt: skip
+
+
+def ticket_sla_sweep(*, now: datetime, limit: int = 500) -> int:
+    """Re-evaluate tickets whose stored state may have changed with time alone: a running
+    clock now past due, or a solve whose confirmation window has run out."""
+    tickets = (
+        Ticket.objects.filter(sla_recheck_at__lte=now)
+        .select_related("agreement__calendar", "agreement__plan", "agreement__sla_policy")
+        .order_by("sla_recheck_at")[:limit]
+    )
+    count = 0
+    for ticket in tickets:
+        ticket_sla_refresh(ticket=ticket, now=now)
+        count += 1
+    return count

@@ -1,0 +1,1 @@
+"""Outbound mail: an outbox table delivered by background tasks with retries."""

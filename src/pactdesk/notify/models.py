@@ -1,0 +1,41 @@
+"""The outbox: every mail we send is a row first, committed with the change that caused
+it, then delivered by a task; a failed delivery is retried with backoff, never lost."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from pactdesk.platform.models import ClientOwned
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed for good"
+
+
+class OutboundMail(ClientOwned):
+    kind = models.CharField(max_length=30)  # acknowledgement, reply, status_notice
+    ticket_id_ref = models.BigIntegerField(null=True, blank=True, db_index=True)
+    from_address = models.CharField(max_length=250)
+    to_address = models.EmailField()
+    subject = models.CharField(max_length=250)
+    body = models.TextField()
+    message_id = models.CharField(max_length=250, unique=True)
+    in_reply_to = models.CharField(max_length=250, blank=True)
+    references = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.to_address} ({self.status})"

@@ -1,0 +1,97 @@
+"""Queueing and delivering outbound mail."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.message import make_msgid
+from django.db import transaction
+
+from pactdesk.notify.models import OutboundMail, OutboxStatus
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BACKOFF_BASE = timedelta(seconds=30)
+
+
+def mail_queue(
+    *,
+    client_id: int,
+    kind: str,
+    to_address: str,
+    from_address: str,
+    subject: str,
+    body: str,
+    now: datetime,
+    ticket_id: int | None = None,
+    in_reply_to: str = "",
+    references: str = "",
+) -> OutboundMail:
+    """Store a mail in the outbox and deliver it after the surrounding commit."""
+    domain = settings.PACTDESK_MAIL_DOMAIN
+    mail = OutboundMail.objects.create(
+        client_id=client_id,
+        kind=kind,
+        ticket_id_ref=ticket_id,
+        from_address=from_address,
+        to_address=to_address,
+        subject=subject,
+        body=body,
+        message_id=make_msgid(idstring=f"pd{ticket_id or 0}", domain=domain),
+        in_reply_to=in_reply_to,
+        references=references,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    from pactdesk.notify.tasks import outbox_deliver_task
+
+    transaction.on_commit(lambda: outbox_deliver_task(mail.pk))
+    return mail
+
+
+def mail_deliver(*, mail_id: int, now: datetime) -> OutboundMail | None:
+    """Send one pending mail. Safe to run twice: a sent mail is left alone."""
+    with transaction.atomic():
+        mail = OutboundMail.objects.select_for_update().filter(pk=mail_id).first()
+        if mail is None or mail.status != OutboxStatus.PENDING:
+            return mail
+        headers = {"Message-ID": mail.message_id, "Auto-Submitted": "auto-replied"
+                   if mail.kind == "acknowledgement" else "no"}  # fmt: skip
+        if mail.in_reply_to:
+            headers["In-Reply-To"] = mail.in_reply_to
+        if mail.references:
+            headers["References"] = mail.references
+        message = EmailMessage(
+            subject=mail.subject, body=mail.body, from_email=mail.from_address,
+            to=[mail.to_address], headers=headers,
+            connection=get_connection(timeout=settings.PACTDESK_SMTP_TIMEOUT),
+        )  # fmt: skip
+        mail.attempts += 1
+        try:
+            message.send(fail_silently=False)
+        except Exception as error:  # any transport failure is retried later
+            mail.last_error = f"{type(error).__name__}: {error}"[:2000]
+            if mail.attempts >= MAX_ATTEMPTS:
+                mail.status = OutboxStatus.FAILED
+                logger.error("mail %s failed for good: %s", mail.pk, mail.last_error)
+            else:
+                mail.next_attempt_at = now + BACKOFF_BASE * (2 ** (mail.attempts - 1))
+        else:
+            mail.status = OutboxStatus.SENT
+            mail.sent_at = now
+            mail.last_error = ""
+        mail.save(update_fields=["attempts", "status", "sent_at", "last_error",
+                                 "next_attempt_at"])  # fmt: skip
+    return mail
+
+
+def outbox_due_ids(*, now: datetime, limit: int = 200) -> list[int]:
+    return list(
+        OutboundMail.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )

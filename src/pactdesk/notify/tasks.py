@@ -1,0 +1,22 @@
+"""Delivery tasks: one per queued mail, plus a sweep every minute that retries whatever
+is due (so a mail queued while no worker ran, or whose task was lost, still goes)."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from pactdesk.notify.services import mail_deliver, outbox_due_ids
+from pactdesk.platform.clock import clock_now
+
+
+@db_task()
+def outbox_deliver_task(mail_id: int) -> None:
+    mail_deliver(mail_id=mail_id, now=clock_now())
+
+
+@db_periodic_task(crontab(minute="*"))
+def outbox_sweep_task() -> None:
+    now = clock_now()
+    for mail_id in outbox_due_ids(now=now):
+        mail_deliver(mail_id=mail_id, now=now)

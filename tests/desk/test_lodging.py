@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core import mail
+
+from pactdesk.accounts.models import Customer
+from pactdesk.desk.models import Attachment, IdempotencyKey, Message, Ticket, TicketEvent
+from pactdesk.desk.services import AttachmentIn
+from pactdesk.notify.models import OutboundMail
+from pactdesk.platform.errors import Conflict, ValidationFailed
+from tests.desk.conftest import MONDAY_10AM
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_lodging_makes_ticket_message_events_and_live_sla(lodge) -> None:
+    ticket = lodge()
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.priority, ticket.channel) == ("new", "normal", "api")
+    assert ticket.lodged_at == MONDAY_10AM
+    assert ticket.customer.email == "jo@shop.test"
+    assert list(ticket.events.values_list("kind", flat=True)) == ["lodged", "auto_reply"]
+    assert ticket.sla_first_response_state == "running"
+    assert ticket.sla_first_response_due_at == MONDAY_10AM + timedelta(minutes=30)
+    assert ticket.sla_effective_answer_due_at == MONDAY_10AM + timedelta(hours=4)
+    assert ticket.sla_next_due_at == MONDAY_10AM + timedelta(minutes=30)
+    assert ticket.sla_detail["first_response"]["remaining_seconds"] == 1800.0
+
+
+def test_lodging_after_hours_starts_the_clock_at_the_next_opening(lodge) -> None:
+    friday_evening = datetime(2026, 3, 6, 23, 0, tzinfo=UTC)  # 18:00 in New York
+    ticket = lodge(now=friday_evening)
+    # Monday 9 March 09:00 EDT (DST began 8 March) is 13:00 UTC; +30 min.
+    assert ticket.sla_first_response_due_at == datetime(2026, 3, 9, 13, 30, tzinfo=UTC)
+
+
+def test_the_acknowledgement_is_mailed_and_threaded(lodge) -> None:
+    ticket = lodge(mail_message_id="<m1@shop.test>")
+    assert len(mail.outbox) == 1
+    sent = mail.outbox[0]
+    assert sent.to == ["jo@shop.test"]
+    assert sent.subject == f"[PD-{ticket.pk}] Printer on fire"
+    assert sent.extra_headers["In-Reply-To"] == "<m1@shop.test>"
+    assert sent.extra_headers["Auto-Submitted"] == "auto-replied"
+    assert OutboundMail.objects.get().status == "sent"
+
+
+def test_acknowledgements_can_be_turned_off_per_client(lodge, agreement) -> None:
+    agreement.client.send_acknowledgements = False
+    agreement.client.save()
+    ticket = lodge()
+    assert mail.outbox == []
+    assert list(ticket.events.values_list("kind", flat=True)) == ["lodged"]
+
+
+def test_an_attachment_keeps_its_bytes_and_gets_its_type_from_the_content(lodge) -> None:
+    ticket = lodge(attachments=[AttachmentIn("../../evil/report.pdf", PNG)])
+    stored = Attachment.objects.get(message__ticket=ticket)
+    assert (stored.filename, stored.content_type, stored.size) == ("report.pdf", "image/png", 72)
+    assert stored.content.read() == PNG
+
+
+def test_idempotency_key_returns_the_same_ticket_on_retry(lodge) -> None:
+    first = lodge(idempotency_key="abc-1")
+    again = lodge(idempotency_key="abc-1")
+    assert again.pk == first.pk
+    assert Ticket.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_idempotency_key_reused_for_another_request_is_a_conflict(lodge) -> None:
+    lodge(idempotency_key="abc-1")
+    with pytest.raises(Conflict) as caught:
+        lodge(idempotency_key="abc-1", body="Something else")
+    assert caught.value.code == "idempotency_key_reused"
+    assert (Ticket.objects.count(), IdempotencyKey.objects.count()) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code", "field"),
+    [
+        ({"body": "   "}, "required", "body"),
+        ({"priority": "critical"}, "invalid_choice", "priority"),
+        ({"channel": "fax"}, "invalid", "channel"),
+        ({"customer_email": "not-an-address"}, "invalid", "email"),
+        ({"attachments": [AttachmentIn("big.bin", b"x" * 2048)]}, "attachment_too_large",
+         "attachments[0]"),
+    ],
+)  # fmt: skip
+def test_bad_input_is_refused_and_nothing_is_written(lodge, settings, overrides, code, field):
+    settings.PACTDESK_ATTACHMENT_MAX_BYTES = 1024
+    with pytest.raises(ValidationFailed) as caught:
+        lodge(**overrides)
+    assert (caught.value.code, caught.value.field) == (code, field)
+    counts = [m.objects.count() for m in (Ticket, Message, TicketEvent, Customer, OutboundMail)]
+    assert counts == [0, 0, 0, 0, 0]
+
+
+def test_a_client_without_an_agreement_cannot_lodge(lodge) -> None:
+    from tests.factories import ClientFactory
+
+    with pytest.raises(ValidationFailed) as caught:
+        lodge(client=ClientFactory())
+    assert caught.value.code == "no_agreement"
+
+
+def test_empty_subject_gets_a_placeholder_and_long_ones_are_cut(lodge) -> None:
+    assert lodge(subject="  ").subject == "(no subject)"
+    assert len(lodge(subject="x" * 400).subject) == 250
+
+
+def test_lodged_at_is_the_receipt_time_passed_in(lodge) -> None:
+    moment = datetime(2026, 3, 3, 14, 5, 6, 789, tzinfo=UTC)
+    assert lodge(now=moment).lodged_at == moment
