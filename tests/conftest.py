@@ -28,7 +28,8 @@ def pytest_configure(config: pytest.Config) -> None:
     """Background tasks run inline in tests (Huey's immediate mode, in memory)."""
     from django.conf import settings
 
-    settings.HUEY.immediate = True
+    if settings.configured:  # not when run with -p no:django (tests/domain alone)
+        settings.HUEY.immediate = True
 
 
 @pytest.fixture

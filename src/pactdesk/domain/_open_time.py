@@ -24,13 +24,14 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
 
 from pactdesk.domain._calendar_spec import CalendarSpec
-from pactdesk.domain._time import from_us, to_us
+from pactdesk.domain._time import ZERO, from_us, to_us
 from pactdesk.domain.errors import CalendarError
 
 MIN_YEAR = 2
@@ -64,6 +65,96 @@ class Table:
         """Whether every instant in ``[lo_us, hi_us]`` lies inside the table's window."""
         return self.lo_us <= lo_us and hi_us < self.hi_us
 
+    @cached_property
+    def scalar(self) -> ScalarIndex:
+        """The same intervals as aware UTC datetimes and timedeltas, for bisect lookups."""
+        return ScalarIndex(
+            lo=from_us(self.lo_us),
+            hi=from_us(self.hi_us),
+            starts=[from_us(value) for value in self.starts_list],
+            ends=[from_us(value) for value in self.ends_list],
+            lengths=[
+                timedelta(microseconds=e - s)
+                for s, e in zip(self.starts_list, self.ends_list, strict=True)
+            ],
+            cum_before=[timedelta(microseconds=value) for value in self.cum_before_list],
+            cum_end=[timedelta(microseconds=value) for value in self.cum_end_list],
+        )
+
+    @cached_property
+    def _shift(self) -> int:
+        """Bucket width (as a power of two µs) keeping bucket tables near 2**20 entries."""
+        span = max(self.hi_us - self.lo_us, self.total, 1)
+        return max(32, span.bit_length() - 20)
+
+    @cached_property
+    def _start_guess(self) -> Int64Array:
+        edges = self.lo_us + (
+            np.arange((self.hi_us - self.lo_us >> self._shift) + 2) << self._shift
+        )
+        return np.searchsorted(self.starts, edges, side="right").astype(np.int64)
+
+    @cached_property
+    def _cum_guess(self) -> Int64Array:
+        edges = np.arange((self.total >> self._shift) + 2, dtype=np.int64) << self._shift
+        return np.searchsorted(self.cum_end, edges, side="left").astype(np.int64)
+
+    def count_starts_at_or_before(self, moments: Int64Array) -> Int64Array:
+        """``searchsorted(starts, moments, "right")`` for covered moments, via buckets."""
+        guess = self._start_guess[(moments - self.lo_us) >> self._shift]
+        return _advance(self.starts, guess, moments, inclusive=True)
+
+    def count_cum_ends_before(self, targets: Int64Array) -> Int64Array:
+        """``searchsorted(cum_end, targets, "left")`` for 0 <= targets <= total."""
+        guess = self._cum_guess[targets >> self._shift]
+        return _advance(self.cum_end, guess, targets, inclusive=False)
+
+
+@dataclass(frozen=True)
+class ScalarIndex:
+    """Open intervals as Python objects: bisect and arithmetic stay in C-level types."""
+
+    lo: datetime
+    hi: datetime
+    starts: list[datetime]
+    ends: list[datetime]
+    lengths: list[timedelta]
+    cum_before: list[timedelta]
+    cum_end: list[timedelta]
+
+    @property
+    def total(self) -> timedelta:
+        """All open time in the index."""
+        return self.cum_end[-1] if self.cum_end else ZERO
+
+
+def _advance(
+    ordered: Int64Array, guess: Int64Array, keys: Int64Array, *, inclusive: bool
+) -> Int64Array:
+    """Move each bucket guess up to the exact count of ``ordered`` values ``<=``/``<`` key.
+
+    A guess never exceeds the answer; usually it is exact or one short, so after one
+    full pass only the few keys that moved are revisited.
+    """
+    size = ordered.size
+    shape = keys.shape
+    count = np.array(guess, dtype=np.int64).ravel()
+    keys = keys.ravel()
+    if size == 0:
+        return count.reshape(shape)
+    probe = ordered[np.minimum(count, size - 1)]
+    step = (count < size) & ((probe <= keys) if inclusive else (probe < keys))
+    count += step
+    active = np.flatnonzero(step)
+    while active.size:
+        current = count[active]
+        probe = ordered[np.minimum(current, size - 1)]
+        wanted = keys[active]
+        step = (current < size) & ((probe <= wanted) if inclusive else (probe < wanted))
+        active = active[step]
+        count[active] += 1
+    return count.reshape(shape)
+
 
 class OpenTimeTable:
     """Lazily grown open-time table for one calendar spec (thread-safe)."""
@@ -85,6 +176,19 @@ class OpenTimeTable:
         if table is not None:
             first, last = min(first, table.first_year), max(last, table.last_year)
         return self._publish(first, last)
+
+    def covering_scalar(self, lo: datetime, hi: datetime) -> ScalarIndex:
+        """Scalar index whose window contains ``[lo, hi]`` (aware UTC datetimes)."""
+        table = self._table
+        if table is not None:
+            index = table.scalar
+            if index.lo <= lo and hi < index.hi:
+                return index
+        return self.covering(to_us(lo), to_us(hi)).scalar
+
+    def grow_scalar(self, index: ScalarIndex) -> ScalarIndex:
+        """:meth:`grow` for a scalar index."""
+        return self.grow(self.covering(to_us(index.lo), to_us(index.hi) - 1)).scalar
 
     def grow(self, table: Table) -> Table:
         """A snapshot reaching further forward than ``table`` (doubling its years).

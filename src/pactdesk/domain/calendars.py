@@ -23,15 +23,15 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from pactdesk.domain._calendar_spec import CalendarSpec, parse_spec
-from pactdesk.domain._open_time import Int64Array, OpenTimeTable, Table
-from pactdesk.domain._time import ZERO, duration_us, from_us, require_aware, require_duration, to_us
+from pactdesk.domain._open_time import Int64Array, OpenTimeTable, ScalarIndex, Table
+from pactdesk.domain._time import ZERO, duration_us, require_aware, require_duration
 from pactdesk.domain.errors import CalendarError
 
 DatetimeArray = npt.NDArray[np.datetime64]
@@ -91,55 +91,54 @@ class BusinessCalendar:
 
     def add(self, start: datetime, duration: timedelta) -> datetime:
         """The UTC instant when ``duration`` of open time has passed after ``start``."""
-        start_us = to_us(require_aware(start, "start"))
-        span = duration_us(require_duration(duration))
+        moment = _utc(start, "start")
+        require_duration(duration)
         if self._spec.always_open:
-            return _instant(start_us + span)
-        table = self._table.covering(start_us, start_us)
-        if span == 0:
-            return _instant(self._next_open_us(table, start_us))
-        target = _cum(table, start_us) + span
-        while table.total < target:
-            table = self._table.grow(table)
-            target = _cum(table, start_us) + span
-        index = bisect_left(table.cum_end_list, target)
-        return _instant(table.starts_list[index] + target - table.cum_before_list[index])
+            return _shifted(moment, duration)
+        index = self._table.covering_scalar(moment, moment)
+        if not duration:
+            return self._next_open_at(index, moment)
+        target = _cum(index, moment) + duration
+        while index.total < target:
+            index = self._table.grow_scalar(index)
+            target = _cum(index, moment) + duration
+        position = bisect_left(index.cum_end, target)
+        return index.starts[position] + (target - index.cum_before[position])
 
     def elapsed(self, start: datetime, end: datetime) -> timedelta:
         """Open time between ``start`` and ``end``; zero when ``end <= start``."""
-        start_us = to_us(require_aware(start, "start"))
-        end_us = to_us(require_aware(end, "end"))
-        if end_us <= start_us:
+        first, last = _utc(start, "start"), _utc(end, "end")
+        if last <= first:
             return ZERO
         if self._spec.always_open:
-            return timedelta(microseconds=end_us - start_us)
-        table = self._table.covering(start_us, end_us)
-        return timedelta(microseconds=_cum(table, end_us) - _cum(table, start_us))
+            return last - first
+        index = self._table.covering_scalar(first, last)
+        return _cum(index, last) - _cum(index, first)
 
     def is_open(self, moment: datetime) -> bool:
         """Whether the calendar is open at ``moment`` (spans are half-open)."""
-        micros = to_us(require_aware(moment, "moment"))
+        instant = _utc(moment, "moment")
         if self._spec.always_open:
             return True
-        table = self._table.covering(micros, micros)
-        index = bisect_right(table.starts_list, micros) - 1
-        return index >= 0 and micros < table.ends_list[index]
+        index = self._table.covering_scalar(instant, instant)
+        position = bisect_right(index.starts, instant) - 1
+        return position >= 0 and instant < index.ends[position]
 
     def next_open(self, moment: datetime) -> datetime:
         """``moment`` (in UTC) if the calendar is open then, else the next opening."""
-        micros = to_us(require_aware(moment, "moment"))
+        instant = _utc(moment, "moment")
         if self._spec.always_open:
-            return _instant(micros)
-        return _instant(self._next_open_us(self._table.covering(micros, micros), micros))
+            return instant
+        return self._next_open_at(self._table.covering_scalar(instant, instant), instant)
 
-    def _next_open_us(self, table: Table, micros: int) -> int:
+    def _next_open_at(self, index: ScalarIndex, instant: datetime) -> datetime:
         while True:
-            index = bisect_right(table.starts_list, micros) - 1
-            if index >= 0 and micros < table.ends_list[index]:
-                return micros
-            if index + 1 < len(table.starts_list):
-                return table.starts_list[index + 1]
-            table = self._table.grow(table)
+            position = bisect_right(index.starts, instant) - 1
+            if position >= 0 and instant < index.ends[position]:
+                return instant
+            if position + 1 < len(index.starts):
+                return index.starts[position + 1]
+            index = self._table.grow_scalar(index)
 
     # -- bulk forms ---------------------------------------------------------------
 
@@ -182,13 +181,13 @@ class BusinessCalendar:
             if int(target.max()) <= table.total:
                 break
             table = self._table.grow(table)
-        index = np.searchsorted(table.cum_end, target, side="left")
+        index = table.count_cum_ends_before(target)
         return table.starts[index] + (target - table.cum_before[index])
 
     def _next_open_many(self, table: Table, moments: Int64Array) -> Int64Array:
         while True:
             if table.starts.size:
-                index = np.searchsorted(table.starts, moments, side="right") - 1
+                index = table.count_starts_at_or_before(moments) - 1
                 is_open = (index >= 0) & (moments < table.ends[np.maximum(index, 0)])
                 if bool((is_open | (index + 1 < table.starts.size)).all()):
                     break
@@ -197,29 +196,37 @@ class BusinessCalendar:
         return np.where(is_open, moments, following)
 
 
-def _cum(table: Table, micros: int) -> int:
-    """Open µs from the table's origin up to ``micros``."""
-    index = bisect_right(table.starts_list, micros) - 1
-    if index < 0:
-        return 0
-    start = table.starts_list[index]
-    return table.cum_before_list[index] + min(micros - start, table.ends_list[index] - start)
+def _cum(index: ScalarIndex, instant: datetime) -> timedelta:
+    """Open time from the index's origin up to ``instant`` (aware UTC)."""
+    position = bisect_right(index.starts, instant) - 1
+    if position < 0:
+        return ZERO
+    inside = instant - index.starts[position]
+    length = index.lengths[position]
+    return index.cum_before[position] + (inside if inside < length else length)
 
 
 def _cum_many(table: Table, micros: Int64Array) -> Int64Array:
     """Vectorised :func:`_cum`."""
     if table.starts.size == 0:
         return np.zeros(micros.shape, dtype=np.int64)
-    index = np.searchsorted(table.starts, micros, side="right") - 1
+    index = table.count_starts_at_or_before(micros) - 1
     clipped = np.maximum(index, 0)
     starts = table.starts[clipped]
     inside = np.minimum(micros - starts, table.ends[clipped] - starts)
     return np.where(index >= 0, table.cum_before[clipped] + inside, 0)
 
 
-def _instant(micros: int) -> datetime:
+def _utc(moment: object, field: str) -> datetime:
+    """An aware datetime converted to UTC (DomainError when naive or not a datetime)."""
+    if type(moment) is datetime and moment.tzinfo is UTC:
+        return moment  # fast path: already aware UTC
+    return require_aware(moment, field).astimezone(UTC)
+
+
+def _shifted(instant: datetime, duration: timedelta) -> datetime:
     try:
-        return from_us(micros)
+        return instant + duration
     except OverflowError as exc:
         raise CalendarError("out_of_range", "result lies beyond the year 9999") from exc
 
