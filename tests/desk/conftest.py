@@ -6,6 +6,8 @@ import pytest
 
 from pactdesk.accounts.models import Role
 from pactdesk.desk.services import ticket_lodge
+
+__all__ = ["MONDAY_10AM", "ticket_lodge"]
 from tests.factories import ClientFactory, UserFactory, shared_agreement
 
 # Monday 2 March 2026, 10:00 in New York (EST, UTC-5): inside business hours.

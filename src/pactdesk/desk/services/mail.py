@@ -52,13 +52,14 @@ def _queue(*, ticket: Ticket, kind: str, body: str, now: datetime) -> OutboundMa
 
 
 def _thread_ids(ticket: Ticket) -> list[str]:
-    """Message-IDs of the thread so far, oldest first: the customer's and ours."""
-    theirs = Message.objects.filter(ticket=ticket, kind=MessageKind.CUSTOMER).exclude(
-        mail_message_id=""
+    """Message-IDs of the thread so far, oldest first: the customer's and ours. At the
+    same instant the customer's message came first (ours answered it)."""
+    theirs = (
+        Message.objects.filter(ticket=ticket, kind=MessageKind.CUSTOMER)
+        .exclude(mail_message_id="")
+        .only("created_at", "mail_message_id")
     )
-    ours = OutboundMail.objects.filter(ticket_id_ref=ticket.pk)
-    stamped = [
-        (m.created_at, m.mail_message_id) for m in theirs.only("created_at", "mail_message_id")
-    ]
-    stamped += [(m.created_at, m.message_id) for m in ours.only("created_at", "message_id")]
-    return [message_id for _at, message_id in sorted(stamped)]
+    ours = OutboundMail.objects.filter(ticket_id_ref=ticket.pk).only("created_at", "message_id")
+    stamped = [(m.created_at, 0, m.pk, m.mail_message_id) for m in theirs]
+    stamped += [(m.created_at, 1, m.pk, m.message_id) for m in ours]
+    return [row[3] for row in sorted(stamped)]

@@ -31,7 +31,8 @@ def ticket_sla_refresh(*, ticket: Ticket, now: datetime) -> TicketSla:
     )
     fields = sla_columns(sla)
     confirm_at = None
-    if ticket.status == Status.SOLVED and ticket.solved_at is not None:
+    pending = fields["sla_effective_answer_state"] == SlaState.PAUSED
+    if ticket.status == Status.SOLVED and ticket.solved_at is not None and pending:
         confirm_at = ticket.solved_at + policy.confirmation_window
     fields["sla_recheck_at"] = min(
         (t for t in (fields["sla_next_due_at"], confirm_at) if t is not None), default=None
