@@ -13,7 +13,9 @@ def main(argv: list[str] | None = None) -> None:
 
     from pactdesk.platform.errors import ApplicationError
 
-    args = sys.argv[1:] if argv is None else argv
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and not args[0].startswith("-"):
+        args[0] = args[0].replace("-", "_")  # `pactdesk mail-receiver` runs mail_receiver
     try:
         execute_from_command_line(["pactdesk", *(args or ["help"])])
     except ApplicationError as error:
