@@ -1,21 +1,26 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from pactdesk.accounts.models import Client, Role, User
 from pactdesk.agreements.models import Agreement, Seat
 from pactdesk.agreements.selectors import agreement_calendar_spec
 from pactdesk.cli.demo import DEMO_PASSWORD
+from pactdesk.cli.demo_history import history_load
+from pactdesk.desk.models import Ticket, TicketEvent
+from pactdesk.notify.models import OutboundMail
 
 pytestmark = pytest.mark.django_db
 
 
-def run_demo() -> str:
+def run_demo(weeks: int = 0) -> str:
     out = io.StringIO()
-    call_command("demo", stdout=out)
+    call_command("demo", weeks=weeks, stdout=out)
     return out.getvalue()
 
 
@@ -56,3 +61,35 @@ def test_demo_loads_only_into_an_empty_database() -> None:
     printed = run_demo()
     assert "already holds data; the demo was not loaded" in printed
     assert Client.objects.count() == 3
+
+
+def history_fingerprint() -> list[tuple]:
+    return list(
+        Ticket.objects.order_by("lodged_at", "client__slug", "subject").values_list(
+            "client__slug", "customer__email", "subject", "status", "priority", "lodged_at",
+            "sla_first_response_state", "is_valid", "merged_into__subject",
+        )
+    )  # fmt: skip
+
+
+def test_history_is_made_through_the_services_and_is_deterministic() -> None:
+    from pactdesk.cli.demo import demo_load
+
+    now = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)  # a Thursday
+    with transaction.atomic():
+        demo_load()
+        lodged = history_load(now=now, weeks=1, seed=7)
+    first = history_fingerprint()
+    assert lodged == len(first) - Ticket.objects.filter(merged_into__isnull=False).count()
+    assert lodged > 40
+    statuses = {row[3] for row in first}
+    assert {"closed", "solved"} & statuses
+    assert all(now - timedelta(weeks=1) <= row[5] < now for row in first)
+    # Every ticket's history starts with its lodging, and replays without error.
+    assert TicketEvent.objects.filter(kind="lodged").count() == len(first)
+    assert not OutboundMail.objects.filter(status="pending").exists()
+
+    Ticket.objects.filter(merged_into__isnull=False).delete()
+    Ticket.objects.all().delete()
+    history_load(now=now, weeks=1, seed=7)
+    assert history_fingerprint() == first

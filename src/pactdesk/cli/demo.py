@@ -23,7 +23,7 @@ from pactdesk.agreements.services import (
 
 DEMO_PASSWORD = "kettle-lantern-42"
 DEMO_EPOCH = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-DEMO_START = date(2026, 1, 1)
+DEMO_START = date(2025, 1, 1)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 
 

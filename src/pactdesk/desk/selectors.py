@@ -117,8 +117,10 @@ def _filtered(tickets: QuerySet[Ticket], f: TicketFilter, now: datetime) -> Quer
         tickets = tickets.filter(assignee__isnull=True)
     if f.priority:
         tickets = tickets.filter(priority=f.priority)
-    if f.valid is not None:
-        tickets = tickets.filter(is_valid=f.valid, merged_into__isnull=f.valid)
+    if f.valid is True:
+        tickets = tickets.filter(is_valid=True, merged_into__isnull=True)
+    elif f.valid is False:
+        tickets = tickets.filter(Q(is_valid=False) | Q(merged_into__isnull=False))
     if f.customer_email:
         tickets = tickets.filter(customer__email__iexact=f.customer_email)
     if f.search:

@@ -12,6 +12,7 @@ class OutboxStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed for good"
+    SUPPRESSED = "suppressed", "Not sent (demo history)"
 
 
 class OutboundMail(ClientOwned):

@@ -1,0 +1,195 @@
+"""Six weeks of realistic ticket history for the demo clients, made through the desk
+services with a seeded random generator: the same seed and `now` give the same desk.
+
+Arrivals follow a weekly pattern (quiet weekends for business-hours clients) and a
+daily one (a morning peak in the client's time zone); agents answer in open time on the
+client's calendar; some tickets wait on the customer, some are reopened, some are spam
+or duplicates. Anything scheduled after `now` does not happen yet, so the desk ends
+with live, in-flight tickets.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from pactdesk.accounts.models import Role, User
+from pactdesk.agreements.models import Agreement
+from pactdesk.agreements.selectors import agreement_calendar
+from pactdesk.desk.models import Status, Ticket
+from pactdesk.desk.services import (
+    ticket_assign,
+    ticket_auto_close,
+    ticket_customer_reply,
+    ticket_lodge,
+    ticket_mark_invalid,
+    ticket_merge,
+    ticket_note,
+    ticket_reply,
+    ticket_sla_sweep,
+)
+from pactdesk.domain.calendars import BusinessCalendar
+from pactdesk.notify.models import OutboundMail, OutboxStatus
+
+FIRST_NAMES = ["Alex", "Sam", "Priya", "Jonas", "Mei", "Omar", "Lucia", "Tom", "Aisha", "Ken"]
+LAST_NAMES = ["Baker", "Singh", "Nakamura", "Okafor", "Rossi", "Novak", "Silva", "Kim"]
+SUBJECTS = {
+    "northwind": ["Order {n} has not arrived", "Wrong size delivered for order {n}",
+                  "Refund for return {n}", "Cannot apply discount code", "Change delivery address"],
+    "lotus": ["No signal since this morning", "Bill {n} charged twice", "Roaming not working",
+              "Port my number", "Router keeps rebooting"],
+    "thames": ["Dashboard {n} shows no data", "Export to CSV fails", "Add a user to workspace",
+               "Scheduled report {n} missing", "API rate limit questions"],
+}  # fmt: skip
+ANSWERS = ["Thanks for writing. I have looked into this and fixed it on our side.",
+           "Could you send a screenshot and the exact time it happened?",
+           "This is resolved now; please let us know if anything else comes up.",
+           "Thanks, we are looking into it and will come back to you shortly."]  # fmt: skip
+DAILY_MEAN = {"northwind": 7.0, "lotus": 6.0, "thames": 4.0}
+WEEKDAY_FACTOR = (1.2, 1.1, 1.0, 1.0, 0.9, 0.35, 0.25)
+
+
+@dataclass
+class Cast:
+    agreement: Agreement
+    calendar: BusinessCalendar
+    agents: list[User]
+    customers: list[tuple[str, str]]
+
+
+def history_load(*, now: datetime, weeks: int = 6, seed: int = 2026) -> int:
+    """Make `weeks` of tickets ending at `now`; returns how many were lodged."""
+    rng = random.Random(seed)
+    start = (now - timedelta(weeks=weeks)).replace(minute=0, second=0, microsecond=0)
+    lodged = 0
+    for agreement in Agreement.objects.select_related("client", "plan").order_by("client__slug"):
+        cast = _cast(agreement, now, rng)
+        for moment in _arrivals(agreement, start, now, rng):
+            _life(cast, moment, now, rng)
+            lodged += 1
+    ticket_auto_close(now=now, days=7)
+    while ticket_sla_sweep(now=now):
+        pass
+    # History mail is the past: it was never sent, and must not be sent now.
+    OutboundMail.objects.filter(status=OutboxStatus.PENDING).update(
+        status=OutboxStatus.SUPPRESSED, last_error="demo history: not delivered"
+    )
+    return lodged
+
+
+def _cast(agreement: Agreement, now: datetime, rng: random.Random) -> Cast:
+    seated = list(User.objects.filter(seats__agreement=agreement).distinct().order_by("email"))
+    pool = seated or list(
+        User.objects.filter(role=Role.AGENT, seats__isnull=True).order_by("email")
+    )
+    slug = agreement.client.slug
+    customers = [
+        (f"{first.lower()}.{last.lower()}@{slug}-customer.test", f"{first} {last}")
+        for first in FIRST_NAMES for last in LAST_NAMES
+    ]  # fmt: skip
+    rng.shuffle(customers)
+    calendar = agreement_calendar(agreement=agreement, years=range(now.year - 1, now.year + 2))
+    return Cast(agreement, calendar, pool, customers[:30])
+
+
+def _arrivals(agreement: Agreement, start: datetime, now: datetime, rng: random.Random):
+    zone = ZoneInfo(agreement.timezone)
+    mean = DAILY_MEAN.get(agreement.client.slug, 4.0)
+    day = start.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    moments = []
+    while day < now:
+        count = _poisson(rng, mean * WEEKDAY_FACTOR[day.weekday()])
+        for _ in range(count):
+            hour = min(23.99, max(0.0, rng.gauss(11.5, 3.5)))
+            moment = day + timedelta(hours=hour)
+            if start <= moment < now:
+                moments.append(moment.astimezone(ZoneInfo("UTC")))
+        day += timedelta(days=1)  # wall-clock arithmetic: stays at local midnight
+    return sorted(moments)
+
+
+def _life(cast: Cast, lodged_at: datetime, now: datetime, rng: random.Random) -> None:
+    client = cast.agreement.client
+    email, name = rng.choice(cast.customers)
+    subject = rng.choice(SUBJECTS.get(client.slug, ["Question"])).format(n=rng.randint(1000, 9999))
+    priority = rng.choices(["normal", "high", "urgent", "low"], [80, 12, 3, 5])[0]
+    ticket = ticket_lodge(
+        client=client, customer_email=email, customer_name=name, subject=subject,
+        body=f"Hello,\n\n{subject}. Can you help?\n\n{name}", channel=rng.choice(
+            ["email", "email", "web", "api"]), now=lodged_at, priority=priority,
+    )  # fmt: skip
+    agent = rng.choice(cast.agents)
+    roll = rng.random()
+    steps = _Steps(cast.calendar, lodged_at, now, rng)
+    if roll < 0.05 and (at := steps.after(minutes=8)):
+        ticket_mark_invalid(actor=agent, ticket=ticket, reason="spam", now=at)
+        return
+    if roll < 0.09 and (at := steps.wall(hours=0.2)):
+        duplicate = ticket_lodge(
+            client=client, customer_email=email, customer_name=name, subject=subject,
+            body="Sending this again in case the first one got lost.", channel="email", now=at,
+        )  # fmt: skip
+        if at := steps.after(minutes=5):
+            ticket_merge(actor=agent, ticket=duplicate, into=ticket, now=at)
+    if at := steps.after(minutes=rng.lognormvariate(1.6, 0.6)):
+        ticket_assign(actor=agent, ticket=ticket, assignee=agent, now=at)
+    if rng.random() < 0.2 and (at := steps.after(minutes=2)):
+        ticket_note(actor=agent, ticket=ticket, body="Checked the account; see logs.", now=at)
+    _conversation(ticket, agent, steps, rng)
+
+
+def _conversation(ticket: Ticket, agent: User, steps: _Steps, rng: random.Random) -> None:
+    if not (at := steps.after(minutes=rng.lognormvariate(2.2, 0.6))):
+        return
+    if rng.random() < 0.3:
+        ticket_reply(actor=agent, ticket=ticket, body=ANSWERS[1], now=at, status=Status.WAITING)
+        if not (at := steps.wall(hours=rng.uniform(0.3, 8))):
+            return
+        ticket_customer_reply(ticket=ticket, customer=ticket.customer, channel="email",
+                              body="Here are the details you asked for.", now=at)  # fmt: skip
+    else:
+        ticket_reply(actor=agent, ticket=ticket, body=ANSWERS[3], now=at)
+    if not (at := steps.after(minutes=rng.lognormvariate(4.0, 0.7))):
+        return
+    ticket_reply(actor=agent, ticket=ticket, body=ANSWERS[0], now=at, status=Status.SOLVED)
+    if rng.random() < 0.08 and (at := steps.wall(hours=rng.uniform(2, 48))):
+        ticket_customer_reply(ticket=ticket, customer=ticket.customer, channel="email",
+                              body="Sorry, it happened again.", now=at)  # fmt: skip
+        if at := steps.after(minutes=rng.lognormvariate(3.5, 0.6)):
+            ticket_reply(actor=agent, ticket=ticket, body=ANSWERS[2], now=at, status=Status.SOLVED)
+
+
+class _Steps:
+    """The clock of one ticket's life: each step comes after the last, in open time
+    on the agreement's calendar (agents) or wall-clock time (customers); a step that
+    would fall after `now` returns None, and so does every step after it."""
+
+    def __init__(self, calendar: BusinessCalendar, start: datetime, now: datetime,
+                 rng: random.Random) -> None:  # fmt: skip
+        self.calendar, self.at, self.now, self.rng = calendar, start, now, rng
+        self.stopped = False
+
+    def after(self, *, minutes: float) -> datetime | None:
+        return self._step(self.calendar.add(self.at, timedelta(minutes=round(minutes, 1))))
+
+    def wall(self, *, hours: float) -> datetime | None:
+        return self._step(self.at + timedelta(hours=round(hours, 2)))
+
+    def _step(self, at: datetime) -> datetime | None:
+        if self.stopped or at >= self.now:
+            self.stopped = True
+            return None
+        self.at = max(at, self.at + timedelta(seconds=1))
+        return self.at
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    """Knuth's method; means here are small."""
+    limit, product, count = math.exp(-mean), rng.random(), 0
+    while product > limit:
+        product *= rng.random()
+        count += 1
+    return count
