@@ -15,8 +15,9 @@ from pactdesk.accounts.services import customer_get_or_create
 from pactdesk.agreements.selectors import agreement_for_lodging
 from pactdesk.desk.models import Channel, IdempotencyKey, MessageKind, Priority, Ticket
 from pactdesk.desk.services.mail import ticket_mail_acknowledgement
-from pactdesk.desk.services.records import AttachmentIn, event_add, message_create
-from pactdesk.desk.services.sla_state import ticket_sla_refresh
+from pactdesk.desk.services.records import AttachmentIn, events_add, message_create
+from pactdesk.desk.services.sla_state import ticket_sla_fields
+from pactdesk.domain.sla import Event
 from pactdesk.platform.errors import Conflict, ValidationFailed
 
 MAX_SUBJECT = 250
@@ -54,27 +55,34 @@ def ticket_lodge(
             customer = customer_get_or_create(
                 client=client, email=customer_email, name=customer_name, now=now
             )
-            ticket = Ticket.objects.create(
+            events = [Event(now, "lodged")]
+            if priority != Priority.NORMAL:
+                events.append(Event(now, "priority", priority))
+            if client.send_acknowledgements:
+                events.append(Event(now, "auto_reply"))
+            ticket = Ticket(
                 client=client, agreement=agreement, customer=customer,
                 subject=_subject(subject), channel=channel, priority=priority,
                 lodged_at=now, updated_at=now,
             )  # fmt: skip
+            # The clocks are known before the first write: one INSERT, no UPDATE.
+            for name, value in ticket_sla_fields(ticket=ticket, now=now, events=events).items():
+                setattr(ticket, name, value)
+            ticket.save(force_insert=True)
             message_create(
                 ticket=ticket, kind=MessageKind.CUSTOMER, body=body, channel=channel, now=now,
                 customer=customer, attachments=attachments, mail_message_id=mail_message_id,
             )  # fmt: skip
-            event_add(ticket=ticket, kind="lodged", at=now)
-            if priority != Priority.NORMAL:
-                event_add(ticket=ticket, kind="priority", value=priority, at=now)
             if idempotency_key is not None:
                 IdempotencyKey.objects.create(
                     client=client, key=idempotency_key, fingerprint=fingerprint,
                     ticket=ticket, created_at=now,
                 )  # fmt: skip
             if client.send_acknowledgements:
-                ticket_mail_acknowledgement(ticket=ticket, customer=customer, now=now)
-                event_add(ticket=ticket, kind="auto_reply", at=now)
-            ticket_sla_refresh(ticket=ticket, now=now)
+                ticket_mail_acknowledgement(
+                    ticket=ticket, customer=customer, now=now, thread=[mail_message_id]
+                )
+            events_add(ticket=ticket, events=events)
     except IntegrityError:
         # Two retries with the same key raced: the other one committed first.
         if idempotency_key is None:

@@ -17,14 +17,17 @@ def ticket_subject(ticket: Ticket, *, reply: bool = False) -> str:
     return f"{prefix}[{ticket.reference}] {ticket.subject}"
 
 
-def ticket_mail_acknowledgement(*, ticket: Ticket, customer: Customer, now: datetime) -> None:
+def ticket_mail_acknowledgement(
+    *, ticket: Ticket, customer: Customer, now: datetime, thread: list[str]
+) -> None:
+    """The first mail of a thread; `thread` holds the customer's Message-ID, if any."""
     body = (
         f"Hello {customer.name or customer.email},\n\n"
         f"We have received your request and logged it as {ticket.reference}. "
         "An agent will answer you soon; reply to this message to add anything.\n\n"
         f"-- {ticket.client.name} support"
     )
-    _queue(ticket=ticket, kind="acknowledgement", body=body, now=now)
+    _queue(ticket=ticket, kind="acknowledgement", body=body, now=now, thread=thread)
 
 
 def ticket_mail_reply(*, ticket: Ticket, message: Message, now: datetime) -> None:
@@ -35,8 +38,10 @@ def ticket_mail_status_notice(*, ticket: Ticket, now: datetime, text: str) -> No
     _queue(ticket=ticket, kind="status_notice", body=text, now=now)
 
 
-def _queue(*, ticket: Ticket, kind: str, body: str, now: datetime) -> OutboundMail:
-    thread = _thread_ids(ticket)
+def _queue(
+    *, ticket: Ticket, kind: str, body: str, now: datetime, thread: list[str] | None = None
+) -> OutboundMail:
+    thread = [i for i in (_thread_ids(ticket) if thread is None else thread) if i]
     return mail_queue(
         client_id=ticket.client_id,
         kind=kind,

@@ -18,13 +18,24 @@ def ticket_events_value(*, ticket: Ticket) -> list[Event]:
     return [Event(at=row.at, kind=row.kind, value=row.value or None) for row in rows]
 
 
-def ticket_sla_refresh(*, ticket: Ticket, now: datetime) -> TicketSla:
+def ticket_sla_refresh(*, ticket: Ticket, now: datetime, events: list[Event] | None = None) -> None:
     """Evaluate the ticket's clocks at `now` and store them on the ticket."""
+    fields = ticket_sla_fields(ticket=ticket, now=now, events=events)
+    for name, value in fields.items():
+        setattr(ticket, name, value)
+    ticket.save(update_fields=list(fields))
+
+
+def ticket_sla_fields(
+    *, ticket: Ticket, now: datetime, events: list[Event] | None = None
+) -> dict[str, Any]:
+    """The SLA columns of the ticket at `now`. A caller that holds the whole history
+    (lodging, before the ticket is even saved) passes it as `events`."""
     agreement = ticket.agreement
     years = range(ticket.lodged_at.year - 1, max(now.year, ticket.lodged_at.year) + 2)
     policy = sla_policy_value(policy=agreement.sla_policy)
     sla = evaluate(
-        events=ticket_events_value(ticket=ticket),
+        events=ticket_events_value(ticket=ticket) if events is None else events,
         policy=policy,
         calendar=agreement_calendar(agreement=agreement, years=years),
         now=max(now, ticket.lodged_at),
@@ -37,10 +48,7 @@ def ticket_sla_refresh(*, ticket: Ticket, now: datetime) -> TicketSla:
     fields["sla_recheck_at"] = min(
         (t for t in (fields["sla_next_due_at"], confirm_at) if t is not None), default=None
     )
-    for name, value in fields.items():
-        setattr(ticket, name, value)
-    ticket.save(update_fields=list(fields))
-    return sla
+    return fields
 
 
 def sla_columns(sla: TicketSla) -> dict[str, Any]:
