@@ -273,3 +273,15 @@ def test_auto_close_closes_tickets_solved_long_enough_ago(lodge, agent) -> None:
     ticket.refresh_from_db()
     assert ticket.status == Status.CLOSED
     assert ticket_auto_close(now=MONDAY_10AM + timedelta(days=8), days=7) == 0
+
+
+def test_solving_without_a_reply_mails_a_status_notice(
+    lodge, agent, django_capture_on_commit_callbacks
+) -> None:
+    ticket = lodge()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_status_change(actor=agent, ticket=ticket, status="solved", now=MONDAY_10AM + MIN)
+        ticket_status_change(actor=agent, ticket=ticket, status="open", now=MONDAY_10AM + 2 * MIN)
+    assert [m.subject for m in mail.outbox] == [f"Re: [PD-{ticket.pk}] Printer on fire"]
+    assert "was marked solved" in mail.outbox[0].body

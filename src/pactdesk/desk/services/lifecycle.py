@@ -10,6 +10,7 @@ from pactdesk.accounts.models import Role, User
 from pactdesk.agreements.models import PlanKind, Seat
 from pactdesk.desk.models import Priority, Status, Ticket
 from pactdesk.desk.services.access import check_staff
+from pactdesk.desk.services.mail import ticket_mail_status_notice
 from pactdesk.desk.services.records import event_add
 from pactdesk.desk.services.sla_state import ticket_sla_refresh
 from pactdesk.platform.errors import Conflict, ValidationFailed
@@ -62,6 +63,12 @@ def ticket_status_change(*, actor: User, ticket: Ticket, status: str, now: datet
     with transaction.atomic():
         status_set(ticket=ticket, status=status, now=now, actor=actor)
         ticket_sla_refresh(ticket=ticket, now=now)
+        if status == Status.SOLVED:
+            ticket_mail_status_notice(
+                ticket=ticket, now=now,
+                text=f"Your request {ticket.reference} was marked solved. If it is not, just "
+                "reply to this message and we will pick it up again.",
+            )  # fmt: skip
     return ticket
 
 
