@@ -285,3 +285,12 @@ def test_solving_without_a_reply_mails_a_status_notice(
         ticket_status_change(actor=agent, ticket=ticket, status="open", now=MONDAY_10AM + 2 * MIN)
     assert [m.subject for m in mail.outbox] == [f"Re: [PD-{ticket.pk}] Printer on fire"]
     assert "was marked solved" in mail.outbox[0].body
+
+
+def test_a_reply_cannot_carry_a_status_the_table_refuses(lodge, agent) -> None:
+    ticket = lodge()
+    for status, error in (("closed", Conflict), ("pending", ValidationFailed)):
+        with pytest.raises(error):
+            ticket_reply(actor=agent, ticket=ticket, body="x", now=MONDAY_10AM, status=status)
+    assert ticket.messages.count() == 1
+    assert Ticket.objects.get(pk=ticket.pk).status == "new"

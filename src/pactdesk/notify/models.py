@@ -20,7 +20,7 @@ class OutboundMail(ClientOwned):
     ticket_id_ref = models.BigIntegerField(null=True, blank=True, db_index=True)
     from_address = models.CharField(max_length=250)
     to_address = models.EmailField()
-    subject = models.CharField(max_length=250)
+    subject = models.CharField(max_length=320)  # "Re: [PD-n] " + a 250-character subject
     body = models.TextField()
     message_id = models.CharField(max_length=250, unique=True)
     in_reply_to = models.CharField(max_length=250, blank=True)

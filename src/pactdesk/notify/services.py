@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.core.mail.message import make_msgid
 from django.db import transaction
 
 from pactdesk.notify.models import OutboundMail, OutboxStatus
@@ -41,7 +41,7 @@ def mail_queue(
         to_address=to_address,
         subject=subject,
         body=body,
-        message_id=make_msgid(idstring=f"pd{ticket_id or 0}", domain=domain),
+        message_id=f"<pd{ticket_id or 0}.{secrets.token_hex(8)}@{domain}>",
         in_reply_to=in_reply_to,
         references=references,
         next_attempt_at=now,

@@ -10,7 +10,7 @@ from django.db import transaction
 from pactdesk.accounts.models import Customer, User
 from pactdesk.desk.models import Message, MessageKind, Status, Ticket
 from pactdesk.desk.services.access import check_open, check_staff
-from pactdesk.desk.services.lifecycle import status_set
+from pactdesk.desk.services.lifecycle import check_transition, status_set
 from pactdesk.desk.services.lodging import check_attachments, check_body, ticket_lodge
 from pactdesk.desk.services.mail import ticket_mail_reply
 from pactdesk.desk.services.records import AttachmentIn, event_add, message_create
@@ -32,6 +32,8 @@ def ticket_reply(
     check_open(ticket)
     check_body(body)
     check_attachments(attachments)
+    if status is not None:
+        check_transition(ticket=ticket, status=status)
     with transaction.atomic():
         message = message_create(
             ticket=ticket, kind=MessageKind.STAFF, body=body, channel="web", now=now,

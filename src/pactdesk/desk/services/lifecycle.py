@@ -45,6 +45,20 @@ def status_set(
     ticket.save(update_fields=["status", "solved_at", "closed_at", "updated_at"])
 
 
+def check_transition(*, ticket: Ticket, status: str) -> None:
+    """Refuse a status the table does not allow from the ticket's current one."""
+    if status not in Status.values:
+        raise ValidationFailed(
+            f"status: {status!r} is not one of {', '.join(Status.values)}",
+            code="invalid_choice", field="status",
+        )  # fmt: skip
+    if status != ticket.status and status not in TRANSITIONS[ticket.status]:
+        raise Conflict(
+            f"status: a {ticket.status} ticket cannot become {status}",
+            code="invalid_transition", field="status",
+        )  # fmt: skip
+
+
 def ticket_status_change(*, actor: User, ticket: Ticket, status: str, now: datetime) -> Ticket:
     """Change the status as staff. The same status again changes nothing (safe retries)."""
     check_staff(actor)
@@ -55,11 +69,7 @@ def ticket_status_change(*, actor: User, ticket: Ticket, status: str, now: datet
         )  # fmt: skip
     if status == ticket.status:
         return ticket
-    if status not in TRANSITIONS[ticket.status]:
-        raise Conflict(
-            f"status: a {ticket.status} ticket cannot become {status}",
-            code="invalid_transition", field="status",
-        )  # fmt: skip
+    check_transition(ticket=ticket, status=status)
     with transaction.atomic():
         status_set(ticket=ticket, status=status, now=now, actor=actor)
         ticket_sla_refresh(ticket=ticket, now=now)
