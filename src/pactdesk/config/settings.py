@@ -89,6 +89,27 @@ PACTDESK_ATTACHMENT_MAX_BYTES = env_int("PACTDESK_ATTACHMENT_MAX_BYTES", 10 * 10
 PACTDESK_ATTACHMENT_MAX_COUNT = env_int("PACTDESK_ATTACHMENT_MAX_COUNT", 20, minimum=0)
 PACTDESK_BODY_MAX_CHARS = env_int("PACTDESK_BODY_MAX_CHARS", 200_000, minimum=1000)
 
+# Public web form and customer portal (pactdesk.web): submissions and magic-link
+# requests counted per address and per client over a fixed window; 429 past the limit.
+PACTDESK_RATE_WINDOW_SECONDS = env_int("PACTDESK_RATE_WINDOW_SECONDS", 600, minimum=1)
+PACTDESK_WEB_FORM_LIMIT_PER_IP = env_int("PACTDESK_WEB_FORM_LIMIT_PER_IP", 5, minimum=1)
+PACTDESK_WEB_FORM_LIMIT_PER_CLIENT = env_int("PACTDESK_WEB_FORM_LIMIT_PER_CLIENT", 200, minimum=1)
+PACTDESK_PORTAL_LINK_LIMIT_PER_IP = env_int("PACTDESK_PORTAL_LINK_LIMIT_PER_IP", 5, minimum=1)
+PACTDESK_PORTAL_LINK_MAX_AGE = env_int("PACTDESK_PORTAL_LINK_MAX_AGE", 24 * 3600, minimum=60)
+# Form fields (not files) of one request: the largest body in UTF-8 plus the rest.
+DATA_UPLOAD_MAX_MEMORY_SIZE = PACTDESK_BODY_MAX_CHARS * 4 + 64 * 1024
+# Rate-limit counters must be shared by every web process: Redis when there is one.
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+
+# Inbound mail: the largest message the SMTP receiver takes (552 above it), and the
+# IMAP poller's socket timeout (seconds) and most messages read per mailbox per poll.
+PACTDESK_MAIL_MAX_BYTES = env_int("PACTDESK_MAIL_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
+PACTDESK_IMAP_TIMEOUT = env_int("PACTDESK_IMAP_TIMEOUT", 30, minimum=1)
+PACTDESK_IMAP_BATCH = env_int("PACTDESK_IMAP_BATCH", 100, minimum=1)
+
 # A worker that has not beaten for this long makes /healthz answer 503.
 PACTDESK_HEARTBEAT_MAX_AGE = env_int("PACTDESK_HEARTBEAT_MAX_AGE", 180, minimum=10)
 
@@ -107,6 +128,9 @@ INSTALLED_APPS = [
     "pactdesk.agreements",
     "pactdesk.notify",
     "pactdesk.desk",
+    "pactdesk.api",
+    "ninja",  # serves the API docs' own Swagger UI files (no CDN)
+    "pactdesk.intake",
     "pactdesk.web",
     "pactdesk.cli",
 ]

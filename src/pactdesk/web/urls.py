@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from pactdesk.web import views
+from pactdesk.web import portal, public_form, ticket_actions, ticket_page, views, workspace
 
 app_name = "web"
 
@@ -16,4 +16,40 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),
+    # Agent workspace (staff work tickets; client users read their client's).
+    path("desk/", workspace.desk_index, name="desk"),
+    path("desk/list/<slug:name>/", workspace.work_list, name="work_list"),
+    path("desk/clients/", workspace.client_index, name="clients"),
+    path("desk/clients/<int:client_id>/", workspace.client_tickets, name="client_tickets"),
+    path("desk/search/", workspace.search, name="search"),
+    path("desk/tickets/<int:ticket_id>/", ticket_page.ticket_page, name="ticket"),
+    path("desk/tickets/<int:ticket_id>/sla/", ticket_page.ticket_sla, name="ticket_sla"),
+    path(
+        "desk/tickets/<int:ticket_id>/<slug:action>/",
+        ticket_actions.ticket_action,
+        name="ticket_action",
+    ),
+    path(
+        "desk/attachments/<int:attachment_id>/",
+        ticket_page.attachment_download,
+        name="attachment",
+    ),
+    # The public web form of each client.
+    path("c/<slug:slug>/new", public_form.web_form, name="web_form"),
+    path("c/<slug:slug>/thanks", public_form.web_form_done, name="web_form_done"),
+    # The customer portal (magic-link sessions, no password).
+    path("portal/<slug:slug>/", portal.portal_start, name="portal_start"),
+    path("portal/<slug:slug>/link/<str:token>/", portal.portal_enter, name="portal_enter"),
+    path("portal/<slug:slug>/logout/", portal.portal_logout, name="portal_logout"),
+    path("portal/<slug:slug>/tickets/", portal.portal_tickets, name="portal_tickets"),
+    path(
+        "portal/<slug:slug>/tickets/<int:ticket_id>/",
+        portal.portal_ticket,
+        name="portal_ticket",
+    ),
+    path(
+        "portal/<slug:slug>/attachments/<int:attachment_id>/",
+        portal.portal_attachment,
+        name="portal_attachment",
+    ),
 ]

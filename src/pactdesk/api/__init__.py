@@ -1,0 +1,1 @@
+"""The REST API (Django Ninja) at /api/: one router per context, one error map."""

@@ -1,0 +1,27 @@
+"""The NinjaAPI mounted at /api/: docs at /api/docs, schema at /api/openapi.json."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from pactdesk.api.auth import ApiKeyAuth
+from pactdesk.api.errors import install_error_map
+from pactdesk.api.rendering import FastJSONRenderer
+from pactdesk.api.tickets.router import router as tickets
+
+api = NinjaAPI(
+    title="Pactdesk API",
+    version="1",
+    description=(
+        "Tickets for client integrations (client keys) and staff (staff tokens). "
+        "Authenticate with `Authorization: Bearer pd_...`; mint keys with "
+        "`pactdesk api-key create`. Errors are JSON {code, message, field?}."
+    ),
+    auth=ApiKeyAuth(),
+    renderer=FastJSONRenderer(),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_map(api)
+api.add_router("/", tickets)

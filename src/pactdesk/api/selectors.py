@@ -1,0 +1,29 @@
+"""Reads on API keys."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from pactdesk.api.models import SECRET_PREFIX, ApiKey, secret_digest
+
+
+def api_key_find(*, secret: str) -> ApiKey | None:
+    """The active key with this secret, if its owner may still use it."""
+    if not secret.startswith(SECRET_PREFIX) or len(secret) > 200:
+        return None
+    key = (
+        ApiKey.objects.select_related("client", "user")
+        .filter(secret_sha256=secret_digest(secret), is_active=True)
+        .first()
+    )
+    if key is None:
+        return None
+    if key.client is not None and not key.client.is_active:
+        return None
+    if key.user is not None and not (key.user.is_active and key.user.is_provider_staff):
+        return None
+    return key
+
+
+def api_key_list() -> QuerySet[ApiKey]:
+    return ApiKey.objects.select_related("client", "user")

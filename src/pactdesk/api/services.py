@@ -1,0 +1,71 @@
+"""Writes on API keys: mint (the secret is shown once), revoke, mark used."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pactdesk.accounts.models import Client, User
+from pactdesk.api.models import SECRET_PREFIX, ApiKey, secret_digest
+from pactdesk.platform.errors import Conflict, NotFound, ValidationFailed
+from pactdesk.platform.validation import validated_save
+
+# last_used_at is kept to the minute: one write a minute per key, not one per request.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class MintedKey:
+    key: ApiKey
+    secret: str  # shown once; only its SHA-256 is stored
+
+
+def api_key_create(
+    *, now: datetime, name: str = "", client_slug: str = "", staff_email: str = ""
+) -> MintedKey:
+    """A key for a client integration (`client_slug`) or a staff token (`staff_email`)."""
+    if bool(client_slug) == bool(staff_email):
+        raise ValidationFailed("give a client or a member of staff, not both", code="owner")
+    client: Client | None = None
+    user: User | None = None
+    if client_slug:
+        client = Client.objects.filter(slug=client_slug).first()
+        if client is None or not client.is_active:
+            raise NotFound(f"No active client with slug {client_slug!r}.", code="client_not_found",
+                           field="client")  # fmt: skip
+        default_name = f"{client.slug} integration"
+    else:
+        user = User.objects.filter(email__iexact=staff_email.strip()).first()
+        if user is None or not user.is_active or not user.is_provider_staff:
+            raise NotFound(f"No active member of staff with e-mail {staff_email!r}.",
+                           code="staff_not_found", field="staff")  # fmt: skip
+        default_name = f"{user.email} token"
+    tag = secrets.token_hex(4)
+    secret = f"{SECRET_PREFIX}{tag}_{secrets.token_urlsafe(32)}"
+    key = ApiKey(
+        name=(name.strip() or default_name)[:100], prefix=f"{SECRET_PREFIX}{tag}",
+        secret_sha256=secret_digest(secret), client=client, user=user, created_at=now,
+    )  # fmt: skip
+    validated_save(key)
+    return MintedKey(key=key, secret=secret)
+
+
+def api_key_revoke(*, prefix: str, now: datetime) -> ApiKey:
+    key = ApiKey.objects.filter(prefix=prefix).first()
+    if key is None:
+        raise NotFound(f"No API key with prefix {prefix!r}.", code="api_key_not_found")
+    if not key.is_active:
+        raise Conflict(f"{prefix} is already revoked.", code="already_revoked")
+    key.is_active = False
+    key.revoked_at = now
+    key.save(update_fields=["is_active", "revoked_at"])
+    return key
+
+
+def api_key_mark_used(*, key: ApiKey, now: datetime) -> None:
+    """Record use, at most once a minute per key."""
+    if key.last_used_at is not None and now - key.last_used_at < LAST_USED_RESOLUTION:
+        return
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    key.last_used_at = now

@@ -1,0 +1,1 @@
+"""The tickets router: lodge, read, list, reply, note, change, merge."""

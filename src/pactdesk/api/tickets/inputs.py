@@ -1,0 +1,166 @@
+"""What ticket operations accept. Bodies are strict: unknown fields and wrong JSON types
+are refused (422 invalid_request naming the field) before anything is read or written."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated, Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from ninja import Schema
+from pydantic import (
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+)
+
+from pactdesk.desk.models import Priority, Status
+from pactdesk.platform.errors import ValidationFailed
+
+PriorityName = Literal["low", "normal", "high", "urgent"]
+StatusName = Literal["new", "open", "waiting", "solved", "closed"]
+# A reply may leave the ticket as it is or move it on; the desk's transitions apply.
+ReplyStatus = Literal["open", "waiting", "solved"]
+ChangeStatus = Literal["open", "waiting", "solved", "closed"]
+Text = Annotated[str, StringConstraints(max_length=200_000)]
+MAX_LIST = 100
+
+
+def _client_ref(value: Any) -> int | str:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError("a client id (integer) or slug (string)")
+    return value
+
+
+ClientRef = Annotated[
+    int | str,
+    PlainValidator(_client_ref),
+    WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "string"}],
+                    "description": "client id or slug"}),
+]  # fmt: skip
+
+assert set(PriorityName.__args__) == set(Priority.values)  # type: ignore[attr-defined]
+assert set(StatusName.__args__) == set(Status.values)  # type: ignore[attr-defined]
+
+
+class StrictBody(Schema):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class AttachmentIn(StrictBody):
+    filename: Annotated[str, StringConstraints(min_length=1, max_length=250)]
+    content_base64: str
+
+    @field_validator("content_base64")
+    @classmethod
+    def _is_base64(cls, value: str) -> str:
+        try:
+            base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("not standard base64") from None
+        return value
+
+    def content(self) -> bytes:
+        return base64.b64decode(self.content_base64)
+
+
+class TicketCreateIn(StrictBody):
+    """A customer's query. Staff tokens name the client (id or slug); a client key's
+    client is implied (naming another client is refused)."""
+
+    client: ClientRef | None = None
+    customer_email: Annotated[str, StringConstraints(min_length=3, max_length=254)]
+    customer_name: Annotated[str, StringConstraints(max_length=200)] = ""
+    subject: Annotated[str, StringConstraints(max_length=1000)]
+    body: Text
+    priority: PriorityName = "normal"
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=MAX_LIST)
+
+    @field_validator("customer_email")
+    @classmethod
+    def _is_address(cls, value: str) -> str:
+        try:
+            validate_email(value.strip())
+        except ValidationError:
+            raise ValueError("not an e-mail address") from None
+        return value.strip()
+
+
+class ReplyIn(StrictBody):
+    body: Text
+    status: ReplyStatus | None = None
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=MAX_LIST)
+
+
+class NoteIn(StrictBody):
+    body: Text
+
+
+class TicketPatchIn(StrictBody):
+    """Any of these; what is left out is left alone. `assignee_id: null` unassigns.
+    `valid: false` needs an `invalid_reason`; `valid: true` clears it."""
+
+    status: ChangeStatus | None = None
+    priority: PriorityName | None = None
+    assignee_id: int | None = None
+    valid: bool | None = None
+    invalid_reason: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+    def check(self) -> None:
+        """Refuse a change that says nothing or contradicts itself."""
+        given = self.model_fields_set
+        if not given:
+            raise ValidationFailed("give at least one of status, priority, assignee_id, valid",
+                                   code="invalid_request")  # fmt: skip
+        for name in ("status", "priority", "valid"):
+            if name in given and getattr(self, name) is None:
+                raise ValidationFailed(f"{name}: must not be null", code="invalid_request",
+                                       field=name)  # fmt: skip
+        if self.valid is False and not (self.invalid_reason or "").strip():
+            raise ValidationFailed("invalid_reason: required when valid is false",
+                                   code="required", field="invalid_reason")  # fmt: skip
+        if self.invalid_reason is not None and self.valid is not False:
+            raise ValidationFailed("invalid_reason: only with valid: false",
+                                   code="invalid_request", field="invalid_reason")  # fmt: skip
+
+
+class MergeIn(StrictBody):
+    into: int
+
+
+class TicketListQuery(Schema):
+    """Filters of GET /api/tickets. `status` may list several: status=new,open."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: str | None = None
+    client: str | None = None
+    assignee: str | None = Field(None, description="me, none or a staff user id")
+    priority: PriorityName | None = None
+    valid: bool | None = None
+    q: Annotated[str, StringConstraints(max_length=200)] = ""
+    breaching_within_minutes: int | None = Field(None, ge=0, le=60 * 24 * 366)
+    cursor: Annotated[str, StringConstraints(max_length=200)] | None = None
+    limit: int = Field(50, ge=1, le=100)
+
+    @field_validator("status")
+    @classmethod
+    def _statuses(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        unknown = [s for s in value.split(",") if s not in Status.values]
+        if unknown:
+            raise ValueError(f"{unknown[0]!r} is not one of {', '.join(Status.values)}")
+        return value
+
+    @field_validator("assignee")
+    @classmethod
+    def _assignee(cls, value: str | None) -> str | None:
+        if value is None or value in ("me", "none") or value.isdigit():
+            return value
+        raise ValueError("use me, none or a user id")

@@ -1,0 +1,159 @@
+"""What ticket operations answer: the schemas (for validation and the OpenAPI document)
+and the functions that build them from rows already loaded (no queries here)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from pactdesk.accounts.models import Client, Customer, User
+from pactdesk.desk.models import Message, Ticket
+
+
+class ErrorOut(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ClientRef(BaseModel):
+    id: int
+    slug: str
+    name: str
+
+
+class CustomerRef(BaseModel):
+    id: int
+    email: str
+    name: str
+
+
+class UserRef(BaseModel):
+    id: int
+    name: str
+
+
+class SlaTargetOut(BaseModel):
+    duration_seconds: float
+    goal: str
+    priority: str | None = None
+
+
+class SlaMetricOut(BaseModel):
+    state: str
+    due_at: datetime | None = None
+    met_at: datetime | None = None
+    breached_at: datetime | None = None
+    used_seconds: float
+    remaining_seconds: float
+    target: SlaTargetOut | None = None
+
+
+class SlaOut(BaseModel):
+    """The stored SLA state, as evaluated at `evaluated_at` (seconds are as of then)."""
+
+    next_due_at: datetime | None
+    evaluated_at: datetime | None
+    metrics: dict[str, SlaMetricOut]
+
+
+class TicketOut(BaseModel):
+    id: int
+    reference: str
+    subject: str
+    status: str
+    priority: str
+    channel: str
+    client: ClientRef
+    customer: CustomerRef
+    assignee: UserRef | None
+    valid: bool
+    invalid_reason: str
+    merged_into: int | None
+    lodged_at: datetime
+    updated_at: datetime
+    solved_at: datetime | None
+    closed_at: datetime | None
+    sla: SlaOut
+
+
+class AttachmentOut(BaseModel):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class MessageOut(BaseModel):
+    id: int
+    ticket_id: int
+    kind: str
+    body: str
+    channel: str
+    created_at: datetime
+    author: UserRef | None
+    customer: CustomerRef | None
+    attachments: list[AttachmentOut]
+
+
+class TicketDetailOut(TicketOut):
+    messages: list[MessageOut]
+
+
+class TicketPageOut(BaseModel):
+    items: list[TicketOut]
+    next_cursor: str | None
+
+
+def client_ref(client: Client) -> dict[str, Any]:
+    return {"id": client.pk, "slug": client.slug, "name": client.name}
+
+
+def customer_ref(customer: Customer | None) -> dict[str, Any] | None:
+    if customer is None:
+        return None
+    return {"id": customer.pk, "email": customer.email, "name": customer.name}
+
+
+def user_ref(user: User | None) -> dict[str, Any] | None:
+    return None if user is None else {"id": user.pk, "name": user.name}
+
+
+def ticket_out(ticket: Ticket) -> dict[str, Any]:
+    """Needs client, customer and assignee loaded (the desk selectors do that)."""
+    return {
+        "id": ticket.pk, "reference": ticket.reference, "subject": ticket.subject,
+        "status": ticket.status, "priority": ticket.priority, "channel": ticket.channel,
+        "client": client_ref(ticket.client), "customer": customer_ref(ticket.customer),
+        "assignee": user_ref(ticket.assignee), "valid": ticket.is_valid,
+        "invalid_reason": ticket.invalid_reason, "merged_into": ticket.merged_into_id,
+        "lodged_at": ticket.lodged_at, "updated_at": ticket.updated_at,
+        "solved_at": ticket.solved_at, "closed_at": ticket.closed_at,
+        "sla": {
+            "next_due_at": ticket.sla_next_due_at,
+            "evaluated_at": ticket.sla_evaluated_at,
+            "metrics": ticket.sla_detail or {},
+        },
+    }  # fmt: skip
+
+
+def message_out(message: Message) -> dict[str, Any]:
+    """Reads `message.attachments` (prefetched by the desk selector for lists)."""
+    return {
+        "id": message.pk, "ticket_id": message.ticket_id, "kind": message.kind,
+        "body": message.body, "channel": message.channel, "created_at": message.created_at,
+        "author": user_ref(message.author), "customer": customer_ref(message.customer),
+        "attachments": [
+            {"id": a.pk, "filename": a.filename, "content_type": a.content_type,
+             "size": a.size, "sha256": a.sha256}
+            for a in message.attachments.all()
+        ],
+    }  # fmt: skip
+
+
+def ticket_detail_out(ticket: Ticket, messages: Iterable[Message]) -> dict[str, Any]:
+    return {**ticket_out(ticket), "messages": [message_out(m) for m in messages]}

@@ -1,0 +1,162 @@
+"""Ticket operations: parse, call one desk service or selector, answer.
+
+A client key may lodge and read its own client's tickets; everything else needs a staff
+token. The ticket is looked up for the caller first, so another client's ticket is a
+404 ticket_not_found for every operation, before any 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Header, Query, Router, Status
+
+from pactdesk.api.auth import principal_of
+from pactdesk.api.tickets.changes import ticket_patch
+from pactdesk.api.tickets.inputs import (
+    MergeIn,
+    NoteIn,
+    ReplyIn,
+    TicketCreateIn,
+    TicketListQuery,
+    TicketPatchIn,
+)
+from pactdesk.api.tickets.lookups import (
+    idempotency_key_seen,
+    list_filter,
+    lodging_client,
+    query_check,
+    ticket_ref,
+)
+from pactdesk.api.tickets.outputs import (
+    ErrorOut,
+    MessageOut,
+    TicketDetailOut,
+    TicketOut,
+    TicketPageOut,
+    message_out,
+    ticket_detail_out,
+    ticket_out,
+)
+from pactdesk.desk.models import Channel
+from pactdesk.desk.selectors import ticket_get, ticket_list, ticket_messages
+from pactdesk.desk.services import (
+    AttachmentIn,
+    ticket_lodge,
+    ticket_merge,
+    ticket_note,
+    ticket_reply,
+    ticket_unmerge,
+)
+from pactdesk.platform.clock import clock_now
+
+router = Router(tags=["tickets"])
+REFUSALS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 409, 422), ErrorOut)
+Answer = Status[dict[str, Any]]
+
+
+@router.post("/tickets", response={200: TicketOut, 201: TicketOut, **REFUSALS},
+             summary="Lodge a ticket")  # fmt: skip
+def create_ticket(
+    request: HttpRequest,
+    payload: TicketCreateIn,
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="Retrying with the same key answers 200 with the ticket made first.",
+    ),
+) -> Answer:
+    principal = principal_of(request)
+    client = lodging_client(actor=principal.actor, bound=principal.client, ref=payload.client)
+    now = clock_now()
+    seen = idempotency_key is not None and idempotency_key_seen(client=client, key=idempotency_key)
+    ticket = ticket_lodge(
+        client=client, customer_email=payload.customer_email,
+        customer_name=payload.customer_name, subject=payload.subject, body=payload.body,
+        channel=Channel.API, now=now, priority=payload.priority,
+        attachments=[AttachmentIn(a.filename, a.content()) for a in payload.attachments],
+        idempotency_key=idempotency_key,
+    )  # fmt: skip
+    # A racing retry that committed first is returned by the desk: not made now.
+    made_now = not seen and ticket.lodged_at == now
+    return Status(201 if made_now else 200, ticket_out(ticket))
+
+
+@router.get("/tickets", response={200: TicketPageOut, **REFUSALS}, summary="List tickets")
+def list_tickets(request: HttpRequest, filters: Query[TicketListQuery]) -> Answer:
+    query_check(request, TicketListQuery)
+    actor = principal_of(request).actor
+    page = ticket_list(
+        actor=actor, filters=list_filter(actor=actor, query=filters), now=clock_now(),
+        cursor=filters.cursor, limit=filters.limit,
+    )  # fmt: skip
+    items = [ticket_out(ticket) for ticket in page.items]
+    return Status(200, {"items": items, "next_cursor": page.next_cursor})
+
+
+@router.get("/tickets/{ticket_id}", response={200: TicketDetailOut, **REFUSALS},
+            summary="A ticket with its messages (internal notes for staff only)")  # fmt: skip
+def get_ticket(request: HttpRequest, ticket_id: int) -> Answer:
+    principal = principal_of(request)
+    ticket = ticket_get(actor=principal.actor, ticket_id=ticket_id)
+    messages = ticket_messages(ticket=ticket, include_notes=principal.is_staff)
+    return Status(200, ticket_detail_out(ticket, messages))
+
+
+@router.patch("/tickets/{ticket_id}", response={200: TicketOut, **REFUSALS},
+              summary="Change status, priority, assignee or validity")  # fmt: skip
+def change_ticket(request: HttpRequest, ticket_id: int, payload: TicketPatchIn) -> Answer:
+    principal = principal_of(request)
+    ticket = ticket_get(actor=principal.actor, ticket_id=ticket_id)
+    principal.require_staff()
+    payload.check()
+    ticket_patch(actor=principal.actor, ticket=ticket, changes=payload, now=clock_now())
+    return Status(200, ticket_out(ticket))
+
+
+@router.post("/tickets/{ticket_id}/replies", response={201: MessageOut, **REFUSALS},
+             summary="Reply to the customer (mailed); optionally set the status")  # fmt: skip
+def reply_ticket(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Answer:
+    principal = principal_of(request)
+    ticket = ticket_get(actor=principal.actor, ticket_id=ticket_id)
+    principal.require_staff()
+    message = ticket_reply(
+        actor=principal.actor, ticket=ticket, body=payload.body, now=clock_now(),
+        status=payload.status,
+        attachments=[AttachmentIn(a.filename, a.content()) for a in payload.attachments],
+    )  # fmt: skip
+    return Status(201, message_out(message))
+
+
+@router.post("/tickets/{ticket_id}/notes", response={201: MessageOut, **REFUSALS},
+             summary="Add an internal note (never mailed)")  # fmt: skip
+def note_ticket(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Answer:
+    principal = principal_of(request)
+    ticket = ticket_get(actor=principal.actor, ticket_id=ticket_id)
+    principal.require_staff()
+    message = ticket_note(actor=principal.actor, ticket=ticket, body=payload.body, now=clock_now())
+    return Status(201, message_out(message))
+
+
+@router.post("/tickets/{ticket_id}/merge", response={200: TicketOut, **REFUSALS},
+             summary="Merge a duplicate into another ticket of the same client")  # fmt: skip
+def merge_ticket(request: HttpRequest, ticket_id: int, payload: MergeIn) -> Answer:
+    principal = principal_of(request)
+    ticket = ticket_get(actor=principal.actor, ticket_id=ticket_id)
+    principal.require_staff()
+    into = ticket_ref(actor=principal.actor, ticket_id=payload.into, field="into")
+    ticket_merge(actor=principal.actor, ticket=ticket, into=into, now=clock_now())
+    return Status(200, ticket_out(ticket))
+
+
+@router.post("/tickets/{ticket_id}/unmerge", response={200: TicketOut, **REFUSALS},
+             summary="Undo a merge: the ticket is open and counted again")  # fmt: skip
+def unmerge_ticket(request: HttpRequest, ticket_id: int) -> Answer:
+    principal = principal_of(request)
+    ticket = ticket_get(actor=principal.actor, ticket_id=ticket_id)
+    principal.require_staff()
+    ticket_unmerge(actor=principal.actor, ticket=ticket, now=clock_now())
+    return Status(200, ticket_out(ticket))

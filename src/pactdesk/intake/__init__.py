@@ -1,0 +1,1 @@
+"""Inbound mail: the SMTP receiver and the IMAP poller turn mail into tickets and replies."""

@@ -1,0 +1,33 @@
+"""IMAP mailboxes polled for a client's mail."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from pactdesk.platform.models import ClientOwned
+
+
+class Mailbox(ClientOwned):
+    """A client's IMAP mailbox. Mail in `folder` becomes tickets and replies and is
+    deleted once committed; a message that fails stays for the next poll."""
+
+    host = models.CharField(max_length=250)
+    port = models.PositiveIntegerField(default=993)
+    use_ssl = models.BooleanField(default=True, help_text="IMAP over TLS (port 993).")
+    username = models.CharField(max_length=250)
+    password = models.CharField(max_length=250)
+    folder = models.CharField(max_length=250, default="INBOX")
+    is_active = models.BooleanField(default=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["client", "username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["host", "port", "username", "folder"], name="mailbox_unique_folder"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.host}/{self.folder}"

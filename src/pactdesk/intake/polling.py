@@ -1,0 +1,92 @@
+"""The IMAP poller: read each active mailbox, take every message, delete it after.
+
+A message is deleted only after its ticket or reply is committed. A message that fails
+(our error, or mail that can never be taken) stays in the mailbox, untouched and
+unflagged, for the next poll; the error is logged and kept on `Mailbox.last_error`,
+and the poll goes on with the next message. A crash between the commit and the delete
+is harmless: the next poll finds the Message-ID already stored and only deletes it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from imap_tools import BaseMailBox, MailBox, MailBoxUnencrypted
+
+from pactdesk.intake.models import Mailbox
+from pactdesk.intake.parsing import MailUnparseable
+from pactdesk.intake.selectors import mailbox_active_list
+from pactdesk.intake.services import MailRefused, mail_receive_for_client
+
+logger = logging.getLogger(__name__)
+
+MAX_ERROR = 2000
+
+
+@dataclass
+class PollResult:
+    taken: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def mailbox_poll_all(*, now: datetime) -> dict[int, PollResult]:
+    return {mailbox.pk: mailbox_poll(mailbox=mailbox, now=now) for mailbox in mailbox_active_list()}
+
+
+def mailbox_poll(*, mailbox: Mailbox, now: datetime) -> PollResult:
+    """Take up to PACTDESK_IMAP_BATCH messages from `mailbox`; `now` is their receipt time."""
+    result = PollResult()
+    try:
+        with _connect(mailbox) as box:
+            for uid in box.uids("UNDELETED")[: settings.PACTDESK_IMAP_BATCH]:
+                if _take(box=box, uid=uid, mailbox=mailbox, now=now, result=result):
+                    box.delete(uid)
+                    result.taken += 1
+    except Exception as error:  # connection, login or protocol trouble: try next minute
+        logger.warning("mailbox %s: %s", mailbox, error)
+        result.errors.append(f"{type(error).__name__}: {error}")
+    mailbox.last_polled_at = now
+    mailbox.last_error = "; ".join(result.errors)[:MAX_ERROR]
+    mailbox.save(update_fields=["last_polled_at", "last_error"])
+    return result
+
+
+def _take(*, box: BaseMailBox, uid: str, mailbox: Mailbox, now: datetime,
+          result: PollResult) -> bool:  # fmt: skip
+    """True when the message is committed (or was already) and may be deleted."""
+    raw = _fetch(box, uid)
+    try:
+        delivery = mail_receive_for_client(raw=raw, client=mailbox.client, now=now)
+    except (MailUnparseable, MailRefused) as error:
+        reason = getattr(error, "reason", str(error))
+        logger.error("mailbox %s: message %s cannot be taken: %s", mailbox, uid, reason)
+        result.errors.append(f"message {uid}: {reason}")
+        return False
+    except Exception as error:
+        logger.exception("mailbox %s: message %s failed; it stays for the next poll", mailbox, uid)
+        result.errors.append(f"message {uid}: {type(error).__name__}: {error}")
+        return False
+    logger.info("mailbox %s: message %s %s", mailbox, uid, delivery.action)
+    return True
+
+
+def _connect(mailbox: Mailbox) -> BaseMailBox:
+    timeout = settings.PACTDESK_IMAP_TIMEOUT
+    box: BaseMailBox
+    if mailbox.use_ssl:
+        box = MailBox(mailbox.host, mailbox.port, timeout=timeout)
+    else:
+        box = MailBoxUnencrypted(mailbox.host, mailbox.port, timeout=timeout)
+    return box.login(mailbox.username, mailbox.password, initial_folder=mailbox.folder)
+
+
+def _fetch(box: BaseMailBox, uid: str) -> bytes:
+    """The message's bytes as stored, without setting \\Seen."""
+    _status, data = box.client.uid("FETCH", uid, "(BODY.PEEK[])")
+    for item in data:
+        if isinstance(item, tuple) and len(item) == 2:
+            return bytes(item[1])
+    return b""

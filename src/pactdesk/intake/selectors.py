@@ -1,0 +1,26 @@
+"""Reads for inbound mail: which client an address belongs to, what we already hold."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from pactdesk.accounts.models import Client
+from pactdesk.desk.models import Message
+from pactdesk.intake.models import Mailbox
+
+
+def client_for_address(*, address: str) -> Client | None:
+    """The active client whose support address this is (compared without case)."""
+    address = address.strip().strip("<>").strip()
+    if not address:
+        return None
+    return Client.objects.filter(support_email__iexact=address, is_active=True).first()
+
+
+def mail_already_stored(*, client: Client, message_id: str) -> bool:
+    """A message with this Message-ID is on one of the client's tickets already."""
+    return Message.objects.filter(client=client, mail_message_id=message_id).exists()
+
+
+def mailbox_active_list() -> QuerySet[Mailbox]:
+    return Mailbox.objects.filter(is_active=True, client__is_active=True).select_related("client")

@@ -1,0 +1,168 @@
+"""The customer portal: a customer's own tickets of one client, public messages only,
+and replies (which reopen a solved ticket; on a closed one, lodge a follow-up)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pactdesk.accounts.models import Client, Customer
+from pactdesk.desk.models import Ticket
+from pactdesk.desk.selectors import customer_ticket_get, customer_ticket_list, ticket_messages
+from pactdesk.desk.services import ticket_customer_reply
+from pactdesk.platform.clock import clock_now
+from pactdesk.platform.errors import ApplicationError, NotFound
+from pactdesk.web.forms import PortalEmailForm, PortalReplyForm
+from pactdesk.web.lookups import attachment_for_customer, portal_customer_find, public_client_get
+from pactdesk.web.portal_access import (
+    portal_link_customer,
+    portal_link_send,
+    portal_session_customer,
+    portal_session_end,
+    portal_session_start,
+)
+from pactdesk.web.ratelimit import client_address, rate_limit_hit
+from pactdesk.web.ticket_page import attachment_response
+from pactdesk.web.uploads import attachments_from_uploads
+
+
+@require_http_methods(["GET", "POST"])
+def portal_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask for an e-mail address and mail a link. The answer is the same whether or
+    not we know the address, so the page tells nobody who our customers are."""
+    client = public_client_get(slug=slug)
+    if request.method == "GET":
+        if portal_session_customer(request=request, client=client) is not None:
+            return redirect("web:portal_tickets", slug=client.slug)
+        return render(
+            request, "web/portal/start.html", {"client": client, "form": PortalEmailForm()}
+        )
+    form = PortalEmailForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "web/portal/start.html", {"client": client, "form": form}, status=422
+        )
+    email = form.cleaned_data["email"]
+    if _link_over_limit(request, client, email):
+        return render(request, "web/portal/too_many.html", {"client": client}, status=429)
+    customer = portal_customer_find(client=client, email=email)
+    if customer is not None and not portal_link_send(
+        request=request, client=client, customer=customer
+    ):
+        return render(
+            request,
+            "web/portal/start.html",
+            {"client": client, "form": form, "send_failed": True},
+            status=503,
+        )
+    return render(request, "web/portal/sent.html", {"client": client, "email": email})
+
+
+@require_GET
+def portal_enter(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    client = public_client_get(slug=slug)
+    customer = portal_link_customer(client=client, token=token)
+    if customer is None:
+        return render(request, "web/portal/bad_link.html", {"client": client}, status=400)
+    portal_session_start(request=request, customer=customer)
+    return redirect("web:portal_tickets", slug=client.slug)
+
+
+@require_POST
+def portal_logout(request: HttpRequest, slug: str) -> HttpResponse:
+    client = public_client_get(slug=slug)
+    portal_session_end(request=request)
+    return redirect("web:portal_start", slug=client.slug)
+
+
+@require_GET
+def portal_tickets(request: HttpRequest, slug: str) -> HttpResponse:
+    client, customer = _signed_in(request, slug)
+    if customer is None:
+        return redirect("web:portal_start", slug=client.slug)
+    context = {
+        "client": client,
+        "customer": customer,
+        "tickets": customer_ticket_list(customer=customer),
+    }
+    return render(request, "web/portal/tickets.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def portal_ticket(request: HttpRequest, slug: str, ticket_id: int) -> HttpResponse:
+    client, customer = _signed_in(request, slug)
+    if customer is None:
+        return redirect("web:portal_start", slug=client.slug)
+    try:
+        ticket = customer_ticket_get(customer=customer, ticket_id=ticket_id)
+    except NotFound:
+        raise Http404("No such ticket") from None
+    form = PortalReplyForm(request.POST or None)
+    if request.method == "GET":
+        return _render_ticket(request, client, customer, ticket, form)
+    if not form.is_valid():
+        return _render_ticket(request, client, customer, ticket, form, status=422)
+    try:
+        answered = ticket_customer_reply(
+            ticket=ticket,
+            customer=customer,
+            body=form.cleaned_data["body"],
+            now=clock_now(),
+            channel="portal",
+            attachments=attachments_from_uploads(request.FILES.getlist("attachments")),
+        )
+    except ApplicationError as error:
+        form.add_error(None, error.message)
+        ticket = customer_ticket_get(customer=customer, ticket_id=ticket_id)
+        return _render_ticket(request, client, customer, ticket, form, status=error.http_status)
+    return redirect("web:portal_ticket", slug=client.slug, ticket_id=answered.pk)
+
+
+@require_GET
+def portal_attachment(request: HttpRequest, slug: str, attachment_id: int) -> FileResponse:
+    _client, customer = _signed_in(request, slug)
+    if customer is None:
+        raise Http404("No such attachment")
+    return attachment_response(
+        attachment_for_customer(customer=customer, attachment_id=attachment_id)
+    )
+
+
+def _signed_in(request: HttpRequest, slug: str) -> tuple[Client, Customer | None]:
+    client = public_client_get(slug=slug)
+    return client, portal_session_customer(request=request, client=client)
+
+
+def _render_ticket(
+    request: HttpRequest,
+    client: Client,
+    customer: Customer,
+    ticket: Ticket,
+    form: PortalReplyForm,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "client": client,
+        "customer": customer,
+        "ticket": ticket,
+        "form": form,
+        "conversation": ticket_messages(ticket=ticket, include_notes=False),
+        "body_max": settings.PACTDESK_BODY_MAX_CHARS,
+    }
+    return render(request, "web/portal/ticket.html", context, status=status)
+
+
+def _link_over_limit(request: HttpRequest, client: Client, email: str) -> bool:
+    window, limit = (
+        settings.PACTDESK_RATE_WINDOW_SECONDS,
+        settings.PACTDESK_PORTAL_LINK_LIMIT_PER_IP,
+    )
+    by_ip = rate_limit_hit(
+        scope=f"portal:{client.pk}:ip", key=client_address(request), limit=limit, window=window
+    )
+    by_address = rate_limit_hit(
+        scope=f"portal:{client.pk}:email", key=email.lower(), limit=limit, window=window
+    )
+    return by_ip or by_address

@@ -1,0 +1,84 @@
+/* Pactdesk pages: live SLA countdowns and keyboard shortcuts. No dependencies. */
+(function () {
+  "use strict";
+
+  // --- SLA countdowns: every [data-due] ticks once a second. The server's clock is
+  // the reference: the panel says what time it was when rendered (data-server-now).
+  var skew = 0;
+  function readSkew(root) {
+    var panel = (root || document).querySelector("[data-server-now]");
+    if (panel) {
+      var server = Date.parse(panel.getAttribute("data-server-now"));
+      if (!isNaN(server)) { skew = server - Date.now(); }
+    }
+  }
+  function span(ms) {
+    var s = Math.floor(Math.abs(ms) / 1000), d = Math.floor(s / 86400),
+        h = Math.floor(s % 86400 / 3600), m = Math.floor(s % 3600 / 60), sec = s % 60;
+    var parts = [];
+    if (d) { parts.push(d + "d"); }
+    if (d || h) { parts.push(h + "h"); }
+    parts.push(m + "m");
+    if (!d) { parts.push((sec < 10 ? "0" : "") + sec + "s"); }
+    return parts.join(" ");
+  }
+  function tick() {
+    var now = Date.now() + skew;
+    document.querySelectorAll("[data-due]").forEach(function (el) {
+      var due = Date.parse(el.getAttribute("data-due"));
+      if (isNaN(due)) { return; }
+      var left = due - now;
+      el.textContent = left >= 0 ? span(left) + " left" : "overdue " + span(left);
+      el.classList.toggle("overdue", left < 0);
+      el.classList.toggle("soon", left >= 0 && left < 15 * 60 * 1000);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { readSkew(); tick(); });
+  document.addEventListener("htmx:afterSwap", function (e) { readSkew(e.target.parentNode); tick(); });
+  setInterval(tick, 1000);
+
+  // --- Keys: r reply, n note, / search, j/k move in a list, Enter/o open.
+  function typing(el) {
+    return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  }
+  function rows() { return Array.prototype.slice.call(document.querySelectorAll("[data-keynav] tr[data-href]")); }
+  function move(step) {
+    var list = rows();
+    if (!list.length) { return; }
+    var at = list.findIndex(function (r) { return r.classList.contains("selected"); });
+    var next = Math.max(0, Math.min(list.length - 1, at < 0 ? 0 : at + step));
+    if (at >= 0) { list[at].classList.remove("selected"); }
+    list[next].classList.add("selected");
+    list[next].scrollIntoView({block: "nearest"});
+  }
+  function focus(id) {
+    var el = document.getElementById(id);
+    if (el) { el.focus(); el.scrollIntoView({block: "center"}); return true; }
+    return false;
+  }
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) { return; }
+    if (e.key === "Escape" && typing(e.target)) { e.target.blur(); return; }
+    if (typing(e.target)) { return; }
+    var handled = true;
+    switch (e.key) {
+      case "r": handled = focus("reply-body"); break;
+      case "n": handled = focus("note-body"); break;
+      case "/": handled = focus("search"); break;
+      case "j": move(1); break;
+      case "k": move(-1); break;
+      case "o": case "Enter":
+        var row = document.querySelector("[data-keynav] tr.selected[data-href]");
+        if (row) { window.location = row.getAttribute("data-href"); } else { handled = false; }
+        break;
+      default: handled = false;
+    }
+    if (handled) { e.preventDefault(); }
+  });
+  document.addEventListener("click", function (e) {
+    var row = e.target.closest && e.target.closest("[data-keynav] tr[data-href]");
+    if (row && !e.target.closest("a, button, input, select, textarea")) {
+      window.location = row.getAttribute("data-href");
+    }
+  });
+})();

@@ -1,0 +1,124 @@
+"""The ticket page (staff work it; client users read it), its live SLA panel and
+attachment downloads that check who asks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from pactdesk.accounts.models import User
+from pactdesk.desk.models import Priority, Status, Ticket
+from pactdesk.desk.selectors import ticket_get, ticket_history, ticket_messages
+from pactdesk.platform.clock import clock_now
+from pactdesk.platform.errors import NotFound
+from pactdesk.web.htmx import is_htmx
+from pactdesk.web.lookups import assignable_staff, attachment_for_actor
+from pactdesk.web.sla_view import ticket_clocks
+
+REPLY_STATUSES = (
+    ("", "Keep status"),
+    (Status.WAITING, "Waiting on customer"),
+    (Status.SOLVED, "Solved"),
+)
+EVENT_LABELS = {
+    "lodged": "Lodged",
+    "auto_reply": "Acknowledgement sent",
+    "staff_reply": "Replied",
+    "note": "Note added",
+    "customer_reply": "Customer replied",
+    "status": "Status set to",
+    "reopened": "Reopened",
+    "invalid": "Marked invalid:",
+    "valid": "Marked valid",
+    "merged": "Merged into",
+    "merged_in": "Merged in",
+    "unmerged": "Unmerged from",
+    "priority": "Priority set to",
+    "assigned": "Assigned to",
+}
+
+
+def actor_ticket(actor: User, ticket_id: int) -> Ticket:
+    try:
+        return ticket_get(actor=actor, ticket_id=ticket_id)
+    except NotFound:
+        raise Http404("No such ticket") from None
+
+
+def ticket_context(
+    request: HttpRequest,
+    ticket: Ticket,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    actor: User = request.user  # type: ignore[assignment]
+    staff = actor.is_provider_staff
+    events = ticket_history(ticket=ticket)
+    if not staff:
+        events = events.exclude(kind="note")
+    return {
+        "ticket": ticket,
+        "staff": staff,
+        "conversation": ticket_messages(ticket=ticket, include_notes=staff),
+        "events": [(event, EVENT_LABELS.get(event.kind, event.kind)) for event in events],
+        "clocks": ticket_clocks(ticket),
+        "now": clock_now(),
+        "errors": errors or {},
+        "values": values or {},
+        "statuses": Status.choices,
+        "priorities": Priority.choices,
+        "reply_statuses": REPLY_STATUSES,
+        "staff_choices": assignable_staff(actor=actor) if staff else [],
+        "merged_tickets": list(ticket.merged_tickets.values_list("pk", flat=True)) if staff else [],
+    }
+
+
+def render_ticket(
+    request: HttpRequest, ticket: Ticket, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    """The whole page, or for htmx only the ticket's body (the part every form swaps)."""
+    template = "web/ticket/_body.html" if is_htmx(request) else "web/ticket/page.html"
+    return render(request, template, ticket_context(request, ticket, **extra), status=status)
+
+
+@require_GET
+@login_required
+def ticket_page(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    return render_ticket(request, actor_ticket(request.user, ticket_id))  # type: ignore[arg-type]
+
+
+@require_GET
+@login_required
+def ticket_sla(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """The SLA panel alone: htmx polls it every 30 seconds."""
+    ticket = actor_ticket(request.user, ticket_id)  # type: ignore[arg-type]
+    context = {"ticket": ticket, "clocks": ticket_clocks(ticket), "now": clock_now()}
+    return render(request, "web/ticket/_sla.html", context)
+
+
+@require_GET
+@login_required
+def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+    attachment = attachment_for_actor(actor=request.user, attachment_id=attachment_id)  # type: ignore[arg-type]
+    return attachment_response(attachment)
+
+
+def attachment_response(attachment: Any) -> FileResponse:
+    """Always a download (never rendered inline), typed by its content."""
+    try:
+        handle = attachment.content.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

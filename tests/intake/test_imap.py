@@ -1,0 +1,136 @@
+"""The IMAP poller against a real Dovecot started by the test."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pytest
+from django.core.management import call_command
+from imap_tools import MailBoxUnencrypted
+
+from pactdesk.desk.models import Message, Ticket
+from pactdesk.intake.models import Mailbox
+from pactdesk.intake.polling import mailbox_poll
+from pactdesk.intake.services import mail_receive_for_client
+from tests.intake.conftest import RECEIVED, corpus, free_port, mail
+from tests.intake.dovecot import DOVECOT, Imap, dovecot
+from tests.intake.test_parsing import KOI8_SUBJECT
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+BROKEN = b"this is not mail\r\nand has no header at all\r\n"
+
+
+@pytest.fixture(scope="module")
+def imap() -> Iterator[Imap]:
+    if not DOVECOT.exists():
+        pytest.skip(f"{DOVECOT} is not installed (Debian package dovecot-imapd)")
+    with dovecot(free_port()) as server:
+        yield server
+
+
+@pytest.fixture
+def inbox(imap: Imap) -> Iterator[MailBoxUnencrypted]:
+    """An empty INBOX, emptied again after the test."""
+    with MailBoxUnencrypted(imap.host, imap.port).login(imap.user, imap.password) as box:
+        box.delete(box.uids("ALL"))
+        yield box
+        box.delete(box.uids("ALL"))
+
+
+@pytest.fixture
+def mailbox(agreement, imap: Imap) -> Mailbox:
+    return Mailbox.objects.create(
+        client=agreement.client, host=imap.host, port=imap.port, use_ssl=False,
+        username=imap.user, password=imap.password,
+    )  # fmt: skip
+
+
+def remaining(box: MailBoxUnencrypted) -> list[tuple[bytes, tuple[str, ...]]]:
+    box.folder.set("INBOX")  # see what the poller did on its own connection
+    return [(m.obj.as_bytes(), m.flags) for m in box.fetch(mark_seen=False)]
+
+
+def test_the_poller_takes_each_message_and_deletes_it_after_commit(inbox, mailbox) -> None:
+    inbox.append(mail(message_id="<i1@shop.test>", subject="First"))
+    inbox.append(BROKEN)
+    inbox.append(corpus("koi8r.eml"))
+    inbox.append(corpus("auto_replied.eml"))
+
+    result = mailbox_poll(mailbox=mailbox, now=RECEIVED)
+
+    tickets = Ticket.objects.order_by("id")
+    assert [t.subject for t in tickets] == ["First", KOI8_SUBJECT]
+    assert {t.lodged_at for t in tickets} == {RECEIVED}
+    assert result.taken == 3  # two tickets and the dropped auto-reply
+    assert result.errors == ["message 2: no header fields"]
+    left = remaining(inbox)
+    assert len(left) == 1
+    assert left[0][0].replace(b"\r\n", b"\n").endswith(b"and has no header at all\n")
+    assert "\\Seen" not in left[0][1]  # left unflagged for the next poll
+    mailbox.refresh_from_db()
+    assert (mailbox.last_polled_at, mailbox.last_error) == (RECEIVED, "message 2: no header fields")
+
+
+def test_a_crash_between_commit_and_delete_does_not_duplicate(inbox, mailbox) -> None:
+    raw = mail(message_id="<again@shop.test>")
+    mail_receive_for_client(raw=raw, client=mailbox.client, now=RECEIVED)  # committed before
+    inbox.append(raw)  # ... but the message was never deleted
+
+    result = mailbox_poll(mailbox=mailbox, now=RECEIVED)
+
+    assert (result.taken, result.errors) == (1, [])
+    assert (Ticket.objects.count(), Message.objects.count()) == (1, 1)
+    assert remaining(inbox) == []
+
+
+def test_a_reply_in_the_mailbox_threads_onto_its_ticket(inbox, mailbox) -> None:
+    first = mail_receive_for_client(raw=mail(), client=mailbox.client, now=RECEIVED)
+    inbox.append(mail(message_id="<r1@shop.test>", subject=f"Re: [PD-{first.ticket_id}] x",
+                      body="Any news?"))  # fmt: skip
+    mailbox_poll(mailbox=mailbox, now=RECEIVED)
+    ticket = Ticket.objects.get()
+    assert [m.body for m in ticket.messages.all()] == ["It is on fire.", "Any news?"]
+
+
+def test_a_refused_login_is_recorded_and_nothing_breaks(agreement, imap) -> None:
+    # A server of its own: Dovecot slows every later login from an address that failed.
+    with dovecot(free_port()) as server:
+        mailbox = Mailbox.objects.create(
+            client=agreement.client, host=server.host, port=server.port, use_ssl=False,
+            username=server.user, password="wrong",
+        )  # fmt: skip
+        result = mailbox_poll(mailbox=mailbox, now=RECEIVED)
+    assert result.taken == 0
+    assert result.errors[0].startswith("MailboxLoginError")
+    mailbox.refresh_from_db()
+    assert (mailbox.last_polled_at, mailbox.last_error) == (RECEIVED, result.errors[0])
+
+
+def test_a_server_that_is_down_is_recorded(agreement) -> None:
+    mailbox = Mailbox.objects.create(
+        client=agreement.client, host="127.0.0.1", port=free_port(), use_ssl=False,
+        username="desk", password="x",
+    )  # fmt: skip
+    result = mailbox_poll(mailbox=mailbox, now=RECEIVED)
+    assert result.taken == 0
+    assert result.errors[0].startswith("ConnectionRefusedError")
+
+
+def test_the_mail_poll_command_polls_every_active_mailbox(inbox, mailbox) -> None:
+    inbox.append(mail())
+    out = io.StringIO()
+    call_command("mail_poll", stdout=out)
+    assert out.getvalue() == f"mailbox {mailbox.pk}: 1 taken\n"
+    assert Ticket.objects.count() == 1
+
+
+def test_the_periodic_task_polls_the_mailboxes(inbox, mailbox) -> None:
+    from pactdesk.intake.tasks import mailbox_poll_task
+
+    inbox.append(mail())
+    mailbox_poll_task()  # Huey runs it inline in tests
+    mailbox.refresh_from_db()
+    assert (Ticket.objects.count(), mailbox.last_error) == (1, "")
+    assert mailbox.last_polled_at is not None

@@ -1,0 +1,146 @@
+"""End to end in a real browser: a customer lodges a query through the web form, an
+agent logs in, opens it from the unassigned list and replies; a real SMTP receiver
+on 127.0.0.1 gets the acknowledgement and the reply, threaded to each other."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+from pactdesk.accounts.models import Role
+from tests.factories import PASSWORD, ClientFactory, UserFactory, shared_agreement
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian Chromium is not installed"),
+]
+
+
+class Sink:
+    """An aiosmtpd handler keeping every message it is given."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.recipients: list[list[str]] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
+        self.recipients.append(list(envelope.rcpt_tos))
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 OK"
+
+    def wait_for(self, count: int, timeout: float = 15.0) -> list[email.message.EmailMessage]:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.messages
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """A real SMTP receiver; Django's outbox delivers to it (after the autouse locmem)."""
+    from aiosmtpd.controller import Controller
+
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield sink
+    controller.stop()
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own database
+    # reads happen before and after it, never while a page waits.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+def test_web_form_to_agent_reply_by_mail(live_server, smtp_sink, browser) -> None:
+    shared_agreement(
+        ClientFactory(name="Northwind", slug="northwind", support_email="support@northwind.test"),
+        round_the_clock=True,
+    )
+    UserFactory(role=Role.AGENT, name="Ana Agent", email="ana@pactdesk.test")
+
+    # A customer asks through the public web form.
+    customer = browser.new_context().new_page()
+    customer.goto(f"{live_server.url}/c/northwind/new")
+    customer.fill("#id_name", "Jo Customer")
+    customer.fill("#id_email", "jo@shop.test")
+    customer.fill("#id_subject", "Printer on fire")
+    customer.fill("#id_body", "Smoke is coming out of the printer.")
+    customer.click("button[type=submit]")
+    reference = customer.locator("#reference").inner_text()
+    assert re.fullmatch(r"PD-\d+", reference)
+    assert "We have sent a confirmation to jo@shop.test" in customer.inner_text("main")
+
+    # An agent logs in (a separate browser context: its own cookies) and replies.
+    agent = browser.new_context().new_page()
+    agent.goto(f"{live_server.url}/login/")
+    agent.fill("#id_username", "ana@pactdesk.test")
+    agent.fill("#id_password", PASSWORD)
+    agent.click("button[type=submit]")
+    agent.click("text=Unassigned")
+    agent.press("body", "j")
+    assert agent.locator("tr.selected a").inner_text() == reference
+    agent.press("body", "Enter")
+    assert agent.locator("h1").inner_text() == f"{reference} Printer on fire"
+    agent.press("body", "r")
+    assert agent.evaluate("document.activeElement.id") == "reply-body"
+    agent.keyboard.type("Unplug it and step away, please.")
+    agent.select_option("#reply-status", "waiting")
+    agent.click("text=Send reply")
+    agent.locator("article.kind-staff").wait_for()
+    assert agent.locator("#ticket-status").inner_text() == "Waiting on customer"
+    assert "Unplug it and step away" in agent.locator("article.kind-staff").inner_text()
+    agent.click("text=Add note")  # empty: refused beside the form, page kept
+    assert agent.locator("#note-error").inner_text() == "body: must not be empty"
+    countdown = agent.locator("#sla-panel [data-due]").first.inner_text()
+    assert re.fullmatch(r"(\d+h )?\d+m \d\ds left", countdown), countdown
+
+    acknowledgement, reply = smtp_sink.wait_for(2)[:2]
+    assert smtp_sink.recipients[:2] == [["jo@shop.test"], ["jo@shop.test"]]
+    assert acknowledgement["Subject"] == f"[{reference}] Printer on fire"
+    assert acknowledgement["From"] == "Northwind <support@northwind.test>"
+    assert acknowledgement["Auto-Submitted"] == "auto-replied"
+    assert reply["Subject"] == f"Re: [{reference}] Printer on fire"
+    assert reply["In-Reply-To"].strip() == acknowledgement["Message-ID"].strip()
+    assert acknowledgement["Message-ID"].strip() in reply["References"].split()
+    assert reply.get_content().strip() == "Unplug it and step away, please."

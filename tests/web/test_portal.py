@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail, signing
+from django.test import Client as Browser
+
+from pactdesk.desk.models import Message, Ticket
+from pactdesk.desk.services import AttachmentIn, ticket_note, ticket_reply, ticket_status_change
+from pactdesk.platform.clock import clock_now
+from pactdesk.web.portal_access import SALT
+
+pytestmark = pytest.mark.django_db
+
+
+def link_from_mail(index: int = -1) -> str:
+    return re.search(r"http://testserver(/portal/\S+)", mail.outbox[index].body).group(1)
+
+
+def signed_in(slug: str, email: str) -> Browser:
+    browser = Browser()
+    browser.post(f"/portal/{slug}/", {"email": email})
+    response = browser.get(link_from_mail())
+    assert (response.status_code, response["Location"]) == (302, f"/portal/{slug}/tickets/")
+    return browser
+
+
+def test_asking_for_a_link_mails_it_from_the_clients_support_address(lodge) -> None:
+    lodge()
+    mail.outbox.clear()
+    response = Browser().post("/portal/northwind/", {"email": "JO@shop.test"})
+    assert response.status_code == 200
+    assert "If <strong>JO@shop.test</strong> has written to Northwind" in response.content.decode()
+    sent = mail.outbox[0]
+    assert (sent.to, sent.from_email, sent.subject) == (
+        ["jo@shop.test"],
+        "Northwind <support@northwind.test>",
+        "Your Northwind support link",
+    )
+    assert "The link works for 24 hours." in sent.body
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_mail(agreement) -> None:
+    response = Browser().post("/portal/northwind/", {"email": "stranger@shop.test"})
+    assert response.status_code == 200
+    assert "a sign-in link is on its way" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_a_bad_address_is_422(agreement) -> None:
+    response = Browser().post("/portal/northwind/", {"email": "nope"})
+    assert response.status_code == 422
+    assert "Enter a valid email address." in response.content.decode()
+
+
+def test_link_requests_are_rate_limited(lodge, settings) -> None:
+    lodge()
+    settings.PACTDESK_PORTAL_LINK_LIMIT_PER_IP = 2
+    browser = Browser()
+    codes = [
+        browser.post("/portal/northwind/", {"email": "jo@shop.test"}).status_code for _ in range(3)
+    ]
+    assert codes == [200, 200, 429]
+
+
+def test_the_link_signs_in_and_lists_only_my_tickets(lodge) -> None:
+    mine = lodge(subject="Mine")
+    lodge(subject="Someone else's", customer_email="amy@shop.test")
+    browser = signed_in("northwind", "jo@shop.test")
+    assert browser.session["pactdesk_portal"]["customer"] == mine.customer_id
+    assert "_auth_user_id" not in browser.session
+    page = browser.get("/portal/northwind/tickets/").content.decode()
+    assert re.findall(r">(PD-\d+)</a>", page) == [mine.reference]
+    assert "Someone else" not in page
+
+
+def test_the_ticket_page_shows_public_messages_never_notes(lodge, agent) -> None:
+    ticket = lodge()
+    ticket_reply(actor=agent, ticket=ticket, body="Unplug it.", now=clock_now())
+    ticket_note(actor=agent, ticket=ticket, body="Secret note", now=clock_now())
+    browser = signed_in("northwind", "jo@shop.test")
+    response = browser.get(f"/portal/northwind/tickets/{ticket.pk}/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert re.findall(r'<article class="message kind-(\w+)"', page) == ["customer", "staff"]
+    assert "Unplug it." in page
+    assert "Secret note" not in page
+
+
+def test_a_reply_reopens_a_solved_ticket(lodge, agent) -> None:
+    ticket = lodge()
+    ticket_reply(actor=agent, ticket=ticket, body="Done.", now=clock_now(), status="solved")
+    browser = signed_in("northwind", "jo@shop.test")
+    response = browser.post(f"/portal/northwind/tickets/{ticket.pk}/", {"body": "Still broken"})
+    assert response["Location"] == f"/portal/northwind/tickets/{ticket.pk}/"
+    ticket.refresh_from_db()
+    assert ticket.status == "open"
+    latest = Message.objects.filter(ticket=ticket).last()
+    assert (latest.kind, latest.channel, latest.body) == ("customer", "portal", "Still broken")
+
+
+def test_a_reply_to_a_closed_ticket_opens_a_follow_up(lodge, agent) -> None:
+    ticket = lodge()
+    for status in ("solved", "closed"):
+        ticket_status_change(actor=agent, ticket=ticket, status=status, now=clock_now())
+    browser = signed_in("northwind", "jo@shop.test")
+    response = browser.post(f"/portal/northwind/tickets/{ticket.pk}/", {"body": "Again"})
+    follow_up = Ticket.objects.exclude(pk=ticket.pk).get()
+    assert response["Location"] == f"/portal/northwind/tickets/{follow_up.pk}/"
+    assert (follow_up.channel, follow_up.customer_id) == ("portal", ticket.customer_id)
+    assert follow_up.messages.get().body == f"(follow-up to {ticket.reference})\n\nAgain"
+
+
+def test_an_empty_reply_is_422(lodge) -> None:
+    ticket = lodge()
+    browser = signed_in("northwind", "jo@shop.test")
+    response = browser.post(f"/portal/northwind/tickets/{ticket.pk}/", {"body": ""})
+    assert response.status_code == 422
+    assert "This field is required." in response.content.decode()
+    assert Message.objects.filter(ticket=ticket).count() == 1
+
+
+def test_another_customers_ticket_is_404(lodge) -> None:
+    lodge()
+    theirs = lodge(customer_email="amy@shop.test")
+    browser = signed_in("northwind", "jo@shop.test")
+    assert browser.get(f"/portal/northwind/tickets/{theirs.pk}/").status_code == 404
+    assert (
+        browser.post(f"/portal/northwind/tickets/{theirs.pk}/", {"body": "hi"}).status_code == 404
+    )
+    assert Message.objects.filter(ticket=theirs).count() == 1
+
+
+def test_another_clients_ticket_is_404_and_its_portal_asks_to_sign_in(
+    lodge, other_agreement
+) -> None:
+    lodge()
+    theirs = lodge(client=other_agreement.client)  # same address, other client
+    browser = signed_in("northwind", "jo@shop.test")
+    assert browser.get(f"/portal/northwind/tickets/{theirs.pk}/").status_code == 404
+    elsewhere = browser.get(f"/portal/lotus/tickets/{theirs.pk}/")
+    assert (elsewhere.status_code, elsewhere["Location"]) == (302, "/portal/lotus/")
+    assert browser.get("/portal/lotus/tickets/")["Location"] == "/portal/lotus/"
+
+
+def test_a_link_for_one_client_does_not_open_anothers_portal(lodge, other_agreement) -> None:
+    lodge()
+    lodge(client=other_agreement.client)
+    Browser().post("/portal/northwind/", {"email": "jo@shop.test"})
+    token = link_from_mail().split("/link/")[1]
+    response = Browser().get(f"/portal/lotus/link/{token}")
+    assert response.status_code == 400
+    assert "The link has expired or is not valid." in response.content.decode()
+
+
+def test_expired_and_forged_links_are_refused(lodge, settings, monkeypatch) -> None:
+    ticket = lodge()
+    signer = signing.TimestampSigner(salt=SALT)
+    payload = {"client": ticket.client_id, "customer": ticket.customer_id}
+    monkeypatch.setattr("time.time", lambda: clock_now().timestamp() - 25 * 3600)
+    old = signer.sign_object(payload)
+    monkeypatch.undo()
+    assert Browser().get(f"/portal/northwind/link/{old}/").status_code == 400
+    forged = signing.TimestampSigner(salt="other").sign_object(payload)
+    assert Browser().get(f"/portal/northwind/link/{forged}/").status_code == 400
+    fresh = signer.sign_object(payload)
+    assert Browser().get(f"/portal/northwind/link/{fresh}/").status_code == 302
+
+
+def test_attachments_download_only_for_the_customers_own_tickets(lodge) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 8
+    mine = lodge(attachments=[AttachmentIn("mine.png", png)])
+    theirs = lodge(customer_email="amy@shop.test", attachments=[AttachmentIn("amy.png", png)])
+    browser = signed_in("northwind", "jo@shop.test")
+    my_file = mine.messages.get().attachments.get()
+    their_file = theirs.messages.get().attachments.get()
+    page = browser.get(f"/portal/northwind/tickets/{mine.pk}/").content.decode()
+    assert f'href="/portal/northwind/attachments/{my_file.pk}/"' in page
+    response = browser.get(f"/portal/northwind/attachments/{my_file.pk}/")
+    assert (response.status_code, b"".join(response.streaming_content)) == (200, png)
+    assert browser.get(f"/portal/northwind/attachments/{their_file.pk}/").status_code == 404
+    assert Browser().get(f"/portal/northwind/attachments/{my_file.pk}/").status_code == 404
+
+
+def test_signing_out_ends_the_portal_session(lodge) -> None:
+    lodge()
+    browser = signed_in("northwind", "jo@shop.test")
+    assert browser.post("/portal/northwind/logout/")["Location"] == "/portal/northwind/"
+    assert browser.get("/portal/northwind/tickets/")["Location"] == "/portal/northwind/"
+
+
+def test_unknown_client_portal_is_404(db) -> None:
+    assert Browser().get("/portal/nobody/").status_code == 404
+
+
+def test_lodged_an_hour_ago_still_listed_newest_first(lodge) -> None:
+    old = lodge(subject="Old", now=clock_now() - timedelta(hours=1))
+    new = lodge(subject="New")
+    browser = signed_in("northwind", "jo@shop.test")
+    page = browser.get("/portal/northwind/tickets/").content.decode()
+    assert re.findall(r">(PD-\d+)</a>", page) == [new.reference, old.reference]
