@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+# One list of priorities for tickets and SLA targets; desk.models.Priority is the same.
+from pactdesk.agreements.models import Priority
 from pactdesk.platform.models import ClientOwned
 
 
@@ -19,13 +21,6 @@ class Status(models.TextChoices):
     WAITING = "waiting", "Waiting on customer"
     SOLVED = "solved", "Solved"
     CLOSED = "closed", "Closed"
-
-
-class Priority(models.TextChoices):
-    LOW = "low", "Low"
-    NORMAL = "normal", "Normal"
-    HIGH = "high", "High"
-    URGENT = "urgent", "Urgent"
 
 
 class Channel(models.TextChoices):
