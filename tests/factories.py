@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import factory
 
@@ -15,6 +16,8 @@ from pactdesk.agreements.services import (
     plan_create,
     sla_policy_create_default_shared,
 )
+from pactdesk.desk.models import Ticket
+from pactdesk.desk.services import ticket_lodge
 from tests.conftest import NOW
 
 PASSWORD = "correct-horse-battery"
@@ -51,6 +54,22 @@ class UserFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class: type, **kwargs: object) -> User:
         return user_create(**kwargs)  # type: ignore[arg-type]
+
+
+TICKET = {
+    "customer_email": "jo@shop.test",
+    "customer_name": "Jo",
+    "subject": "Printer on fire",
+    "body": "It is on fire.",
+}
+
+
+def ticket_lodged(*, client: Client, capture: Any, **overrides: Any) -> Ticket:
+    """Lodge a ticket through the desk with sensible defaults, running the after-commit
+    work (mail); `capture` is pytest-django's django_capture_on_commit_callbacks."""
+    values = {"client": client, "channel": "email", **TICKET, **overrides}
+    with capture(execute=True):
+        return ticket_lodge(**values)
 
 
 def client_user(client: Client, role: str = Role.CLIENT_ADMIN) -> User:

@@ -189,7 +189,7 @@ def test_merge_refuses_itself_other_clients_and_closed_targets(lodge, agent) -> 
     with pytest.raises(ValidationFailed):
         ticket_merge(actor=agent, ticket=first, into=first, now=MONDAY_10AM)
     other_agreement = dedicated_agreement(ClientFactory())
-    from tests.desk.conftest import ticket_lodge
+    from pactdesk.desk.services import ticket_lodge
 
     foreign = ticket_lodge(client=other_agreement.client, customer_email="x@y.test",
                            subject="s", body="b", channel="api", now=MONDAY_10AM)  # fmt: skip
@@ -215,7 +215,7 @@ def test_priority_change_applies_that_prioritys_targets(lodge, agent, agreement)
 
 
 def test_assignment_respects_dedicated_seats(agent) -> None:
-    from tests.desk.conftest import ticket_lodge
+    from pactdesk.desk.services import ticket_lodge
 
     thames = dedicated_agreement(ClientFactory())
     ticket = ticket_lodge(client=thames.client, customer_email="c@t.test", subject="s",

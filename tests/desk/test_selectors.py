@@ -12,9 +12,9 @@ from pactdesk.desk.selectors import (
     ticket_get,
     ticket_list,
 )
-from pactdesk.desk.services import ticket_assign, ticket_mark_invalid, ticket_reply
+from pactdesk.desk.services import ticket_assign, ticket_lodge, ticket_mark_invalid, ticket_reply
 from pactdesk.platform.errors import NotFound, ValidationFailed
-from tests.desk.conftest import MONDAY_10AM, ticket_lodge
+from tests.desk.conftest import MONDAY_10AM
 from tests.factories import ClientFactory, UserFactory, shared_agreement
 
 pytestmark = pytest.mark.django_db

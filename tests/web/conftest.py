@@ -8,9 +8,14 @@ import pytest
 from django.test import Client as Browser
 
 from pactdesk.accounts.models import Role
-from pactdesk.desk.services import ticket_lodge
 from pactdesk.platform.clock import clock_now
-from tests.factories import ClientFactory, UserFactory, client_user, shared_agreement
+from tests.factories import (
+    ClientFactory,
+    UserFactory,
+    client_user,
+    shared_agreement,
+    ticket_lodged,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -49,18 +54,8 @@ def lodge(agreement, django_capture_on_commit_callbacks):
     """Lodge a ticket now (overriding any argument); after-commit work (mail) runs."""
 
     def make(**overrides):
-        values = {
-            "client": agreement.client,
-            "customer_email": "jo@shop.test",
-            "customer_name": "Jo",
-            "subject": "Printer on fire",
-            "body": "It is on fire.",
-            "channel": "email",
-            "now": clock_now(),
-        }
-        values.update(overrides)
-        with django_capture_on_commit_callbacks(execute=True):
-            return ticket_lodge(**values)
+        values = {"client": agreement.client, "now": clock_now(), **overrides}
+        return ticket_lodged(capture=django_capture_on_commit_callbacks, **values)
 
     return make
 
