@@ -98,11 +98,18 @@ PACTDESK_PORTAL_LINK_LIMIT_PER_IP = env_int("PACTDESK_PORTAL_LINK_LIMIT_PER_IP",
 PACTDESK_PORTAL_LINK_MAX_AGE = env_int("PACTDESK_PORTAL_LINK_MAX_AGE", 24 * 3600, minimum=60)
 # Form fields (not files) of one request: the largest body in UTF-8 plus the rest.
 DATA_UPLOAD_MAX_MEMORY_SIZE = PACTDESK_BODY_MAX_CHARS * 4 + 64 * 1024
-# Rate-limit counters must be shared by every web process: Redis when there is one.
-if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+# Rate-limit counters must be shared by every web process: Redis when there is one,
+# else files under var/ (shared by the gunicorn workers of one machine).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    )
+}
 
 # Inbound mail: the largest message the SMTP receiver takes (552 above it), and the
 # IMAP poller's socket timeout (seconds) and most messages read per mailbox per poll.
