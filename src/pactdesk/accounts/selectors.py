@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from pactdesk.accounts.models import Client, Customer, User
+from pactdesk.accounts.models import STAFF_ROLES, Client, Customer, User
 from pactdesk.platform.errors import NotFound
 
 
@@ -37,3 +37,25 @@ def customer_get(*, actor: User, customer_id: int) -> Customer:
     if customer is None:
         raise NotFound(f"Customer {customer_id} was not found.")
     return customer
+
+
+def client_get_public(*, slug: str) -> Client:
+    """An active client by the slug of a public URL (web form, portal)."""
+    client = Client.objects.filter(slug=slug, is_active=True).first()
+    if client is None:
+        raise NotFound(f"No client {slug!r}.", code="client_not_found")
+    return client
+
+
+def customer_find(*, client: Client, email: str) -> Customer | None:
+    """The customer of `client` with this address, if one has ever written to us."""
+    return Customer.objects.filter(client=client, email__iexact=email.strip()).first()
+
+
+def customer_of_client(*, client: Client, customer_id: int) -> Customer | None:
+    return Customer.objects.filter(client=client, pk=customer_id).first()
+
+
+def staff_assignable(*, actor: User) -> QuerySet[User]:
+    """Active provider staff, for the assignee picker."""
+    return user_list(actor=actor).filter(role__in=sorted(STAFF_ROLES), is_active=True)

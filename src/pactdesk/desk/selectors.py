@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet
 
 from pactdesk.accounts.models import Customer, User
-from pactdesk.desk.models import Message, MessageKind, Status, Ticket, TicketEvent
+from pactdesk.desk.models import Attachment, Message, MessageKind, Status, Ticket, TicketEvent
 from pactdesk.platform.errors import NotFound, ValidationFailed
 
 MAX_PAGE = 100
@@ -102,6 +102,32 @@ def customer_ticket_get(*, customer: Customer, ticket_id: int) -> Ticket:
     if ticket is None:
         raise NotFound(f"Ticket {ticket_id} was not found.", code="ticket_not_found")
     return ticket
+
+
+def attachment_get(*, actor: User, attachment_id: int) -> Attachment:
+    """An attachment the user may download: staff any, a client user only their own
+    client's, and never one on an internal note."""
+    attachments = Attachment.objects.for_actor(actor)
+    if not actor.is_provider_staff:
+        attachments = attachments.exclude(message__kind=MessageKind.NOTE)
+    attachment = attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound(f"Attachment {attachment_id} was not found.", code="attachment_not_found")
+    return attachment
+
+
+def customer_attachment_get(*, customer: Customer, attachment_id: int) -> Attachment:
+    """An attachment on a public message of one of the customer's own tickets."""
+    attachment = (
+        Attachment.objects.filter(
+            pk=attachment_id, client_id=customer.client_id, message__ticket__customer=customer
+        )
+        .exclude(message__kind=MessageKind.NOTE)
+        .first()
+    )
+    if attachment is None:
+        raise NotFound(f"Attachment {attachment_id} was not found.", code="attachment_not_found")
+    return attachment
 
 
 def _filtered(tickets: QuerySet[Ticket], f: TicketFilter, now: datetime) -> QuerySet[Ticket]:

@@ -9,13 +9,18 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pactdesk.accounts.models import Client, Customer
+from pactdesk.accounts.selectors import client_get_public, customer_find
 from pactdesk.desk.models import Ticket
-from pactdesk.desk.selectors import customer_ticket_get, customer_ticket_list, ticket_messages
+from pactdesk.desk.selectors import (
+    customer_attachment_get,
+    customer_ticket_get,
+    customer_ticket_list,
+    ticket_messages,
+)
 from pactdesk.desk.services import ticket_customer_reply
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ApplicationError, NotFound
 from pactdesk.web.forms import PortalEmailForm, PortalReplyForm
-from pactdesk.web.lookups import attachment_for_customer, portal_customer_find, public_client_get
 from pactdesk.web.portal_access import (
     portal_link_customer,
     portal_link_send,
@@ -32,7 +37,7 @@ from pactdesk.web.uploads import attachments_from_uploads
 def portal_start(request: HttpRequest, slug: str) -> HttpResponse:
     """Ask for an e-mail address and mail a link. The answer is the same whether or
     not we know the address, so the page tells nobody who our customers are."""
-    client = public_client_get(slug=slug)
+    client = client_get_public(slug=slug)
     if request.method == "GET":
         if portal_session_customer(request=request, client=client) is not None:
             return redirect("web:portal_tickets", slug=client.slug)
@@ -47,7 +52,7 @@ def portal_start(request: HttpRequest, slug: str) -> HttpResponse:
     email = form.cleaned_data["email"]
     if _link_over_limit(request, client, email):
         return render(request, "web/portal/too_many.html", {"client": client}, status=429)
-    customer = portal_customer_find(client=client, email=email)
+    customer = customer_find(client=client, email=email)
     if customer is not None and not portal_link_send(
         request=request, client=client, customer=customer
     ):
@@ -62,7 +67,7 @@ def portal_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def portal_enter(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    client = public_client_get(slug=slug)
+    client = client_get_public(slug=slug)
     customer = portal_link_customer(client=client, token=token)
     if customer is None:
         return render(request, "web/portal/bad_link.html", {"client": client}, status=400)
@@ -72,7 +77,7 @@ def portal_enter(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 
 @require_POST
 def portal_logout(request: HttpRequest, slug: str) -> HttpResponse:
-    client = public_client_get(slug=slug)
+    client = client_get_public(slug=slug)
     portal_session_end(request=request)
     return redirect("web:portal_start", slug=client.slug)
 
@@ -126,12 +131,12 @@ def portal_attachment(request: HttpRequest, slug: str, attachment_id: int) -> Fi
     if customer is None:
         raise Http404("No such attachment")
     return attachment_response(
-        attachment_for_customer(customer=customer, attachment_id=attachment_id)
+        customer_attachment_get(customer=customer, attachment_id=attachment_id)
     )
 
 
 def _signed_in(request: HttpRequest, slug: str) -> tuple[Client, Customer | None]:
-    client = public_client_get(slug=slug)
+    client = client_get_public(slug=slug)
     return client, portal_session_customer(request=request, client=client)
 
 

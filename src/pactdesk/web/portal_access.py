@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from pactdesk.accounts.models import Client, Customer
-from pactdesk.web.lookups import portal_customer_get
+from pactdesk.accounts.selectors import customer_of_client
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def portal_link_customer(*, client: Client, token: str) -> Customer | None:
     customer_id = payload.get("customer")
     if not isinstance(customer_id, int):
         return None
-    return portal_customer_get(client=client, customer_id=customer_id)
+    return customer_of_client(client=client, customer_id=customer_id)
 
 
 def portal_link_send(*, request: HttpRequest, client: Client, customer: Customer) -> bool:
@@ -77,7 +77,7 @@ def portal_session_customer(*, request: HttpRequest, client: Client) -> Customer
     held = request.session.get(SESSION_KEY)
     if not isinstance(held, dict) or held.get("client") != client.pk:
         return None
-    return portal_customer_get(client=client, customer_id=held.get("customer", 0))
+    return customer_of_client(client=client, customer_id=held.get("customer", 0))
 
 
 def portal_session_end(*, request: HttpRequest) -> None:

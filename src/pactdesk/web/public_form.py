@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from pactdesk.accounts.selectors import client_get_public
 from pactdesk.desk.services import ticket_lodge
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ApplicationError
 from pactdesk.web.forms import WebRequestForm
-from pactdesk.web.lookups import public_client_get
 from pactdesk.web.ratelimit import client_address, rate_limit_hit
 from pactdesk.web.uploads import attachments_from_uploads
 
@@ -22,7 +22,7 @@ SESSION_KEY = "pactdesk_web_form_lodged"
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def web_form(request: HttpRequest, slug: str) -> HttpResponse:
-    client = public_client_get(slug=slug)
+    client = client_get_public(slug=slug)
     context = {
         "client": client,
         "body_max": settings.PACTDESK_BODY_MAX_CHARS,
@@ -61,7 +61,7 @@ def web_form(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def web_form_done(request: HttpRequest, slug: str) -> HttpResponse:
-    client = public_client_get(slug=slug)
+    client = client_get_public(slug=slug)
     lodged = request.session.pop(SESSION_KEY, None)
     if lodged is None:
         return redirect("web:web_form", slug=client.slug)

@@ -15,13 +15,13 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from pactdesk.accounts.models import User
+from pactdesk.accounts.selectors import staff_assignable
 from pactdesk.desk import services
 from pactdesk.desk.models import Status, Ticket
 from pactdesk.desk.selectors import ticket_get
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ApplicationError, ValidationFailed
 from pactdesk.web.htmx import is_htmx
-from pactdesk.web.lookups import assignable_staff
 from pactdesk.web.ticket_page import actor_ticket, render_ticket
 from pactdesk.web.uploads import attachments_from_uploads
 
@@ -69,7 +69,7 @@ def _assign(request: HttpRequest, actor: User, ticket: Ticket, now: datetime) ->
     if raw == "me":
         assignee = actor
     elif raw:
-        found = assignable_staff(actor=actor).filter(pk=raw).first() if raw.isdigit() else None
+        found = staff_assignable(actor=actor).filter(pk=raw).first() if raw.isdigit() else None
         if found is None:
             raise ValidationFailed("Choose a member of staff.", code="not_staff", field="assignee")
         assignee = found

@@ -11,12 +11,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from pactdesk.accounts.models import User
+from pactdesk.accounts.selectors import staff_assignable
 from pactdesk.desk.models import Priority, Status, Ticket
-from pactdesk.desk.selectors import ticket_get, ticket_history, ticket_messages
+from pactdesk.desk.selectors import attachment_get, ticket_get, ticket_history, ticket_messages
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import NotFound
 from pactdesk.web.htmx import is_htmx
-from pactdesk.web.lookups import assignable_staff, attachment_for_actor
 from pactdesk.web.sla_view import ticket_clocks
 
 REPLY_STATUSES = (
@@ -73,7 +73,7 @@ def ticket_context(
         "statuses": Status.choices,
         "priorities": Priority.choices,
         "reply_statuses": REPLY_STATUSES,
-        "staff_choices": assignable_staff(actor=actor) if staff else [],
+        "staff_choices": staff_assignable(actor=actor) if staff else [],
         "merged_tickets": list(ticket.merged_tickets.values_list("pk", flat=True)) if staff else [],
     }
 
@@ -104,7 +104,7 @@ def ticket_sla(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
-    attachment = attachment_for_actor(actor=request.user, attachment_id=attachment_id)  # type: ignore[arg-type]
+    attachment = attachment_get(actor=request.user, attachment_id=attachment_id)  # type: ignore[arg-type]
     return attachment_response(attachment)
 
 

@@ -1,0 +1,22 @@
+"""Pages answer a NotFound from any selector or service with Django's 404 page: a row
+that does not exist and a row the visitor may not see look the same."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+from pactdesk.platform.errors import NotFound
+
+
+class NotFoundAs404:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, NotFound):
+            raise Http404(exception.message) from exception
