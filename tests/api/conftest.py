@@ -53,7 +53,8 @@ class Api:
                 response = send(path, query or {}, headers=sent)
             else:
                 response = send(path, data or "", content_type="application/json", headers=sent)
-        parsed = json.loads(response.content) if response.content else None
+        is_json = response.headers.get("Content-Type", "").startswith("application/json")
+        parsed = json.loads(response.content) if is_json else response.content
         return Answer(response.status_code, parsed, response.headers)
 
     def get(self, path: str, **kw: Any) -> Answer:

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -65,7 +66,9 @@ def install_error_map(api: NinjaAPI) -> None:
         return response
 
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        cause = exc.__cause__
+        cause = exc.__cause__  # Ninja wraps what failed while reading the body
+        if isinstance(cause, RequestDataTooBig):
+            return too_large(request, cause)
         if exc.status_code == 400 and isinstance(cause, ValueError):
             return answer(request, 400, error_body(
                 "invalid_json", f"The request body is not valid JSON: {cause}"))  # fmt: skip
@@ -76,7 +79,9 @@ def install_error_map(api: NinjaAPI) -> None:
         return answer(request, 404, error_body("not_found", "Not found."))
 
     def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-        return answer(request, 413, error_body("request_too_large", str(exc)))
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return answer(request, 413, error_body(
+            "request_too_large", f"The request body is larger than {limit} bytes."))  # fmt: skip
 
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API request %s %s failed", request.method, request.path, exc_info=exc)
