@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from pactdesk.accounts.models import CLIENT_ROLES, STAFF_ROLES, Client, Customer, Role, User
@@ -60,14 +61,21 @@ def user_create(
 
 
 def customer_get_or_create(*, client: Client, email: str, name: str, now: datetime) -> Customer:
-    """The customer of `client` with this address, made on first contact."""
+    """The customer of `client` with this address, made on first contact. Addresses are
+    stored lower-case, so the lookup is an exact (indexed) match."""
     address = email.strip().lower()
-    existing = Customer.objects.filter(client=client, email__iexact=address).first()
+    existing = Customer.objects.filter(client=client, email=address).first()
     if existing is not None:
         return existing
-    customer = Customer(client=client, email=address, name=name.strip(), created_at=now)
-    validated_save(customer)
-    return customer
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise ValidationFailed(
+            f"email: {email!r} is not an e-mail address", code="invalid", field="email"
+        ) from None
+    return Customer.objects.create(
+        client=client, email=address, name=name.strip()[:200], created_at=now
+    )
 
 
 def customer_update(*, actor: User, customer_id: int, name: str) -> Customer:

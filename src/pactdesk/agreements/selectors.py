@@ -30,7 +30,7 @@ def agreement_for_lodging(*, client: Client, on: date) -> Agreement:
     agreement = (
         Agreement.objects.filter(client=client, start_date__lte=on)
         .filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
-        .select_related("client", "plan", "calendar", "sla_policy")
+        .select_related("plan", "calendar", "sla_policy")
         .order_by("-start_date", "-id")
         .first()
     )

@@ -85,9 +85,10 @@ def database_from_url(url: str) -> dict[str, Any]:
             ),
         }
         config["TEST"] = {"NAME": None}
-    else:
-        config["CONN_MAX_AGE"] = 60
-        config["CONN_HEALTH_CHECKS"] = True
+    # Keep connections between requests (re-opening SQLite and re-running its PRAGMAs
+    # cost more than a query).
+    config["CONN_MAX_AGE"] = 60
+    config["CONN_HEALTH_CHECKS"] = True
     return config
 
 
