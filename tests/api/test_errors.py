@@ -37,5 +37,6 @@ def test_a_method_the_path_does_not_have_is_405(staff_api, lodged, northwind) ->
     ticket = lodged(northwind)
     answer = staff_api.call("DELETE", f"/api/tickets/{ticket.pk}")
     assert answer.status == 405
-    assert answer.headers["Allow"] == "GET, PATCH"
+    # Ninja builds the header from a set: the order is not defined.
+    assert sorted(answer.headers["Allow"].split(", ")) == ["GET", "PATCH"]
     assert Ticket.objects.count() == 1

@@ -14,7 +14,7 @@ from pactdesk.config.env import database_from_url, env_bool, env_int
 
 def test_sqlite_default_runs_in_wal_with_a_busy_timeout() -> None:
     config = database_from_url("sqlite:////tmp/x/pactdesk.sqlite3")
-    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["ENGINE"] == "pactdesk.platform.sqlite"
     assert config["NAME"] == "/tmp/x/pactdesk.sqlite3"
     assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
     assert "busy_timeout=20000" in config["OPTIONS"]["init_command"]

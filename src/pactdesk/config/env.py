@@ -76,6 +76,7 @@ def database_from_url(url: str) -> dict[str, Any]:
     if scheme == "sqlite":
         if not config.get("NAME") or config["NAME"] == ":memory:":
             raise ImproperlyConfigured("PACTDESK_DATABASE_URL must name a SQLite file")
+        config["ENGINE"] = "pactdesk.platform.sqlite"  # writers queue instead of polling
         config["OPTIONS"] = {
             "timeout": 20,
             "transaction_mode": "IMMEDIATE",
@@ -84,7 +85,7 @@ def database_from_url(url: str) -> dict[str, Any]:
                 "PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON;"
             ),
         }
-        config["TEST"] = {"NAME": None}
+        config["TEST"] = {"NAME": ":memory:"}  # the test database lives in memory
     # Keep connections between requests (re-opening SQLite and re-running its PRAGMAs
     # cost more than a query).
     config["CONN_MAX_AGE"] = 60

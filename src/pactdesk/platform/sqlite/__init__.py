@@ -1,0 +1,1 @@
+"""SQLite backend with a fair write lock (see base.py)."""
