@@ -97,6 +97,16 @@ def test_attachments_are_sent_as_base64(client_api) -> None:
     assert (stored.filename, stored.content_type, stored.size) == ("shot.png", "image/png", 72)
 
 
+def test_an_attachment_of_the_largest_allowed_size_fits_in_one_request(client_api) -> None:
+    from django.conf import settings
+
+    content = PNG + b"\x00" * (settings.PACTDESK_ATTACHMENT_MAX_BYTES - len(PNG))
+    file = {"filename": "big.png", "content_base64": base64.b64encode(content).decode()}
+    answer = client_api.post("/api/tickets", {**NEW_TICKET, "attachments": [file]})
+    assert answer.status == 201
+    assert Attachment.objects.get().size == settings.PACTDESK_ATTACHMENT_MAX_BYTES
+
+
 def test_a_retry_with_the_same_idempotency_key_answers_200_with_the_same_ticket(client_api):
     key = {"Idempotency-Key": "order-1042-attempt"}
     first = client_api.post("/api/tickets", NEW_TICKET, headers=key)

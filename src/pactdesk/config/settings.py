@@ -96,8 +96,12 @@ PACTDESK_WEB_FORM_LIMIT_PER_IP = env_int("PACTDESK_WEB_FORM_LIMIT_PER_IP", 5, mi
 PACTDESK_WEB_FORM_LIMIT_PER_CLIENT = env_int("PACTDESK_WEB_FORM_LIMIT_PER_CLIENT", 200, minimum=1)
 PACTDESK_PORTAL_LINK_LIMIT_PER_IP = env_int("PACTDESK_PORTAL_LINK_LIMIT_PER_IP", 5, minimum=1)
 PACTDESK_PORTAL_LINK_MAX_AGE = env_int("PACTDESK_PORTAL_LINK_MAX_AGE", 24 * 3600, minimum=60)
-# Form fields (not files) of one request: the largest body in UTF-8 plus the rest.
-DATA_UPLOAD_MAX_MEMORY_SIZE = PACTDESK_BODY_MAX_CHARS * 4 + 64 * 1024
+# A request body held in memory: the largest message body in UTF-8, one attachment of
+# the largest size in base64 (the API sends files inline), and room for the rest. Form
+# uploads stream to disk and are limited per file by PACTDESK_ATTACHMENT_MAX_BYTES.
+DATA_UPLOAD_MAX_MEMORY_SIZE = (
+    PACTDESK_BODY_MAX_CHARS * 4 + PACTDESK_ATTACHMENT_MAX_BYTES * 4 // 3 + 64 * 1024
+)
 # Rate-limit counters must be shared by every web process: Redis when there is one,
 # else files under var/ (shared by the gunicorn workers of one machine).
 CACHES = {
