@@ -25,7 +25,7 @@ class Status(models.TextChoices):
 
 class Channel(models.TextChoices):
     EMAIL = "email", "E-mail"
-    WEB = "web", "Web form"
+    WEB = "web", "Web"
     PORTAL = "portal", "Customer portal"
     API = "api", "API"
 

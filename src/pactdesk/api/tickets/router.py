@@ -125,7 +125,7 @@ def reply_ticket(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Answ
     principal.require_staff()
     message = ticket_reply(
         actor=principal.actor, ticket=ticket, body=payload.body, now=clock_now(),
-        status=payload.status,
+        status=payload.status, channel="api",
         attachments=[AttachmentIn(a.filename, a.content()) for a in payload.attachments],
     )  # fmt: skip
     return Status(201, message_out(message))
@@ -137,7 +137,9 @@ def note_ticket(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Answer
     principal = principal_of(request)
     ticket = ticket_get(actor=principal.actor, ticket_id=ticket_id)
     principal.require_staff()
-    message = ticket_note(actor=principal.actor, ticket=ticket, body=payload.body, now=clock_now())
+    message = ticket_note(
+        actor=principal.actor, ticket=ticket, body=payload.body, now=clock_now(), channel="api"
+    )
     return Status(201, message_out(message))
 
 

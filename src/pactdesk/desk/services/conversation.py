@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db import transaction
 
 from pactdesk.accounts.models import Customer, User
-from pactdesk.desk.models import Message, MessageKind, Status, Ticket
+from pactdesk.desk.models import Channel, Message, MessageKind, Status, Ticket
 from pactdesk.desk.services.access import check_open, check_staff
 from pactdesk.desk.services.lifecycle import check_transition, status_set
 from pactdesk.desk.services.lodging import check_attachments, check_body, ticket_lodge
@@ -25,9 +25,11 @@ def ticket_reply(
     now: datetime,
     status: str | None = None,
     attachments: Sequence[AttachmentIn] = (),
+    channel: str = Channel.WEB,
 ) -> Message:
     """A public staff reply, mailed to the customer. A new ticket becomes open; `status`
-    (waiting or solved, usually) is applied with the reply."""
+    (waiting or solved, usually) is applied with the reply. `channel` is where staff
+    wrote it (the workspace, or the API)."""
     check_staff(actor)
     check_open(ticket)
     check_body(body)
@@ -36,7 +38,7 @@ def ticket_reply(
         check_transition(ticket=ticket, status=status)
     with transaction.atomic():
         message = message_create(
-            ticket=ticket, kind=MessageKind.STAFF, body=body, channel="web", now=now,
+            ticket=ticket, kind=MessageKind.STAFF, body=body, channel=channel, now=now,
             author=actor, attachments=attachments,
         )  # fmt: skip
         event_add(ticket=ticket, kind="staff_reply", at=now, actor=actor)
@@ -50,13 +52,15 @@ def ticket_reply(
     return message
 
 
-def ticket_note(*, actor: User, ticket: Ticket, body: str, now: datetime) -> Message:
+def ticket_note(
+    *, actor: User, ticket: Ticket, body: str, now: datetime, channel: str = Channel.WEB
+) -> Message:
     """An internal note: never mailed, never a response."""
     check_staff(actor)
     check_body(body)
     with transaction.atomic():
         message = message_create(
-            ticket=ticket, kind=MessageKind.NOTE, body=body, channel="web", now=now, author=actor
+            ticket=ticket, kind=MessageKind.NOTE, body=body, channel=channel, now=now, author=actor
         )
         event_add(ticket=ticket, kind="note", at=now, actor=actor)
         ticket.updated_at = now
