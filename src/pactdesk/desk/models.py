@@ -84,6 +84,9 @@ class Ticket(ClientOwned):
         indexes = [
             models.Index(fields=["client", "-lodged_at", "-id"], name="ticket_client_lodged"),
             models.Index(fields=["status", "-lodged_at", "-id"], name="ticket_status_lodged"),
+            models.Index(
+                fields=["client", "status", "-lodged_at", "-id"], name="ticket_client_status"
+            ),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["client", "sla_next_due_at", "id"], name="ticket_client_next_due"),
         ]
