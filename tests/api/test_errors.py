@@ -40,3 +40,12 @@ def test_a_method_the_path_does_not_have_is_405(staff_api, lodged, northwind) ->
     # Ninja builds the header from a set: the order is not defined.
     assert sorted(answer.headers["Allow"].split(", ")) == ["GET", "PATCH"]
     assert Ticket.objects.count() == 1
+
+
+def test_an_unknown_api_path_is_a_json_404(staff_api) -> None:
+    answer = staff_api.call("GET", "/api/nothing/here")
+    assert answer.status == 404
+    assert answer.body == {
+        "code": "not_found",
+        "message": "No API operation at /api/nothing/here; see /api/docs.",
+    }

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from pactdesk.api.main import api
+from pactdesk.api.main import api, api_path_not_found
 
 admin.site.site_header = "Pactdesk administration"
 admin.site.site_title = "Pactdesk admin"
@@ -9,5 +9,6 @@ admin.site.site_title = "Pactdesk admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("api/<path:rest>", api_path_not_found),
     path("", include("pactdesk.web.urls")),
 ]
