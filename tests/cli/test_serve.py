@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import smtplib
 import socket
 import subprocess
 import sys
@@ -32,14 +33,24 @@ def fetch(url: str) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
+def smtp_noop(port: int) -> int:
+    for _ in range(50):
+        try:
+            with smtplib.SMTP("127.0.0.1", port, timeout=5) as smtp:
+                return smtp.noop()[0]
+        except OSError:
+            time.sleep(0.2)
+    return 0
+
+
 def test_serve_answers_and_stops_cleanly_on_ctrl_c(tmp_path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PACTDESK_")}
     env["PACTDESK_VAR_DIR"] = str(tmp_path)
     cli = [sys.executable, "-m", "pactdesk.cli.main"]
     subprocess.run([*cli, "setup", "--no-demo"], env=env, check=True, capture_output=True)
-    port = free_port()
+    port, mail_port = free_port(), free_port()
     server = subprocess.Popen(
-        [*cli, "serve", "--port", str(port), "--workers", "1"],
+        [*cli, "serve", "--port", str(port), "--workers", "1", "--mail-port", str(mail_port)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     try:
@@ -59,6 +70,7 @@ def test_serve_answers_and_stops_cleanly_on_ctrl_c(tmp_path) -> None:
         assert b"Log in" in login
         css_status, _ = fetch(f"http://127.0.0.1:{port}/static/web/desk.css")
         assert css_status == 200
+        assert smtp_noop(mail_port) == 250  # the mail receiver runs beside the web server
     finally:
         server.send_signal(signal.SIGINT)
         output, _ = server.communicate(timeout=30)
@@ -66,3 +78,4 @@ def test_serve_answers_and_stops_cleanly_on_ctrl_c(tmp_path) -> None:
     assert f"Pactdesk is serving at http://127.0.0.1:{port}/" in output
     assert "Pactdesk stopped." in output
     assert "Consumer exiting" in output
+    assert "mail receiver stopped" in output

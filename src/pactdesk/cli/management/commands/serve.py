@@ -1,7 +1,9 @@
-"""`pactdesk serve`: gunicorn (static files by WhiteNoise) plus a Huey consumer.
+"""`pactdesk serve`: gunicorn (static files by WhiteNoise), a Huey consumer and the SMTP
+mail receiver.
 
-Both run as child processes; Ctrl-C or SIGTERM stops both, and if either dies the other
-is stopped too and the command exits non-zero, so a supervisor can restart the pair.
+All run as child processes; Ctrl-C or SIGTERM stops them all, and if one dies the
+others are stopped too and the command exits non-zero, so a supervisor can restart
+the set.
 """
 
 from __future__ import annotations
@@ -26,17 +28,30 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
         parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
         parser.add_argument("--no-worker", action="store_true", help="do not start Huey")
+        parser.add_argument("--mail-port", type=int, default=2525,
+                            help="port of the SMTP mail receiver (on --host)")  # fmt: skip
+        parser.add_argument("--no-mail-receiver", action="store_true",
+                            help="do not start the SMTP mail receiver")  # fmt: skip
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        if not 0 < opts["port"] < 65536:
-            raise CommandError(f"--port {opts['port']} is not a TCP port")
+        for flag in ("port", "mail_port"):
+            if not 0 < opts[flag] < 65536:
+                raise CommandError(f"--{flag.replace('_', '-')} {opts[flag]} is not a TCP port")
         if opts["workers"] < 1 or opts["threads"] < 1:
             raise CommandError("--workers and --threads must be at least 1")
         children = [self._gunicorn(opts)]
         if not opts["no_worker"]:
             children.append(subprocess.Popen([sys.executable, "-m", "pactdesk.cli.main", "worker"]))
+        if not opts["no_mail_receiver"]:
+            receiver = ["mail-receiver", "--host", opts["host"], "--port", str(opts["mail_port"])]
+            children.append(
+                subprocess.Popen([sys.executable, "-m", "pactdesk.cli.main", *receiver])
+            )
         url = f"http://{opts['host']}:{opts['port']}/"
         self.stdout.write(self.style.SUCCESS(f"Pactdesk is serving at {url}  (Ctrl-C stops it)"))
+        if not opts["no_mail_receiver"]:
+            mail = f"smtp://{opts['host']}:{opts['mail_port']}"
+            self.stdout.write(f"Mail to the clients' support addresses: {mail}")
         self._supervise(children)
 
     def _gunicorn(self, opts: dict[str, Any]) -> subprocess.Popen[bytes]:
