@@ -133,15 +133,19 @@ def _check(*, channel: str, priority: str, body: str, attachments: Sequence[Atta
 
 
 def _replayed(*, client: Client, key: str, fingerprint: str) -> Ticket | None:
-    row = IdempotencyKey.objects.filter(client=client, key=key).select_related("ticket").first()
+    row = (
+        IdempotencyKey.objects.filter(client=client, key=key)
+        .values_list("fingerprint", "ticket_id")
+        .first()
+    )
     if row is None:
         return None
-    if row.fingerprint != fingerprint:
+    if row[0] != fingerprint:
         raise Conflict(
             "Idempotency-Key was already used for a different request",
             code="idempotency_key_reused", field="Idempotency-Key",
         )  # fmt: skip
-    return row.ticket
+    return Ticket.objects.get(pk=row[1])
 
 
 def _fingerprint(*parts: object) -> str:
