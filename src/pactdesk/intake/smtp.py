@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from aiosmtpd.controller import Controller
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import connections
 
 from pactdesk.intake.parsing import MailUnparseable
 from pactdesk.intake.selectors import client_for_address
@@ -102,11 +102,12 @@ def _is_support_address(address: str) -> bool:
 
 
 def _in_thread(function: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
-    close_old_connections()
+    """Each message on a fresh connection, closed after it: a pool thread holds no
+    database session between messages (nor after the receiver stops)."""
     try:
         return function(*args, **kwargs)
     finally:
-        close_old_connections()
+        connections.close_all()
 
 
 def _summary(deliveries: list[Delivery]) -> str:
