@@ -49,6 +49,16 @@ def test_the_acknowledgement_is_mailed_and_threaded(lodge) -> None:
     assert OutboundMail.objects.get().status == "sent"
 
 
+def test_the_acknowledgement_links_to_the_customers_portal(lodge, client) -> None:
+    ticket = lodge()
+    [line] = [x for x in mail.outbox[0].body.splitlines() if x.startswith("Follow it online: ")]
+    link = line.removeprefix("Follow it online: ")
+    assert link.startswith("http://127.0.0.1:8000/portal/northwind/link/")
+    entered = client.get(link.removeprefix("http://127.0.0.1:8000"), follow=True)
+    assert entered.status_code == 200
+    assert f"PD-{ticket.pk}" in entered.content.decode()
+
+
 def test_acknowledgements_can_be_turned_off_per_client(lodge, agreement) -> None:
     agreement.client.send_acknowledgements = False
     agreement.client.save()

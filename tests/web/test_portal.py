@@ -7,10 +7,10 @@ import pytest
 from django.core import mail, signing
 from django.test import Client as Browser
 
+from pactdesk.accounts.selectors import PORTAL_LINK_SALT as SALT
 from pactdesk.desk.models import Message, Ticket
 from pactdesk.desk.services import AttachmentIn, ticket_note, ticket_reply, ticket_status_change
 from pactdesk.platform.clock import clock_now
-from pactdesk.web.portal_access import SALT
 
 pytestmark = pytest.mark.django_db
 

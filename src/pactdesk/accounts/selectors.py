@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core import signing
 from django.db.models import QuerySet
 
 from pactdesk.accounts.models import STAFF_ROLES, Client, Customer, User
@@ -59,3 +60,27 @@ def customer_of_client(*, client: Client, customer_id: int) -> Customer | None:
 def staff_assignable(*, actor: User) -> QuerySet[User]:
     """Active provider staff, for the assignee picker."""
     return user_list(actor=actor).filter(role__in=sorted(STAFF_ROLES), is_active=True)
+
+
+PORTAL_LINK_SALT = "pactdesk.web.portal.link"
+
+
+def customer_portal_token(*, customer: Customer) -> str:
+    """A signed, timestamped token that lets this customer into their client's portal."""
+    signer = signing.TimestampSigner(salt=PORTAL_LINK_SALT)
+    return signer.sign_object({"client": customer.client_id, "customer": customer.pk})
+
+
+def customer_by_portal_token(*, client: Client, token: str, max_age: int) -> Customer | None:
+    """The customer a token was made for, if it is genuine, fresh and for this client."""
+    signer = signing.TimestampSigner(salt=PORTAL_LINK_SALT)
+    try:
+        payload = signer.unsign_object(token, max_age=max_age)
+    except signing.BadSignature:  # SignatureExpired is one too
+        return None
+    if not isinstance(payload, dict) or payload.get("client") != client.pk:
+        return None
+    customer_id = payload.get("customer")
+    if not isinstance(customer_id, int):
+        return None
+    return customer_of_client(client=client, customer_id=customer_id)

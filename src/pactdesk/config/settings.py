@@ -82,6 +82,12 @@ EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMA
 )
 PACTDESK_SMTP_TIMEOUT = env_int("PACTDESK_SMTP_TIMEOUT", 10, minimum=1)
 PACTDESK_MAIL_DOMAIN = os.environ.get("PACTDESK_MAIL_DOMAIN", "pactdesk.localhost")
+# Where customers reach the desk, for links in mail (the portal).
+PACTDESK_BASE_URL = os.environ.get("PACTDESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not PACTDESK_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"PACTDESK_BASE_URL={PACTDESK_BASE_URL!r} must start with http:// or https://"
+    )
 # Solved tickets close themselves after this many days without a reopen.
 PACTDESK_AUTO_CLOSE_DAYS = env_int("PACTDESK_AUTO_CLOSE_DAYS", 7, minimum=1)
 MEDIA_ROOT = VAR_DIR / "media"

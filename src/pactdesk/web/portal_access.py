@@ -6,45 +6,33 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import send_mail
 from django.http import HttpRequest
 from django.urls import reverse
 
 from pactdesk.accounts.models import Client, Customer
-from pactdesk.accounts.selectors import customer_of_client
+from pactdesk.accounts.selectors import (
+    customer_by_portal_token,
+    customer_of_client,
+    customer_portal_token,
+)
 
 logger = logging.getLogger(__name__)
 
-SALT = "pactdesk.web.portal.link"
 SESSION_KEY = "pactdesk_portal"
 
 
-def portal_link_token(*, customer: Customer) -> str:
-    signer = signing.TimestampSigner(salt=SALT)
-    return signer.sign_object({"client": customer.client_id, "customer": customer.pk})
-
-
 def portal_link_customer(*, client: Client, token: str) -> Customer | None:
-    """The customer a link was made for, if it is genuine, fresh and for this client."""
-    signer = signing.TimestampSigner(salt=SALT)
-    try:
-        payload = signer.unsign_object(token, max_age=settings.PACTDESK_PORTAL_LINK_MAX_AGE)
-    except signing.BadSignature:  # SignatureExpired is one too
-        return None
-    if not isinstance(payload, dict) or payload.get("client") != client.pk:
-        return None
-    customer_id = payload.get("customer")
-    if not isinstance(customer_id, int):
-        return None
-    return customer_of_client(client=client, customer_id=customer_id)
+    return customer_by_portal_token(
+        client=client, token=token, max_age=settings.PACTDESK_PORTAL_LINK_MAX_AGE
+    )
 
 
 def portal_link_send(*, request: HttpRequest, client: Client, customer: Customer) -> bool:
     """Mail the link from the client's support address; False when sending failed."""
     path = reverse(
         "web:portal_enter",
-        kwargs={"slug": client.slug, "token": portal_link_token(customer=customer)},
+        kwargs={"slug": client.slug, "token": customer_portal_token(customer=customer)},
     )
     hours = settings.PACTDESK_PORTAL_LINK_MAX_AGE // 3600
     body = (

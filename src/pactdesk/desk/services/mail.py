@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pactdesk.accounts.models import Customer
+from django.conf import settings
+from django.urls import reverse
+
+from pactdesk.accounts.models import Client, Customer
+from pactdesk.accounts.selectors import customer_portal_token
 from pactdesk.desk.models import Message, MessageKind, Ticket
 from pactdesk.notify.models import OutboundMail
 from pactdesk.notify.services import mail_queue
@@ -25,9 +29,19 @@ def ticket_mail_acknowledgement(
         f"Hello {customer.name or customer.email},\n\n"
         f"We have received your request and logged it as {ticket.reference}. "
         "An agent will answer you soon; reply to this message to add anything.\n\n"
+        f"Follow it online: {portal_link(client=ticket.client, customer=customer)}\n\n"
         f"-- {ticket.client.name} support"
     )
     _queue(ticket=ticket, kind="acknowledgement", body=body, now=now, thread=thread)
+
+
+def portal_link(*, client: Client, customer: Customer) -> str:
+    """A sign-in link to the customer's portal (it expires; the portal offers a new one)."""
+    path = reverse(
+        "web:portal_enter",
+        kwargs={"slug": client.slug, "token": customer_portal_token(customer=customer)},
+    )
+    return f"{settings.PACTDESK_BASE_URL}{path}"
 
 
 def ticket_mail_reply(*, ticket: Ticket, message: Message, now: datetime) -> None:
