@@ -294,3 +294,15 @@ def test_a_reply_cannot_carry_a_status_the_table_refuses(lodge, agent) -> None:
             ticket_reply(actor=agent, ticket=ticket, body="x", now=MONDAY_10AM, status=status)
     assert ticket.messages.count() == 1
     assert Ticket.objects.get(pk=ticket.pk).status == "new"
+
+
+def test_the_sweep_reads_the_policy_targets_once_not_per_ticket(lodge) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(4):
+        lodge(subject=f"t{n}", customer_email=f"c{n}@shop.test")
+    with CaptureQueriesContext(connection) as queries:
+        assert ticket_sla_sweep(now=MONDAY_10AM + 31 * MIN) == 4
+    target_reads = [q for q in queries.captured_queries if "agreements_slatarget" in q["sql"]]
+    assert len(target_reads) == 1

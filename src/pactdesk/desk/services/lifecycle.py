@@ -12,7 +12,7 @@ from pactdesk.desk.models import Priority, Status, Ticket
 from pactdesk.desk.services.access import check_staff
 from pactdesk.desk.services.mail import ticket_mail_status_notice
 from pactdesk.desk.services.records import event_add
-from pactdesk.desk.services.sla_state import ticket_sla_refresh
+from pactdesk.desk.services.sla_state import ticket_sla_refresh, tickets_with_sla_inputs
 from pactdesk.platform.errors import Conflict, ValidationFailed
 
 # Where each status may go by a staff action. Closed is final: a customer reply to a
@@ -197,9 +197,8 @@ def ticket_auto_close(*, now: datetime, days: int) -> int:
     """Close tickets solved at least `days` ago. Safe to run twice."""
     cutoff = now - timedelta(days=days)
     count = 0
-    for ticket in Ticket.objects.filter(status=Status.SOLVED, solved_at__lte=cutoff).select_related(
-        "agreement__calendar", "agreement__plan", "agreement__sla_policy"
-    ):
+    solved = Ticket.objects.filter(status=Status.SOLVED, solved_at__lte=cutoff)
+    for ticket in tickets_with_sla_inputs(solved):
         with transaction.atomic():
             status_set(ticket=ticket, status=Status.CLOSED, now=now, actor=None)
             ticket_sla_refresh(ticket=ticket, now=now)

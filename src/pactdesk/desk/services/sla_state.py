@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.db.models import QuerySet
+
 from pactdesk.agreements.selectors import agreement_calendar, sla_policy_value
 from pactdesk.desk.models import SlaState, Status, Ticket, TicketEvent
 from pactdesk.domain.sla import EVENT_KINDS, Event, TargetResult, TicketSla, evaluate
@@ -88,14 +90,20 @@ def _detail(result: TargetResult) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def tickets_with_sla_inputs(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Tickets with what re-evaluating them reads loaded in bulk: agreement, calendar,
+    plan, policy and its targets (one query for all targets, not one per ticket)."""
+    return tickets.select_related(
+        "agreement__calendar", "agreement__plan", "agreement__sla_policy"
+    ).prefetch_related("agreement__sla_policy__targets")
+
+
 def ticket_sla_sweep(*, now: datetime, limit: int = 500) -> int:
     """Re-evaluate tickets whose stored state may have changed with time alone: a running
     clock now past due, or a solve whose confirmation window has run out."""
-    tickets = (
-        Ticket.objects.filter(sla_recheck_at__lte=now)
-        .select_related("agreement__calendar", "agreement__plan", "agreement__sla_policy")
-        .order_by("sla_recheck_at")[:limit]
-    )
+    tickets = tickets_with_sla_inputs(Ticket.objects.filter(sla_recheck_at__lte=now)).order_by(
+        "sla_recheck_at"
+    )[:limit]
     count = 0
     for ticket in tickets:
         ticket_sla_refresh(ticket=ticket, now=now)
