@@ -138,16 +138,36 @@ def test_keys_are_per_client(client_api, contoso_api) -> None:
     assert ours.body["id"] != theirs.body["id"]
 
 
-def test_a_racing_retry_that_lost_answers_200(client_api, monkeypatch, clock) -> None:
-    """Two requests with one key: both looked before either committed; the desk returns
-    the winner's ticket to the loser, which must answer 200, not 201."""
-    key = {"Idempotency-Key": "race"}
-    first = client_api.post("/api/tickets", NEW_TICKET, headers=key)
-    monkeypatch.setattr("pactdesk.api.tickets.router.idempotency_key_seen", lambda **kw: False)
+def test_a_retry_later_from_a_new_customer_address_leaves_nothing_behind(client_api, clock):
+    """The key is claimed by the insert: a retry runs the lodging, finds the key taken,
+    and rolls all of it back (even the customer it would have made) before answering."""
+    key = {"Idempotency-Key": "order-7"}
+    first = client_api.post("/api/tickets", {**NEW_TICKET, "customer_email": "new@shop.test"},
+                            headers=key)  # fmt: skip
+    after_first = counts()
     clock.now += timedelta(seconds=1)
-    loser = client_api.post("/api/tickets", NEW_TICKET, headers=key)
-    assert (first.status, loser.status) == (201, 200)
-    assert loser.body["id"] == first.body["id"]
+    again = client_api.post("/api/tickets", {**NEW_TICKET, "customer_email": "new@shop.test"},
+                            headers=key)  # fmt: skip
+    assert (first.status, again.status) == (201, 200)
+    assert again.body["id"] == first.body["id"]
+    assert again.body["lodged_at"] == first.body["lodged_at"]
+    assert counts() == after_first == [1, 1, 2, 1, 1, 1, 0]
+
+
+def test_a_retry_after_the_agreement_ended_still_gets_its_ticket(client_api, northwind, clock):
+    from pactdesk.agreements.models import Agreement
+
+    key = {"Idempotency-Key": "late-retry"}
+    first = client_api.post("/api/tickets", NEW_TICKET, headers=key)
+    agreement = Agreement.objects.get(client=northwind)
+    agreement.end_date = clock.now.date()
+    agreement.save()
+    clock.now += timedelta(days=2)
+    again = client_api.post("/api/tickets", NEW_TICKET, headers=key)
+    fresh = client_api.post("/api/tickets", NEW_TICKET, headers={"Idempotency-Key": "new"})
+    assert (first.status, again.status) == (201, 200)
+    assert again.body["id"] == first.body["id"]
+    assert (fresh.status, fresh.body["code"]) == (422, "no_agreement")
     assert Ticket.objects.count() == 1
 
 

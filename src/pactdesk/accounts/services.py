@@ -12,6 +12,7 @@ from django.db import transaction
 from pactdesk.accounts.models import CLIENT_ROLES, STAFF_ROLES, Client, Customer, Role, User
 from pactdesk.accounts.selectors import customer_get
 from pactdesk.platform.errors import PermissionDenied, ValidationFailed
+from pactdesk.platform.refcache import memo
 from pactdesk.platform.validation import validated_save
 
 
@@ -62,9 +63,14 @@ def user_create(
 
 def customer_get_or_create(*, client: Client, email: str, name: str, now: datetime) -> Customer:
     """The customer of `client` with this address, made on first contact. Addresses are
-    stored lower-case, so the lookup is an exact (indexed) match."""
+    stored lower-case, so the lookup is an exact (indexed) match. A customer found is
+    kept per process until a customer changes (`pactdesk.platform.refcache`); one just
+    made is not, as its transaction may still roll back."""
     address = email.strip().lower()
-    existing = Customer.objects.filter(client=client, email=address).first()
+    existing = memo(
+        ("customer", client.pk, address),
+        lambda: Customer.objects.filter(client=client, email=address).first(),
+    )
     if existing is not None:
         return existing
     try:

@@ -16,6 +16,7 @@ from pactdesk.agreements.rules import calendar_spec
 from pactdesk.domain.calendars import BusinessCalendar
 from pactdesk.domain.sla import Policy, Target
 from pactdesk.platform.errors import NotFound, ValidationFailed
+from pactdesk.platform.refcache import memo
 
 
 def plan_list(*, active_only: bool = True) -> QuerySet[Plan]:
@@ -26,13 +27,11 @@ def plan_list(*, active_only: bool = True) -> QuerySet[Plan]:
 
 def agreement_for_lodging(*, client: Client, on: date) -> Agreement:
     """The agreement a new ticket of `client` lodged on `on` goes on: the latest one
-    in force that day."""
-    agreement = (
-        Agreement.objects.filter(client=client, start_date__lte=on)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
-        .select_related("plan", "calendar", "sla_policy")
-        .order_by("-start_date", "-id")
-        .first()
+    in force that day, with its plan, calendar and SLA policy (targets prefetched).
+    Read once per process and day until reference data changes
+    (`pactdesk.platform.refcache`): callers must not modify it."""
+    agreement = memo(
+        ("agreement_for_lodging", client.pk, on), lambda: _agreement_in_force(client, on)
     )
     if agreement is None:
         raise ValidationFailed(
@@ -40,6 +39,17 @@ def agreement_for_lodging(*, client: Client, on: date) -> Agreement:
             code="no_agreement",
         )
     return agreement
+
+
+def _agreement_in_force(client: Client, on: date) -> Agreement | None:
+    return (
+        Agreement.objects.filter(client=client, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
+        .select_related("plan", "calendar", "sla_policy")
+        .prefetch_related("sla_policy__targets")
+        .order_by("-start_date", "-id")
+        .first()
+    )
 
 
 def agreement_list(*, actor: User) -> QuerySet[Agreement]:

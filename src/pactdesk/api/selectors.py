@@ -5,15 +5,22 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from pactdesk.api.models import SECRET_PREFIX, ApiKey, secret_digest
+from pactdesk.platform.refcache import memo
 
 
 def api_key_find(*, secret: str) -> ApiKey | None:
-    """The active key with this secret, if its owner may still use it."""
+    """The active key with this secret, if its owner may still use it. Read once per
+    process until a key, client or user changes (`pactdesk.platform.refcache`)."""
     if not secret.startswith(SECRET_PREFIX) or len(secret) > 200:
         return None
+    digest = secret_digest(secret)
+    return memo(("api_key", digest), lambda: _api_key_usable(digest))
+
+
+def _api_key_usable(digest: str) -> ApiKey | None:
     key = (
         ApiKey.objects.select_related("client", "user")
-        .filter(secret_sha256=secret_digest(secret), is_active=True)
+        .filter(secret_sha256=digest, is_active=True)
         .first()
     )
     if key is None:

@@ -39,3 +39,15 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.beat_at.isoformat()}"
+
+
+class ReferenceStamp(models.Model):
+    """One row: a random token rewritten whenever reference data (clients, agreements,
+    calendars, SLA policies, API keys, users) changes, in the same transaction as the
+    change. Processes keep what they read of that data for as long as the token stays
+    the same (see `pactdesk.platform.refcache`)."""
+
+    token = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"reference stamp {self.token}"

@@ -11,7 +11,7 @@ from ninja import Schema
 from pactdesk.accounts.models import Client, User
 from pactdesk.accounts.selectors import client_list, user_list
 from pactdesk.api.tickets.inputs import TicketListQuery
-from pactdesk.desk.models import IdempotencyKey, Ticket
+from pactdesk.desk.models import Ticket
 from pactdesk.desk.selectors import TicketFilter, ticket_get
 from pactdesk.platform.errors import NotFound, ValidationFailed
 
@@ -54,11 +54,6 @@ def ticket_ref(*, actor: User, ticket_id: int, field: str) -> Ticket:
         return ticket_get(actor=actor, ticket_id=ticket_id)
     except NotFound as missing:
         raise NotFound(missing.message, code=missing.code, field=field) from None
-
-
-def idempotency_key_seen(*, client: Client, key: str) -> bool:
-    """Was this key used before? Then a lodge with it is a replay (200, not 201)."""
-    return IdempotencyKey.objects.filter(client=client, key=key).exists()
 
 
 def query_check(request: HttpRequest, schema: type[Schema]) -> None:

@@ -23,7 +23,6 @@ from pactdesk.api.tickets.inputs import (
     TicketPatchIn,
 )
 from pactdesk.api.tickets.lookups import (
-    idempotency_key_seen,
     list_filter,
     lodging_client,
     query_check,
@@ -43,7 +42,7 @@ from pactdesk.desk.models import Channel
 from pactdesk.desk.selectors import ticket_get, ticket_list, ticket_messages
 from pactdesk.desk.services import (
     AttachmentIn,
-    ticket_lodge,
+    ticket_lodge_or_replay,
     ticket_merge,
     ticket_note,
     ticket_reply,
@@ -71,17 +70,13 @@ def create_ticket(
 ) -> Answer:
     principal = principal_of(request)
     client = lodging_client(actor=principal.actor, bound=principal.client, ref=payload.client)
-    now = clock_now()
-    seen = idempotency_key is not None and idempotency_key_seen(client=client, key=idempotency_key)
-    ticket = ticket_lodge(
+    ticket, made_now = ticket_lodge_or_replay(
         client=client, customer_email=payload.customer_email,
         customer_name=payload.customer_name, subject=payload.subject, body=payload.body,
-        channel=Channel.API, now=now, priority=payload.priority,
+        channel=Channel.API, now=clock_now(), priority=payload.priority,
         attachments=[AttachmentIn(a.filename, a.content()) for a in payload.attachments],
         idempotency_key=idempotency_key,
     )  # fmt: skip
-    # A racing retry that committed first is returned by the desk: not made now.
-    made_now = not seen and ticket.lodged_at == now
     return Status(201 if made_now else 200, ticket_out(ticket))
 
 

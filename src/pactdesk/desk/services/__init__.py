@@ -15,7 +15,7 @@ from pactdesk.desk.services.lifecycle import (
     ticket_status_change,
     ticket_unmerge,
 )
-from pactdesk.desk.services.lodging import ticket_lodge
+from pactdesk.desk.services.lodging import ticket_lodge, ticket_lodge_or_replay
 from pactdesk.desk.services.records import AttachmentIn
 from pactdesk.desk.services.sla_state import ticket_sla_refresh, ticket_sla_sweep
 
@@ -25,6 +25,7 @@ __all__ = [
     "ticket_auto_close",
     "ticket_customer_reply",
     "ticket_lodge",
+    "ticket_lodge_or_replay",
     "ticket_mark_invalid",
     "ticket_mark_valid",
     "ticket_merge",

@@ -43,12 +43,46 @@ def ticket_lodge(
     `idempotency_key`, a retry of the same request returns the ticket made the first
     time; the same key with a different request is a Conflict.
     """
+    ticket, _ = ticket_lodge_or_replay(
+        client=client, customer_email=customer_email, subject=subject, body=body,
+        channel=channel, now=now, customer_name=customer_name, priority=priority,
+        attachments=attachments, mail_message_id=mail_message_id,
+        idempotency_key=idempotency_key,
+    )  # fmt: skip
+    return ticket
+
+
+def ticket_lodge_or_replay(
+    *,
+    client: Client,
+    customer_email: str,
+    subject: str,
+    body: str,
+    channel: str,
+    now: datetime,
+    customer_name: str = "",
+    priority: str = Priority.NORMAL,
+    attachments: Sequence[AttachmentIn] = (),
+    mail_message_id: str = "",
+    idempotency_key: str | None = None,
+) -> tuple[Ticket, bool]:
+    """`ticket_lodge`, also telling whether the ticket was made now (True) or by an
+    earlier request with the same `idempotency_key` (False).
+
+    The key is claimed by inserting it beside the ticket, not by reading first: a new
+    request (the usual case) costs no lookup, and a retry finds the unique key taken,
+    rolls back and answers with the ticket the key points to.
+    """
     _check(channel=channel, priority=priority, body=body, attachments=attachments)
     fingerprint = _fingerprint(customer_email, subject, body, channel, priority, attachments)
-    if idempotency_key is not None:
-        existing = _replayed(client=client, key=idempotency_key, fingerprint=fingerprint)
-        if existing is not None:
-            return existing
+    try:
+        agreement = agreement_for_lodging(client=client, on=now.date())
+    except ValidationFailed:
+        # A retry of a request lodged before the agreement ended still gets its ticket.
+        existing = _replay_of(client=client, key=idempotency_key, fingerprint=fingerprint)
+        if existing is None:
+            raise
+        return existing, False
     agreement = agreement_for_lodging(client=client, on=now.date())
     try:
         with transaction.atomic():
@@ -84,14 +118,12 @@ def ticket_lodge(
                 )
             events_add(ticket=ticket, events=events)
     except IntegrityError:
-        # Two retries with the same key raced: the other one committed first.
-        if idempotency_key is None:
-            raise
-        existing = _replayed(client=client, key=idempotency_key, fingerprint=fingerprint)
+        # The key is taken: a retry, or two retries raced and the other one committed.
+        existing = _replay_of(client=client, key=idempotency_key, fingerprint=fingerprint)
         if existing is None:
             raise
-        return existing
-    return ticket
+        return existing, False
+    return ticket, True
 
 
 def check_attachments(attachments: Sequence[AttachmentIn]) -> None:
@@ -132,7 +164,9 @@ def _check(*, channel: str, priority: str, body: str, attachments: Sequence[Atta
     check_attachments(attachments)
 
 
-def _replayed(*, client: Client, key: str, fingerprint: str) -> Ticket | None:
+def _replay_of(*, client: Client, key: str | None, fingerprint: str) -> Ticket | None:
+    if key is None:
+        return None
     row = (
         IdempotencyKey.objects.filter(client=client, key=key)
         .values_list("fingerprint", "ticket_id")
