@@ -10,7 +10,13 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from pactdesk.notify.models import OutboundMail, OutboxStatus
-from pactdesk.notify.services import MAX_ATTEMPTS, mail_deliver, mail_queue, outbox_due_ids
+from pactdesk.notify.services import (
+    MAX_ATTEMPTS,
+    MailOut,
+    mail_deliver,
+    mail_queue,
+    outbox_due_ids,
+)
 from tests.conftest import NOW
 from tests.factories import ClientFactory
 
@@ -53,7 +59,8 @@ def queued(**overrides) -> OutboundMail:
         "references": "<a@shop.test>",
     }  # fmt: skip
     values.update(overrides)
-    return mail_queue(**values)
+    now = values.pop("now")
+    return mail_queue(mail=MailOut(**values), now=now)
 
 
 def test_a_queued_mail_reaches_the_smtp_server_with_threading_headers(smtp) -> None:

@@ -18,12 +18,14 @@ from pactdesk.platform.refcache import memo, memo_clear, stamp_bump, stamp_read
 from tests.conftest import NOW
 from tests.factories import ClientFactory, shared_agreement
 
-pytestmark = pytest.mark.django_db
+# Committed for real: a value read inside a transaction is kept only once it commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
 def empty_memo():
     memo_clear()
+    stamp_bump()  # the flush between transactional tests empties the stamp table too
     yield
     memo_clear()
 
@@ -65,6 +67,20 @@ def test_without_a_stamp_row_nothing_is_kept() -> None:
     assert compute.calls == 2
     stamp_bump()  # recreates the row
     assert stamp_read() is not None
+
+
+def test_a_value_read_in_a_transaction_is_kept_only_once_it_commits() -> None:
+    compute = Counter()
+    with transaction.atomic():
+        memo("k", compute)
+        memo("k", compute)
+        transaction.set_rollback(True)
+    memo("k", compute)
+    assert compute.calls == 3
+    with transaction.atomic():
+        memo("j", compute)
+    memo("j", compute)
+    assert compute.calls == 4
 
 
 def test_a_rolled_back_change_never_brings_its_values_back() -> None:

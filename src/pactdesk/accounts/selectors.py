@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from pactdesk.accounts.models import STAFF_ROLES, Client, Customer, User
 from pactdesk.platform.errors import NotFound
+from pactdesk.platform.refcache import memo
 
 
 def client_list(*, actor: User) -> QuerySet[Client]:
@@ -20,6 +21,17 @@ def client_get(*, actor: User, client_id: int) -> Client:
     if client is None:
         raise NotFound(f"Client {client_id} was not found.")
     return client
+
+
+def customer_find(*, client: Client, email: str) -> Customer | None:
+    """The customer of `client` with this address. Addresses are stored lower-case, so
+    the lookup is an exact (indexed) match. Kept per process until a customer changes
+    (`pactdesk.platform.refcache`); a new customer changes nothing kept."""
+    address = email.strip().lower()
+    return memo(
+        ("customer", client.pk, address),
+        lambda: Customer.objects.filter(client=client, email=address).first(),
+    )
 
 
 def user_list(*, actor: User) -> QuerySet[User]:
@@ -46,11 +58,6 @@ def client_get_public(*, slug: str) -> Client:
     if client is None:
         raise NotFound(f"No client {slug!r}.", code="client_not_found")
     return client
-
-
-def customer_find(*, client: Client, email: str) -> Customer | None:
-    """The customer of `client` with this address, if one has ever written to us."""
-    return Customer.objects.filter(client=client, email__iexact=email.strip()).first()
 
 
 def customer_of_client(*, client: Client, customer_id: int) -> Customer | None:

@@ -10,9 +10,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from pactdesk.accounts.models import CLIENT_ROLES, STAFF_ROLES, Client, Customer, Role, User
-from pactdesk.accounts.selectors import customer_get
+from pactdesk.accounts.selectors import customer_find, customer_get
 from pactdesk.platform.errors import PermissionDenied, ValidationFailed
-from pactdesk.platform.refcache import memo
 from pactdesk.platform.validation import validated_save
 
 
@@ -62,26 +61,26 @@ def user_create(
 
 
 def customer_get_or_create(*, client: Client, email: str, name: str, now: datetime) -> Customer:
-    """The customer of `client` with this address, made on first contact. Addresses are
-    stored lower-case, so the lookup is an exact (indexed) match. A customer found is
-    kept per process until a customer changes (`pactdesk.platform.refcache`); one just
-    made is not, as its transaction may still roll back."""
-    address = email.strip().lower()
-    existing = memo(
-        ("customer", client.pk, address),
-        lambda: Customer.objects.filter(client=client, email=address).first(),
-    )
+    """The customer of `client` with this address, made on first contact."""
+    existing = customer_find(client=client, email=email)
     if existing is not None:
         return existing
+    return Customer.objects.create(
+        client=client, email=customer_address(email), name=name.strip()[:200], created_at=now
+    )
+
+
+def customer_address(email: str) -> str:
+    """The stored form of a customer's address (lower-case); ValidationFailed if it is
+    not an address."""
+    address = email.strip().lower()
     try:
         validate_email(address)
     except ValidationError:
         raise ValidationFailed(
             f"email: {email!r} is not an e-mail address", code="invalid", field="email"
         ) from None
-    return Customer.objects.create(
-        client=client, email=address, name=name.strip()[:200], created_at=now
-    )
+    return address
 
 
 def customer_update(*, actor: User, customer_id: int, name: str) -> Customer:

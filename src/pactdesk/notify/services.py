@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -18,39 +20,51 @@ MAX_ATTEMPTS = 8
 BACKOFF_BASE = timedelta(seconds=30)
 
 
-def mail_queue(
-    *,
-    client_id: int,
-    kind: str,
-    to_address: str,
-    from_address: str,
-    subject: str,
-    body: str,
-    now: datetime,
-    ticket_id: int | None = None,
-    in_reply_to: str = "",
-    references: str = "",
-) -> OutboundMail:
+@dataclass(frozen=True)
+class MailOut:
+    """A mail to queue: who, what, and the thread it belongs to."""
+
+    client_id: int
+    kind: str
+    to_address: str
+    from_address: str
+    subject: str
+    body: str
+    ticket_id: int | None = None
+    in_reply_to: str = ""
+    references: str = ""
+
+
+def mail_queue(*, mail: MailOut, now: datetime) -> OutboundMail:
     """Store a mail in the outbox and deliver it after the surrounding commit."""
-    domain = settings.PACTDESK_MAIL_DOMAIN
-    mail = OutboundMail.objects.create(
-        client_id=client_id,
-        kind=kind,
-        ticket_id_ref=ticket_id,
-        from_address=from_address,
-        to_address=to_address,
-        subject=subject,
-        body=body,
-        message_id=f"<pd{ticket_id or 0}.{secrets.token_hex(8)}@{domain}>",
-        in_reply_to=in_reply_to,
-        references=references,
-        next_attempt_at=now,
-        created_at=now,
+    return mail_queue_many(mails=[mail], at=[now])[0]
+
+
+def mail_queue_many(*, mails: Sequence[MailOut], at: Sequence[datetime]) -> list[OutboundMail]:
+    """Store mails in the outbox in one insert, each queued at its instant in `at`;
+    each is delivered after the commit."""
+    rows = OutboundMail.objects.bulk_create(
+        _outbound(mail, now) for mail, now in zip(mails, at, strict=True)
     )
     from pactdesk.notify.tasks import outbox_deliver_task
 
-    transaction.on_commit(lambda: outbox_deliver_task(mail.pk))
-    return mail
+    def deliver() -> None:
+        for row in rows:
+            outbox_deliver_task(row.pk)
+
+    transaction.on_commit(deliver)
+    return rows
+
+
+def _outbound(mail: MailOut, now: datetime) -> OutboundMail:
+    domain = settings.PACTDESK_MAIL_DOMAIN
+    return OutboundMail(
+        client_id=mail.client_id, kind=mail.kind, ticket_id_ref=mail.ticket_id,
+        from_address=mail.from_address, to_address=mail.to_address, subject=mail.subject,
+        body=mail.body, message_id=f"<pd{mail.ticket_id or 0}.{secrets.token_hex(8)}@{domain}>",
+        in_reply_to=mail.in_reply_to, references=mail.references, next_attempt_at=now,
+        created_at=now,
+    )  # fmt: skip
 
 
 def mail_deliver(*, mail_id: int, now: datetime) -> OutboundMail | None:

@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
@@ -68,12 +68,21 @@ def memo(key: Hashable, compute: Callable[[], T]) -> T:
     value = compute()
     if value is None:
         return value
+    if connection.in_atomic_block:
+        # Read inside a transaction, it may be that transaction's own uncommitted row:
+        # kept only once it commits.
+        transaction.on_commit(lambda: _keep(token, key, value))
+    else:
+        _keep(token, key, value)
+    return value
+
+
+def _keep(token: int, key: Hashable, value: object) -> None:
     with _lock:
         if token == _token:
             if len(_values) >= MAX_ENTRIES:
                 _values.clear()
             _values[key] = value
-    return value
 
 
 def memo_clear() -> None:

@@ -5,19 +5,30 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
-from pactdesk.accounts.models import Client
-from pactdesk.accounts.services import customer_get_or_create
+from pactdesk.accounts.models import Client, Customer
+from pactdesk.accounts.selectors import customer_find
+from pactdesk.accounts.services import customer_address, customer_get_or_create
 from pactdesk.agreements.selectors import agreement_for_lodging
-from pactdesk.desk.models import Channel, IdempotencyKey, MessageKind, Priority, Ticket
-from pactdesk.desk.services.mail import ticket_mail_acknowledgement
-from pactdesk.desk.services.records import AttachmentIn, events_add, message_create
+from pactdesk.desk.models import (
+    Channel,
+    IdempotencyKey,
+    Message,
+    MessageKind,
+    Priority,
+    Ticket,
+    TicketEvent,
+)
+from pactdesk.desk.services.mail import ticket_mail_acknowledgements
+from pactdesk.desk.services.records import AttachmentIn, message_create
 from pactdesk.desk.services.sla_state import ticket_sla_fields
 from pactdesk.domain.sla import Event
+from pactdesk.platform.batching import GroupWriter
 from pactdesk.platform.errors import Conflict, ValidationFailed
 
 MAX_SUBJECT = 250
@@ -83,47 +94,116 @@ def ticket_lodge_or_replay(
         if existing is None:
             raise
         return existing, False
-    agreement = agreement_for_lodging(client=client, on=now.date())
+    customer = customer_find(client=client, email=customer_email)
+    if customer is None:
+        customer_address(customer_email)  # refused now, not inside the shared write
+    events = [Event(now, "lodged")]
+    if priority != Priority.NORMAL:
+        events.append(Event(now, "priority", priority))
+    if client.send_acknowledgements:
+        events.append(Event(now, "auto_reply"))
+    ticket = Ticket(
+        client=client, agreement=agreement, customer=customer, subject=_subject(subject),
+        channel=channel, priority=priority, lodged_at=now, updated_at=now,
+    )  # fmt: skip
+    # The clocks are known before the first write: one INSERT, no UPDATE.
+    for name, value in ticket_sla_fields(ticket=ticket, now=now, events=events).items():
+        setattr(ticket, name, value)
+    lodging = _Lodging(
+        ticket=ticket, customer=customer, customer_email=customer_email,
+        customer_name=customer_name, body=body, attachments=tuple(attachments),
+        mail_message_id=mail_message_id, events=tuple(events),
+        idempotency_key=idempotency_key, fingerprint=fingerprint,
+    )  # fmt: skip
     try:
-        with transaction.atomic():
-            customer = customer_get_or_create(
-                client=client, email=customer_email, name=customer_name, now=now
-            )
-            events = [Event(now, "lodged")]
-            if priority != Priority.NORMAL:
-                events.append(Event(now, "priority", priority))
-            if client.send_acknowledgements:
-                events.append(Event(now, "auto_reply"))
-            ticket = Ticket(
-                client=client, agreement=agreement, customer=customer,
-                subject=_subject(subject), channel=channel, priority=priority,
-                lodged_at=now, updated_at=now,
-            )  # fmt: skip
-            # The clocks are known before the first write: one INSERT, no UPDATE.
-            for name, value in ticket_sla_fields(ticket=ticket, now=now, events=events).items():
-                setattr(ticket, name, value)
-            ticket.save(force_insert=True)
-            message_create(
-                ticket=ticket, kind=MessageKind.CUSTOMER, body=body, channel=channel, now=now,
-                customer=customer, attachments=attachments, mail_message_id=mail_message_id,
-            )  # fmt: skip
-            if idempotency_key is not None:
-                IdempotencyKey.objects.create(
-                    client=client, key=idempotency_key, fingerprint=fingerprint,
-                    ticket=ticket, created_at=now,
-                )  # fmt: skip
-            if client.send_acknowledgements:
-                ticket_mail_acknowledgement(
-                    ticket=ticket, customer=customer, now=now, thread=[mail_message_id]
-                )
-            events_add(ticket=ticket, events=events)
+        return _writer.submit(lodging), True
     except IntegrityError:
         # The key is taken: a retry, or two retries raced and the other one committed.
         existing = _replay_of(client=client, key=idempotency_key, fingerprint=fingerprint)
         if existing is None:
             raise
         return existing, False
-    return ticket, True
+
+
+@dataclass(frozen=True)
+class _Lodging:
+    """Everything a lodging writes, worked out before the write lock is taken."""
+
+    ticket: Ticket  # unsaved, SLA columns set
+    customer: Customer | None  # None: made (or found) inside the write
+    customer_email: str
+    customer_name: str
+    body: str
+    attachments: tuple[AttachmentIn, ...]
+    mail_message_id: str
+    events: tuple[Event, ...]
+    idempotency_key: str | None
+    fingerprint: str
+
+    def first_message(self) -> Message:
+        ticket = self.ticket
+        return Message(
+            client_id=ticket.client_id, ticket=ticket, kind=MessageKind.CUSTOMER, body=self.body,
+            channel=ticket.channel, created_at=ticket.lodged_at, customer=ticket.customer,
+            mail_message_id=self.mail_message_id,
+        )  # fmt: skip
+
+    def key_claim(self) -> IdempotencyKey:
+        ticket = self.ticket
+        return IdempotencyKey(
+            client_id=ticket.client_id, key=self.idempotency_key, fingerprint=self.fingerprint,
+            ticket=ticket, created_at=ticket.lodged_at,
+        )  # fmt: skip
+
+    def history(self) -> list[TicketEvent]:
+        ticket = self.ticket
+        return [
+            TicketEvent(client_id=ticket.client_id, ticket=ticket, kind=e.kind,
+                        value=e.value or "", at=e.at)
+            for e in self.events
+        ]  # fmt: skip
+
+
+def _write(lodgings: Sequence[_Lodging]) -> list[Ticket]:
+    """The rows of several lodgings, a few multi-row INSERTs in all (called inside a
+    transaction; a failed batch is written again one lodging at a time)."""
+    tickets: list[Ticket] = []
+    for lodging in lodgings:
+        ticket = lodging.ticket
+        ticket.pk, ticket._state.adding = None, True  # a retry after a failed batch
+        customer = lodging.customer or customer_get_or_create(
+            client=ticket.client, email=lodging.customer_email, name=lodging.customer_name,
+            now=ticket.lodged_at,
+        )  # fmt: skip
+        ticket.customer = customer
+        tickets.append(ticket)
+    Ticket.objects.bulk_create(tickets)
+    for lodging in lodgings:
+        if lodging.attachments:  # files are stored one message at a time
+            message_create(
+                ticket=lodging.ticket, kind=MessageKind.CUSTOMER, body=lodging.body,
+                channel=lodging.ticket.channel, now=lodging.ticket.lodged_at,
+                customer=lodging.ticket.customer, attachments=lodging.attachments,
+                mail_message_id=lodging.mail_message_id,
+            )  # fmt: skip
+    Message.objects.bulk_create(
+        lodging.first_message() for lodging in lodgings if not lodging.attachments
+    )
+    IdempotencyKey.objects.bulk_create(
+        lodging.key_claim() for lodging in lodgings if lodging.idempotency_key is not None
+    )
+    acknowledged = [
+        (lodging.ticket, lodging.ticket.customer, [lodging.mail_message_id])
+        for lodging in lodgings
+        if lodging.ticket.client.send_acknowledgements
+    ]
+    if acknowledged:
+        ticket_mail_acknowledgements(acknowledged=acknowledged)
+    TicketEvent.objects.bulk_create(row for lodging in lodgings for row in lodging.history())
+    return tickets
+
+
+_writer: GroupWriter[_Lodging, Ticket] = GroupWriter(_write)
 
 
 def check_attachments(attachments: Sequence[AttachmentIn]) -> None:

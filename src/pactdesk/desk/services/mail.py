@@ -4,6 +4,7 @@ ticket reference in the subject so replies find their way back."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from pactdesk.accounts.models import Client, Customer
 from pactdesk.accounts.selectors import customer_portal_token
 from pactdesk.desk.models import Message, MessageKind, Ticket
 from pactdesk.notify.models import OutboundMail
-from pactdesk.notify.services import mail_queue
+from pactdesk.notify.services import MailOut, mail_queue, mail_queue_many
 
 
 def ticket_subject(ticket: Ticket, *, reply: bool = False) -> str:
@@ -21,18 +22,28 @@ def ticket_subject(ticket: Ticket, *, reply: bool = False) -> str:
     return f"{prefix}[{ticket.reference}] {ticket.subject}"
 
 
-def ticket_mail_acknowledgement(
-    *, ticket: Ticket, customer: Customer, now: datetime, thread: list[str]
+def ticket_mail_acknowledgements(
+    *, acknowledged: Sequence[tuple[Ticket, Customer, list[str]]]
 ) -> None:
-    """The first mail of a thread; `thread` holds the customer's Message-ID, if any."""
-    body = (
+    """Acknowledgements of several new tickets, each queued at its ticket's lodging
+    instant, in one insert."""
+    mails = [
+        _mail_out(
+            ticket=ticket, kind="acknowledgement", body=_welcome(ticket, customer), thread=thread
+        )
+        for ticket, customer, thread in acknowledged
+    ]
+    mail_queue_many(mails=mails, at=[ticket.lodged_at for ticket, _, _ in acknowledged])
+
+
+def _welcome(ticket: Ticket, customer: Customer) -> str:
+    return (
         f"Hello {customer.name or customer.email},\n\n"
         f"We have received your request and logged it as {ticket.reference}. "
         "An agent will answer you soon; reply to this message to add anything.\n\n"
         f"Follow it online: {portal_link(client=ticket.client, customer=customer)}\n\n"
         f"-- {ticket.client.name} support"
     )
-    _queue(ticket=ticket, kind="acknowledgement", body=body, now=now, thread=thread)
 
 
 def portal_link(*, client: Client, customer: Customer) -> str:
@@ -55,8 +66,12 @@ def ticket_mail_status_notice(*, ticket: Ticket, now: datetime, text: str) -> No
 def _queue(
     *, ticket: Ticket, kind: str, body: str, now: datetime, thread: list[str] | None = None
 ) -> OutboundMail:
+    return mail_queue(mail=_mail_out(ticket=ticket, kind=kind, body=body, thread=thread), now=now)
+
+
+def _mail_out(*, ticket: Ticket, kind: str, body: str, thread: list[str] | None) -> MailOut:
     thread = [i for i in (_thread_ids(ticket) if thread is None else thread) if i]
-    return mail_queue(
+    return MailOut(
         client_id=ticket.client_id,
         kind=kind,
         ticket_id=ticket.pk,
@@ -64,7 +79,6 @@ def _queue(
         from_address=f"{ticket.client.name} <{ticket.client.support_email}>",
         subject=ticket_subject(ticket, reply=kind != "acknowledgement"),
         body=body,
-        now=now,
         in_reply_to=thread[-1] if thread else "",
         references=" ".join(thread[-20:]),
     )
