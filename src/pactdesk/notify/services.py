@@ -13,6 +13,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 
 from pactdesk.notify.models import OutboundMail, OutboxStatus
+from pactdesk.platform.batching import Courier
 
 logger = logging.getLogger(__name__)
 
@@ -46,14 +47,27 @@ def mail_queue_many(*, mails: Sequence[MailOut], at: Sequence[datetime]) -> list
     rows = OutboundMail.objects.bulk_create(
         _outbound(mail, now) for mail, now in zip(mails, at, strict=True)
     )
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: _deliver_soon(ids))
+    return rows
+
+
+def _deliver_soon(mail_ids: list[int]) -> None:
+    from huey.contrib.djhuey import HUEY
+
+    if HUEY.immediate:  # tests: the task runs here and now
+        _hand_to_worker(mail_ids)
+    else:  # one task for all the mails this process queued meanwhile
+        _courier.post(mail_ids)
+
+
+def _hand_to_worker(mail_ids: list[int]) -> None:
     from pactdesk.notify.tasks import outbox_deliver_task
 
-    def deliver() -> None:
-        for row in rows:
-            outbox_deliver_task(row.pk)
+    outbox_deliver_task(*mail_ids)
 
-    transaction.on_commit(deliver)
-    return rows
+
+_courier: Courier[int] = Courier(_hand_to_worker, name="outbox-courier")
 
 
 def _outbound(mail: MailOut, now: datetime) -> OutboundMail:

@@ -1,5 +1,6 @@
-"""Delivery tasks: one per queued mail, plus a sweep every minute that retries whatever
-is due (so a mail queued while no worker ran, or whose task was lost, still goes)."""
+"""Delivery tasks: one for the mails a web process queued together, plus a sweep every
+minute that retries whatever is due (so a mail queued while no worker ran, or whose
+task was lost, still goes)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from pactdesk.platform.clock import clock_now
 
 
 @db_task()
-def outbox_deliver_task(mail_id: int) -> None:
-    mail_deliver(mail_id=mail_id, now=clock_now())
+def outbox_deliver_task(*mail_ids: int) -> None:
+    for mail_id in mail_ids:
+        mail_deliver(mail_id=mail_id, now=clock_now())
 
 
 @db_periodic_task(crontab(minute="*"))

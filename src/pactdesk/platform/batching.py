@@ -18,6 +18,8 @@ decides, not the group's.
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ from django.db import connection, transaction
 
 T = TypeVar("T")
 R = TypeVar("R")
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -109,3 +112,46 @@ class GroupWriter(Generic[T, R]):
             return
         for slot, result in zip(batch, results, strict=True):
             slot.result = result
+
+
+class Courier(Generic[T]):
+    """Hands items to `send` from a background thread, everything that arrived since
+    the last call at once: a thread that calls `post` never waits for `send`.
+
+    Under load `send` runs back to back, each call taking what queued while the last
+    one ran; when idle, an item is sent as soon as the thread wakes. `send` is called
+    in a daemon thread of the process that posted (started again after a fork), so it
+    must be safe to lose on a crash: keep the durable record elsewhere (the outbox
+    rows are, and a periodic sweep delivers what a lost call left).
+    """
+
+    def __init__(self, send: Callable[[list[T]], None], name: str) -> None:
+        self._send = send
+        self._name = name
+        self._lock = threading.Lock()
+        self._items: list[T] = []
+        self._wake = threading.Event()
+        self._pid = 0
+
+    def post(self, items: Sequence[T]) -> None:
+        with self._lock:
+            self._items.extend(items)
+            self._ensure_thread()
+        self._wake.set()
+
+    def _ensure_thread(self) -> None:
+        if self._pid != os.getpid():
+            self._pid = os.getpid()
+            threading.Thread(target=self._run, name=self._name, daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            with self._lock:
+                items, self._items = self._items, []
+            if items:
+                try:
+                    self._send(items)
+                except Exception:  # the durable record stays; the sweep takes it
+                    logger.exception("%s could not hand over %d items", self._name, len(items))

@@ -87,13 +87,45 @@ def ticket_lodge_or_replay(
     _check(channel=channel, priority=priority, body=body, attachments=attachments)
     fingerprint = _fingerprint(customer_email, subject, body, channel, priority, attachments)
     try:
-        agreement = agreement_for_lodging(client=client, on=now.date())
+        lodging = _prepare(
+            client=client, customer_email=customer_email, customer_name=customer_name,
+            subject=subject, body=body, channel=channel, now=now, priority=priority,
+            attachments=tuple(attachments), mail_message_id=mail_message_id,
+            idempotency_key=idempotency_key, fingerprint=fingerprint,
+        )  # fmt: skip
     except ValidationFailed:
         # A retry of a request lodged before the agreement ended still gets its ticket.
         existing = _replay_of(client=client, key=idempotency_key, fingerprint=fingerprint)
         if existing is None:
             raise
         return existing, False
+    try:
+        return _writer.submit(lodging), True
+    except IntegrityError:
+        # The key is taken: a retry, or two retries raced and the other one committed.
+        existing = _replay_of(client=client, key=idempotency_key, fingerprint=fingerprint)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _prepare(
+    *,
+    client: Client,
+    customer_email: str,
+    customer_name: str,
+    subject: str,
+    body: str,
+    channel: str,
+    now: datetime,
+    priority: str,
+    attachments: tuple[AttachmentIn, ...],
+    mail_message_id: str,
+    idempotency_key: str | None,
+    fingerprint: str,
+) -> _Lodging:
+    """Everything but the writing: reads only (memoised), so no lock is held."""
+    agreement = agreement_for_lodging(client=client, on=now.date())
     customer = customer_find(client=client, email=customer_email)
     if customer is None:
         customer_address(customer_email)  # refused now, not inside the shared write
@@ -109,20 +141,12 @@ def ticket_lodge_or_replay(
     # The clocks are known before the first write: one INSERT, no UPDATE.
     for name, value in ticket_sla_fields(ticket=ticket, now=now, events=events).items():
         setattr(ticket, name, value)
-    lodging = _Lodging(
+    return _Lodging(
         ticket=ticket, customer=customer, customer_email=customer_email,
-        customer_name=customer_name, body=body, attachments=tuple(attachments),
+        customer_name=customer_name, body=body, attachments=attachments,
         mail_message_id=mail_message_id, events=tuple(events),
         idempotency_key=idempotency_key, fingerprint=fingerprint,
     )  # fmt: skip
-    try:
-        return _writer.submit(lodging), True
-    except IntegrityError:
-        # The key is taken: a retry, or two retries raced and the other one committed.
-        existing = _replay_of(client=client, key=idempotency_key, fingerprint=fingerprint)
-        if existing is None:
-            raise
-        return existing, False
 
 
 @dataclass(frozen=True)

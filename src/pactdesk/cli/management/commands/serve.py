@@ -8,6 +8,7 @@ the set.
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -63,6 +64,10 @@ class Command(BaseCommand):
             "--access-logfile", "-",
             "--graceful-timeout", str(STOP_GRACE_SECONDS),
         ]  # fmt: skip
+        if os.path.isdir("/dev/shm"):
+            # Workers touch a heartbeat file on every loop; on a disk (or overlay) file
+            # system that syscall cost ~15 % of a busy worker. Gunicorn's advice: tmpfs.
+            command += ["--worker-tmp-dir", "/dev/shm"]
         return subprocess.Popen(command)
 
     def _supervise(self, children: list[subprocess.Popen[bytes]]) -> None:
