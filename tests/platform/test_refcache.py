@@ -162,3 +162,20 @@ def test_customers_are_kept_per_client() -> None:
     assert customer_get_or_create(client=theirs, email="jo@x.test", name="", now=NOW) == other
     assert mine.pk != other.pk
     assert Customer.objects.count() == 2
+
+
+def test_a_request_reads_the_stamp_once() -> None:
+    """An API lodge needs the key, the agreement and the customer: one stamp read."""
+    from django.test import Client as Browser
+
+    tenant = ClientFactory(slug="stamped")
+    shared_agreement(tenant)
+    secret = api_key_create(now=NOW, client_slug="stamped").secret
+    browser = Browser(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    body = {"customer_email": "jo@shop.test", "subject": "Hi", "body": "Help"}
+    assert browser.post("/api/tickets", body, content_type="application/json").status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        answer = browser.post("/api/tickets", body, content_type="application/json")
+    assert answer.status_code == 201
+    stamps = [q for q in queries.captured_queries if "platform_referencestamp" in q["sql"]]
+    assert len(stamps) == 1

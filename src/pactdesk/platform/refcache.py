@@ -35,15 +35,40 @@ _lock = threading.Lock()
 _token: int | None = None
 _values: dict[Hashable, Any] = {}
 
+# Within one web request the stamp is read once: the request sees reference data as
+# of its first read (and its own changes). Outside requests every read goes to the DB.
+_UNPINNED, _UNREAD = object(), object()
+_request = threading.local()
+
 
 def stamp_bump() -> None:
     """Mark reference data as changed (in the caller's transaction)."""
     token = secrets.randbits(62)
     if not ReferenceStamp.objects.filter(pk=1).update(token=token):
         ReferenceStamp.objects.update_or_create(pk=1, defaults={"token": token})
+    if getattr(_request, "token", _UNPINNED) is not _UNPINNED:
+        _request.token = token
 
 
 def stamp_read() -> int | None:
+    pinned = getattr(_request, "token", _UNPINNED)
+    if pinned is _UNPINNED or pinned is _UNREAD:
+        token = _stamp_in_database()
+        if pinned is _UNREAD:
+            _request.token = token
+        return token
+    return pinned  # type: ignore[no-any-return]
+
+
+def request_started(**_: Any) -> None:
+    _request.token = _UNREAD
+
+
+def request_finished(**_: Any) -> None:
+    _request.token = _UNPINNED
+
+
+def _stamp_in_database() -> int | None:
     table = ReferenceStamp._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT token FROM {table} WHERE id = 1")
