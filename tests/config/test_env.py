@@ -73,3 +73,13 @@ def test_bad_redis_url_is_refused(tmp_path) -> None:
 def test_unknown_mode_is_refused(tmp_path) -> None:
     result = load_settings(tmp_path, PACTDESK_MODE="staging")
     assert "PACTDESK_MODE='staging' is not known" in result.stderr
+
+
+def test_trusted_proxies_are_addresses_or_networks() -> None:
+    from pactdesk.config.env import env_networks
+
+    got = env_networks("P", {"P": "10.0.0.0/8, 127.0.0.1 ,::1"})
+    assert [str(n) for n in got] == ["10.0.0.0/8", "127.0.0.1/32", "::1/128"]
+    assert env_networks("P", {}) == []
+    with pytest.raises(ImproperlyConfigured, match=r"P: 'proxy.internal' is not an IP address"):
+        env_networks("P", {"P": "10.0.0.1,proxy.internal"})

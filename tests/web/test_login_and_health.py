@@ -50,6 +50,23 @@ def test_login_locks_after_five_failures_even_with_the_right_password() -> None:
     assert "_auth_user_id" not in browser.session
 
 
+def test_behind_a_trusted_proxy_the_lockout_is_per_forwarded_client(settings) -> None:
+    import ipaddress
+
+    settings.PACTDESK_TRUSTED_PROXIES = [ipaddress.ip_network("10.0.0.0/8")]
+    user = UserFactory()
+    browser = Browser()
+
+    def attempt(password: str, client: str):
+        return browser.post("/login/", {"username": user.email, "password": password},
+                            REMOTE_ADDR="10.0.0.7", HTTP_X_FORWARDED_FOR=client)  # fmt: skip
+
+    for _ in range(5):
+        attempt("wrong-password", "198.51.100.1")
+    assert attempt(PASSWORD, "198.51.100.1").status_code == 429
+    assert attempt(PASSWORD, "198.51.100.2").status_code == 302  # another client: not locked
+
+
 def test_anonymous_home_redirects_to_login() -> None:
     response = Browser().get("/")
     assert (response.status_code, response["Location"]) == (302, "/login/?next=/")

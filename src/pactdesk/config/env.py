@@ -3,6 +3,7 @@ stops start-up with an error naming the variable and what it accepts."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -46,6 +47,21 @@ def env_list(name: str, default: list[str], environ: Mapping[str, str] = os.envi
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(
+    name: str, environ: Mapping[str, str] = os.environ
+) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Comma-separated addresses or CIDR networks (10.0.0.0/8, ::1)."""
+    networks = []
+    for item in env_list(name, [], environ):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address or network (like 10.0.0.0/8)"
+            ) from None
+    return networks
 
 
 def env_mode(environ: Mapping[str, str] = os.environ) -> str:

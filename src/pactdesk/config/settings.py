@@ -24,6 +24,7 @@ from pactdesk.config.env import (
     env_int,
     env_list,
     env_mode,
+    env_networks,
     smtp_from_url,
 )
 
@@ -98,6 +99,8 @@ PACTDESK_BODY_MAX_CHARS = env_int("PACTDESK_BODY_MAX_CHARS", 200_000, minimum=10
 # Public web form and customer portal (pactdesk.web): submissions and magic-link
 # requests counted per address and per client over a fixed window; 429 past the limit.
 PACTDESK_RATE_WINDOW_SECONDS = env_int("PACTDESK_RATE_WINDOW_SECONDS", 600, minimum=1)
+# Reverse proxies whose X-Forwarded-For is believed (rate limits, login lockouts).
+PACTDESK_TRUSTED_PROXIES = env_networks("PACTDESK_TRUSTED_PROXIES")
 PACTDESK_WEB_FORM_LIMIT_PER_IP = env_int("PACTDESK_WEB_FORM_LIMIT_PER_IP", 5, minimum=1)
 PACTDESK_WEB_FORM_LIMIT_PER_CLIENT = env_int("PACTDESK_WEB_FORM_LIMIT_PER_CLIENT", 200, minimum=1)
 PACTDESK_PORTAL_LINK_LIMIT_PER_IP = env_int("PACTDESK_PORTAL_LINK_LIMIT_PER_IP", 5, minimum=1)
@@ -206,6 +209,7 @@ LOGOUT_REDIRECT_URL = "web:login"
 AXES_FAILURE_LIMIT = env_int("PACTDESK_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "pactdesk.web.ratelimit.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # the login form field (it holds the e-mail)
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -26,6 +28,31 @@ def rate_limit_hit(*, scope: str, key: str, limit: int, window: int) -> bool:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The peer address. Behind a proxy, the proxy must set REMOTE_ADDR (as gunicorn
-    does with --forwarded-allow-ips); X-Forwarded-For is never trusted here."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The address of whoever sent the request (rate limits, login lockouts).
+
+    The peer (REMOTE_ADDR) unless it is one of PACTDESK_TRUSTED_PROXIES: then
+    X-Forwarded-For is read from the right, each trusted proxy's entry skipped, and the
+    first address no trusted proxy vouches for is the client. Entries left of it are
+    whatever the client sent and are never believed.
+    """
+    peer = request.META.get("REMOTE_ADDR", "") or "unknown"
+    trusted = settings.PACTDESK_TRUSTED_PROXIES
+    if not trusted or not _within(peer, trusted):
+        return peer
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed([hop for hop in hops if hop]):
+        if not _within(hop, trusted):
+            return hop if _address(hop) is not None else peer
+    return peer
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def _within(text: str, networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
+    address = _address(text)
+    return address is not None and any(address in network for network in networks)
