@@ -32,13 +32,18 @@ def test_an_unexpected_failure_is_a_json_500_and_logged(staff_api, monkeypatch, 
     assert "disk on fire" in caplog.text
 
 
-def test_a_method_the_path_does_not_have_is_405(staff_api, lodged, northwind) -> None:
-    """Ninja answers this one itself (plain text), before any operation runs."""
+def test_a_method_the_path_does_not_have_is_a_json_405(staff_api, lodged, northwind) -> None:
+    """Ninja answers this one itself, before any operation runs; still JSON."""
     ticket = lodged(northwind)
     answer = staff_api.call("DELETE", f"/api/tickets/{ticket.pk}")
     assert answer.status == 405
     # Ninja builds the header from a set: the order is not defined.
-    assert sorted(answer.headers["Allow"].split(", ")) == ["GET", "PATCH"]
+    allowed = answer.headers["Allow"]
+    assert sorted(allowed.split(", ")) == ["GET", "PATCH"]
+    assert answer.body == {
+        "code": "method_not_allowed",
+        "message": f"DELETE is not allowed on /api/tickets/{ticket.pk}; allowed: {allowed}.",
+    }
     assert Ticket.objects.count() == 1
 
 
