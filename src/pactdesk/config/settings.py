@@ -53,6 +53,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Older keys still accepted for signatures (sessions, portal links) and sealed values.
+SECRET_KEY_FALLBACKS = env_list("PACTDESK_SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("PACTDESK_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 if PRODUCTION and not os.environ.get("PACTDESK_ALLOWED_HOSTS"):
     raise ImproperlyConfigured("PACTDESK_ALLOWED_HOSTS is required when PACTDESK_MODE=production")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from pactdesk.platform.models import ClientOwned
+from pactdesk.platform.sealed import SealedTextField
 
 
 class Mailbox(ClientOwned):
@@ -15,7 +16,7 @@ class Mailbox(ClientOwned):
     port = models.PositiveIntegerField(default=993)
     use_ssl = models.BooleanField(default=True, help_text="IMAP over TLS (port 993).")
     username = models.CharField(max_length=250)
-    password = models.CharField(max_length=250)
+    password = SealedTextField(help_text="Kept sealed under the secret key.")
     folder = models.CharField(max_length=250, default="INBOX")
     is_active = models.BooleanField(default=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)

@@ -29,6 +29,7 @@ from pactdesk.accounts.services import customer_get_or_create
 from pactdesk.desk.models import Channel, Ticket
 from pactdesk.desk.services import AttachmentIn, ticket_customer_reply, ticket_lodge
 from pactdesk.intake.mime import MailAttachment
+from pactdesk.intake.models import Mailbox
 from pactdesk.intake.parsing import InboundMail, mail_parse
 from pactdesk.intake.routing import loop_reason, ticket_for_mail
 from pactdesk.intake.selectors import client_for_address, mail_already_stored
@@ -185,3 +186,12 @@ def _address(value: str | None) -> str:
 
 def _joined(*parts: str) -> str:
     return "\n\n".join(part for part in parts if part.strip())
+
+
+def mailbox_reseal_all() -> int:
+    """Write every mailbox password again, sealed under the current secret key."""
+    with transaction.atomic():
+        mailboxes = list(Mailbox.objects.select_for_update())
+        for mailbox in mailboxes:
+            mailbox.save(update_fields=["password"])
+    return len(mailboxes)
