@@ -41,3 +41,14 @@ def test_the_client_behind_trusted_proxies(settings, peer, forwarded, client) ->
 def test_without_trusted_proxies_the_header_is_never_read(settings) -> None:
     settings.PACTDESK_TRUSTED_PROXIES = []
     assert client_address(request("10.0.0.5", "198.51.100.7")) == "10.0.0.5"
+
+
+def test_a_request_without_a_peer_address_has_no_ip(settings) -> None:
+    """django-axes stores the IP in an inet column on PostgreSQL: never a made-up one."""
+    from pactdesk.web.ratelimit import client_ip
+
+    settings.PACTDESK_TRUSTED_PROXIES = PROXIES
+    bare = RequestFactory().get("/")
+    del bare.META["REMOTE_ADDR"]
+    assert (client_ip(bare), client_address(bare)) == (None, "unknown")
+    assert client_ip(request("not-an-ip")) is None

@@ -212,7 +212,7 @@ LOGOUT_REDIRECT_URL = "web:login"
 AXES_FAILURE_LIMIT = env_int("PACTDESK_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "pactdesk.web.ratelimit.client_address"
+AXES_CLIENT_IP_CALLABLE = "pactdesk.web.ratelimit.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # the login form field (it holds the e-mail)
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"

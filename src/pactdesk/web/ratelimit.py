@@ -28,22 +28,30 @@ def rate_limit_hit(*, scope: str, key: str, limit: int, window: int) -> bool:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The address of whoever sent the request (rate limits, login lockouts).
+    """The address of whoever sent the request, as a rate-limit key ("unknown" when
+    the request carries none)."""
+    return client_ip(request) or "unknown"
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The IP address of whoever sent the request (rate limits, django-axes lockouts).
 
     The peer (REMOTE_ADDR) unless it is one of PACTDESK_TRUSTED_PROXIES: then
     X-Forwarded-For is read from the right, each trusted proxy's entry skipped, and the
     first address no trusted proxy vouches for is the client. Entries left of it are
     whatever the client sent and are never believed.
     """
-    peer = request.META.get("REMOTE_ADDR", "") or "unknown"
+    peer = request.META.get("REMOTE_ADDR", "")
+    if _address(peer) is None:
+        return None
     trusted = settings.PACTDESK_TRUSTED_PROXIES
     if not trusted or not _within(peer, trusted):
-        return peer
+        return str(peer)
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     for hop in reversed([hop for hop in hops if hop]):
         if not _within(hop, trusted):
-            return hop if _address(hop) is not None else peer
-    return peer
+            return hop if _address(hop) is not None else str(peer)
+    return str(peer)
 
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
