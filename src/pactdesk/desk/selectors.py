@@ -40,6 +40,16 @@ class TicketPage:
     extra: dict[str, object] = field(default_factory=dict)
 
 
+# What a list row shows (API items, workspace rows): a page of 50 loads and parses
+# these columns only, not every SLA column and every column of the related rows.
+LIST_FIELDS = (
+    "client_id", "customer_id", "assignee_id", "subject", "status", "priority", "channel",
+    "is_valid", "invalid_reason", "merged_into_id", "lodged_at", "updated_at", "solved_at",
+    "closed_at", "sla_next_due_at", "sla_evaluated_at", "sla_detail",
+    "client__slug", "client__name", "customer__email", "customer__name", "assignee__name",
+)  # fmt: skip
+
+
 def ticket_queryset(*, actor: User) -> QuerySet[Ticket]:
     return Ticket.objects.for_actor(actor).select_related("client", "customer", "assignee")
 
@@ -67,7 +77,7 @@ def ticket_list(
     """Newest first, or soonest due first for a breaching-soon list; keyset pages."""
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationFailed(f"limit: between 1 and {MAX_PAGE}", field="limit")
-    tickets = _filtered(ticket_queryset(actor=actor), filters, now)
+    tickets = _filtered(ticket_queryset(actor=actor), filters, now).only(*LIST_FIELDS)
     if filters.breaching_within is not None:
         return _page_by_due(tickets, cursor, limit)
     if cursor:
