@@ -134,3 +134,27 @@ def test_the_periodic_task_polls_the_mailboxes(inbox, mailbox) -> None:
     mailbox.refresh_from_db()
     assert (Ticket.objects.count(), mailbox.last_error) == (1, "")
     assert mailbox.last_polled_at is not None
+
+
+def test_with_a_done_folder_taken_mail_is_moved_there_not_deleted(inbox, mailbox) -> None:
+    mailbox.done_folder = "Handled"
+    mailbox.save()
+    inbox.append(mail(message_id="<keep1@shop.test>", subject="Kept"))
+
+    missing = mailbox_poll(mailbox=mailbox, now=RECEIVED)
+    assert missing.taken == 0
+    assert "Handled" in missing.errors[0]  # no such folder: the poll says so ...
+    assert len(remaining(inbox)) == 1  # ... and the message stays
+    assert Ticket.objects.count() == 1  # lodged once; the move is what failed
+
+    inbox.folder.create("Handled")
+    try:
+        moved = mailbox_poll(mailbox=mailbox, now=RECEIVED)
+        assert (moved.taken, moved.errors) == (1, [])
+        assert remaining(inbox) == []
+        inbox.folder.set("Handled")
+        assert [m.subject for m in inbox.fetch(mark_seen=False)] == ["Kept"]
+        assert Ticket.objects.count() == 1  # the second poll recognised it: no duplicate
+    finally:
+        inbox.folder.set("INBOX")
+        inbox.folder.delete("Handled")

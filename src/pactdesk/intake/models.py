@@ -9,8 +9,9 @@ from pactdesk.platform.sealed import SealedTextField
 
 
 class Mailbox(ClientOwned):
-    """A client's IMAP mailbox. Mail in `folder` becomes tickets and replies and is
-    deleted once committed; a message that fails stays for the next poll."""
+    """A client's IMAP mailbox. Mail in `folder` becomes tickets and replies and, once
+    committed, is moved to `done_folder` (or deleted when that is empty); a message
+    that fails stays for the next poll."""
 
     host = models.CharField(max_length=250)
     port = models.PositiveIntegerField(default=993)
@@ -18,6 +19,11 @@ class Mailbox(ClientOwned):
     username = models.CharField(max_length=250)
     password = SealedTextField(help_text="Kept sealed under the secret key.")
     folder = models.CharField(max_length=250, default="INBOX")
+    done_folder = models.CharField(
+        max_length=250, blank=True,
+        help_text="Move taken messages to this folder (it must exist) instead of deleting "
+        "them.",
+    )  # fmt: skip
     is_active = models.BooleanField(default=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)

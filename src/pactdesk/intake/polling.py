@@ -1,10 +1,13 @@
-"""The IMAP poller: read each active mailbox, take every message, delete it after.
+"""The IMAP poller: read each active mailbox, take every message, then move it to the
+mailbox's done folder, or delete it when none is set.
 
-A message is deleted only after its ticket or reply is committed. A message that fails
+A message is moved or deleted only after its ticket or reply is committed. A message that fails
 (our error, or mail that can never be taken) stays in the mailbox, untouched and
 unflagged, for the next poll; the error is logged and kept on `Mailbox.last_error`,
 and the poll goes on with the next message. A crash between the commit and the delete
-is harmless: the next poll finds the Message-ID already stored and only deletes it.
+is harmless: the next poll finds the Message-ID already stored and only moves or
+deletes it. A done folder that does not exist stops the poll with that error (the
+messages stay, nothing is lodged twice) until it is created.
 """
 
 from __future__ import annotations
@@ -43,7 +46,10 @@ def mailbox_poll(*, mailbox: Mailbox, now: datetime) -> PollResult:
         with _connect(mailbox) as box:
             for uid in box.uids("UNDELETED")[: settings.PACTDESK_IMAP_BATCH]:
                 if _take(box=box, uid=uid, mailbox=mailbox, now=now, result=result):
-                    box.delete(uid)
+                    if mailbox.done_folder:
+                        box.move(uid, mailbox.done_folder)
+                    else:
+                        box.delete(uid)
                     result.taken += 1
     except Exception as error:  # connection, login or protocol trouble: try next minute
         logger.warning("mailbox %s: %s", mailbox, error)
