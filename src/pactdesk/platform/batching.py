@@ -48,13 +48,15 @@ class _Slot(Generic[T, R]):
 
 
 class GroupWriter(Generic[T, R]):
+    """Group commit for `write_many(items) -> results` (see the module's docstring)."""
+
     def __init__(self, write_many: Callable[[Sequence[T]], list[R]], max_batch: int = 64):
         self._write_many = write_many
         self._max_batch = max_batch
         self._lock = threading.Lock()
         self._queue: list[_Slot[T, R]] = []
         self._busy = False
-        self.batches = 0  # how many transactions were written; read by tests and benches
+        self.batches = 0  # group transactions written, and the items in them (for tests)
         self.items = 0
 
     def submit(self, item: T) -> R:

@@ -12,7 +12,6 @@ from django.core.files.base import ContentFile
 
 from pactdesk.accounts.models import Customer, User
 from pactdesk.desk.models import Attachment, Message, Ticket, TicketEvent
-from pactdesk.domain.sla import Event
 
 
 @dataclass(frozen=True)
@@ -68,15 +67,6 @@ def content_type_of(content: bytes) -> str:
     except UnicodeDecodeError:
         return "application/octet-stream"
     return "text/plain"
-
-
-def events_add(*, ticket: Ticket, events: Sequence[Event]) -> None:
-    """Write several events of one instant-ordered history in one query."""
-    TicketEvent.objects.bulk_create(
-        TicketEvent(client_id=ticket.client_id, ticket=ticket, kind=e.kind, value=e.value or "",
-                    at=e.at)
-        for e in events
-    )  # fmt: skip
 
 
 def _safe_name(filename: str) -> str:
