@@ -83,3 +83,14 @@ def test_trusted_proxies_are_addresses_or_networks() -> None:
     assert env_networks("P", {}) == []
     with pytest.raises(ImproperlyConfigured, match=r"P: 'proxy.internal' is not an IP address"):
         env_networks("P", {"P": "10.0.0.1,proxy.internal"})
+
+
+def test_a_file_setting_must_name_a_readable_file(tmp_path) -> None:
+    from pactdesk.config.env import env_file
+
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n")
+    assert env_file("F", {"F": str(bundle)}) == str(bundle)
+    assert env_file("F", {}) is None
+    with pytest.raises(ImproperlyConfigured, match=r"F='/nonexistent/ca.pem' is not a readable"):
+        env_file("F", {"F": "/nonexistent/ca.pem"})

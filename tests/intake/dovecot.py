@@ -1,5 +1,7 @@
 """A real Dovecot IMAP server on loopback for the poller's tests (a throwaway config:
-plaintext login, one passwd-file user, maildir in a temporary folder)."""
+one passwd-file user, maildir in a temporary folder). It listens twice: plain IMAP
+(which also offers STARTTLS) and IMAP over TLS, with a certificate for 127.0.0.1 made
+for the run; `Imap.ca_file` is that certificate, for clients to trust."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from ipaddress import ip_address
 from pathlib import Path
 
 DOVECOT = Path("/usr/sbin/dovecot")
@@ -28,7 +32,9 @@ default_internal_user = {internal}
 default_login_user = {login}
 first_valid_uid = 1
 first_valid_gid = 1
-ssl = no
+ssl = yes
+ssl_cert = <{root}/cert.pem
+ssl_key = <{root}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -48,7 +54,9 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
+    ssl = yes
   }}
 }}
 service anvil {{
@@ -60,14 +68,44 @@ service anvil {{
 @dataclass(frozen=True)
 class Imap:
     host: str
-    port: int
+    port: int  # plain IMAP, STARTTLS offered
     user: str
     password: str
+    tls_port: int  # IMAP over TLS
+    ca_file: str  # the server's self-signed certificate
+
+
+def certificate(root: Path) -> None:
+    """A self-signed certificate for 127.0.0.1 (cert.pem) and its key (key.pem)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(hours=1)).not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ip_address("127.0.0.1"))]),
+                       critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    (root / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (root / "key.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ))  # fmt: skip
+    (root / "key.pem").chmod(0o600)
 
 
 @contextmanager
-def dovecot(port: int) -> Iterator[Imap]:
-    """Dovecot in the foreground on 127.0.0.1:`port`, stopped and removed after."""
+def dovecot(port: int, tls_port: int) -> Iterator[Imap]:
+    """Dovecot in the foreground on 127.0.0.1:`port` (plain, STARTTLS) and `tls_port`
+    (TLS), stopped and removed after."""
     root = Path(tempfile.mkdtemp(prefix="pdimap", dir="/tmp"))  # short: socket paths
     root.chmod(0o755)
     for name in ("run", "state", "mail"):
@@ -78,8 +116,10 @@ def dovecot(port: int) -> Iterator[Imap]:
     mail_user = "dovecot" if as_root else me
     shutil.chown(root / "mail", user=mail_user, group=mail_user)
     (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
+    certificate(root)
     (root / "dovecot.conf").write_text(CONFIG.format(
-        root=root, port=port, internal=internal, login=login, mail_user=mail_user,
+        root=root, port=port, tls_port=tls_port, internal=internal, login=login,
+        mail_user=mail_user,
     ))  # fmt: skip
     process = subprocess.Popen(
         [str(DOVECOT), "-F", "-c", str(root / "dovecot.conf")],
@@ -87,7 +127,8 @@ def dovecot(port: int) -> Iterator[Imap]:
     )  # fmt: skip
     try:
         _wait_for(port, process, root)
-        yield Imap(host="127.0.0.1", port=port, user=USER, password=PASSWORD)
+        yield Imap(host="127.0.0.1", port=port, user=USER, password=PASSWORD,
+                   tls_port=tls_port, ca_file=str(root / "cert.pem"))  # fmt: skip
     finally:
         process.terminate()
         try:

@@ -26,7 +26,7 @@ BROKEN = b"this is not mail\r\nand has no header at all\r\n"
 def imap() -> Iterator[Imap]:
     if not DOVECOT.exists():
         pytest.skip(f"{DOVECOT} is not installed (Debian package dovecot-imapd)")
-    with dovecot(free_port()) as server:
+    with dovecot(free_port(), free_port()) as server:
         yield server
 
 
@@ -96,7 +96,7 @@ def test_a_reply_in_the_mailbox_threads_onto_its_ticket(inbox, mailbox) -> None:
 
 def test_a_refused_login_is_recorded_and_nothing_breaks(agreement, imap) -> None:
     # A server of its own: Dovecot slows every later login from an address that failed.
-    with dovecot(free_port()) as server:
+    with dovecot(free_port(), free_port()) as server:
         mailbox = Mailbox.objects.create(
             client=agreement.client, host=server.host, port=server.port, use_ssl=False,
             username=server.user, password="wrong",
@@ -158,3 +158,44 @@ def test_with_a_done_folder_taken_mail_is_moved_there_not_deleted(inbox, mailbox
     finally:
         inbox.folder.set("INBOX")
         inbox.folder.delete("Handled")
+
+
+@pytest.mark.parametrize(("tls", "starttls"), [(True, False), (False, True)])
+def test_the_poller_speaks_tls_and_starttls_verifying_the_server(
+    inbox, agreement, imap, settings, tls, starttls
+) -> None:
+    settings.PACTDESK_IMAP_CA_FILE = imap.ca_file
+    mailbox = Mailbox.objects.create(
+        client=agreement.client, host=imap.host, port=imap.tls_port if tls else imap.port,
+        use_ssl=tls, starttls=starttls, username=imap.user, password=imap.password,
+    )  # fmt: skip
+    inbox.append(mail(message_id="<tls@shop.test>", subject="Over TLS"))
+    result = mailbox_poll(mailbox=mailbox, now=RECEIVED)
+    assert (result.taken, result.errors) == (1, [])
+    assert [t.subject for t in Ticket.objects.all()] == ["Over TLS"]
+
+
+@pytest.mark.parametrize(("tls", "starttls"), [(True, False), (False, True)])
+def test_an_untrusted_certificate_stops_the_poll_before_log_in(
+    inbox, agreement, imap, settings, tls, starttls
+) -> None:
+    settings.PACTDESK_IMAP_CA_FILE = None  # the test server's certificate is self-signed
+    mailbox = Mailbox.objects.create(
+        client=agreement.client, host=imap.host, port=imap.tls_port if tls else imap.port,
+        use_ssl=tls, starttls=starttls, username=imap.user, password=imap.password,
+    )  # fmt: skip
+    inbox.append(mail(message_id="<untrusted@shop.test>"))
+    result = mailbox_poll(mailbox=mailbox, now=RECEIVED)
+    assert result.taken == 0
+    assert "CERTIFICATE_VERIFY_FAILED" in result.errors[0]
+    assert Ticket.objects.count() == 0
+    assert len(remaining(inbox)) == 1
+
+
+def test_tls_and_starttls_together_are_refused(agreement) -> None:
+    from django.core.exceptions import ValidationError
+
+    mailbox = Mailbox(client=agreement.client, host="imap.test", username="u", password="p",
+                      use_ssl=True, starttls=True)  # fmt: skip
+    with pytest.raises(ValidationError, match="IMAP over TLS or STARTTLS, not both"):
+        mailbox.full_clean()

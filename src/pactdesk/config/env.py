@@ -49,6 +49,16 @@ def env_list(name: str, default: list[str], environ: Mapping[str, str] = os.envi
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_file(name: str, environ: Mapping[str, str] = os.environ) -> str | None:
+    """The path of an existing, readable file, or None when the variable is unset."""
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return None
+    if not os.path.isfile(raw) or not os.access(raw, os.R_OK):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a readable file")
+    return raw
+
+
 def env_networks(
     name: str, environ: Mapping[str, str] = os.environ
 ) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:

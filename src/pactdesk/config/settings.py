@@ -21,6 +21,7 @@ from huey import RedisHuey, SqliteHuey
 from pactdesk.config.env import (
     database_from_url,
     env_bool,
+    env_file,
     env_int,
     env_list,
     env_mode,
@@ -131,6 +132,8 @@ CACHES = {
 PACTDESK_MAIL_MAX_BYTES = env_int("PACTDESK_MAIL_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
 PACTDESK_IMAP_TIMEOUT = env_int("PACTDESK_IMAP_TIMEOUT", 30, minimum=1)
 PACTDESK_IMAP_BATCH = env_int("PACTDESK_IMAP_BATCH", 100, minimum=1)
+# Extra certificate authorities trusted for IMAP over TLS (a private mail server's CA).
+PACTDESK_IMAP_CA_FILE = env_file("PACTDESK_IMAP_CA_FILE")
 
 # A worker that has not beaten for this long makes /healthz answer 503.
 PACTDESK_HEARTBEAT_MAX_AGE = env_int("PACTDESK_HEARTBEAT_MAX_AGE", 180, minimum=10)

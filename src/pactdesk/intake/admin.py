@@ -15,8 +15,8 @@ class MailboxForm(forms.ModelForm):
     class Meta:
         model = Mailbox
         fields = [
-            "client", "host", "port", "use_ssl", "username", "password", "folder", "done_folder",
-            "is_active",
+            "client", "host", "port", "use_ssl", "starttls", "username", "password", "folder",
+            "done_folder", "is_active",
         ]  # fmt: skip
 
     def clean_password(self) -> str:

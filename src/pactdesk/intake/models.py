@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from pactdesk.platform.models import ClientOwned
@@ -16,6 +17,11 @@ class Mailbox(ClientOwned):
     host = models.CharField(max_length=250)
     port = models.PositiveIntegerField(default=993)
     use_ssl = models.BooleanField(default=True, help_text="IMAP over TLS (port 993).")
+    starttls = models.BooleanField(
+        default=False,
+        help_text="Plain IMAP upgraded to TLS with STARTTLS before log-in (port 143); "
+        "leave IMAP over TLS off.",
+    )  # fmt: skip
     username = models.CharField(max_length=250)
     password = SealedTextField(help_text="Kept sealed under the secret key.")
     folder = models.CharField(max_length=250, default="INBOX")
@@ -38,3 +44,9 @@ class Mailbox(ClientOwned):
 
     def __str__(self) -> str:
         return f"{self.username}@{self.host}/{self.folder}"
+
+    def clean(self) -> None:
+        if self.use_ssl and self.starttls:
+            raise ValidationError(
+                {"starttls": "Choose IMAP over TLS or STARTTLS, not both."}, code="invalid"
+            )

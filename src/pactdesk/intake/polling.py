@@ -13,11 +13,12 @@ messages stay, nothing is lodged twice) until it is created.
 from __future__ import annotations
 
 import logging
+import ssl
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from imap_tools import BaseMailBox, MailBox, MailBoxUnencrypted
+from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted
 
 from pactdesk.intake.models import Mailbox
 from pactdesk.intake.parsing import MailUnparseable
@@ -80,13 +81,25 @@ def _take(*, box: BaseMailBox, uid: str, mailbox: Mailbox, now: datetime,
 
 
 def _connect(mailbox: Mailbox) -> BaseMailBox:
+    """IMAP over TLS, plain IMAP upgraded with STARTTLS, or plain IMAP; TLS always
+    verifies the server's certificate and name (system CAs, plus
+    PACTDESK_IMAP_CA_FILE for a private mail server)."""
     timeout = settings.PACTDESK_IMAP_TIMEOUT
     box: BaseMailBox
     if mailbox.use_ssl:
-        box = MailBox(mailbox.host, mailbox.port, timeout=timeout)
+        box = MailBox(mailbox.host, mailbox.port, timeout=timeout, ssl_context=_tls())
+    elif mailbox.starttls:
+        box = MailBoxStartTls(mailbox.host, mailbox.port, timeout=timeout, ssl_context=_tls())
     else:
         box = MailBoxUnencrypted(mailbox.host, mailbox.port, timeout=timeout)
     return box.login(mailbox.username, mailbox.password, initial_folder=mailbox.folder)
+
+
+def _tls() -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    if settings.PACTDESK_IMAP_CA_FILE:
+        context.load_verify_locations(cafile=settings.PACTDESK_IMAP_CA_FILE)
+    return context
 
 
 def _fetch(box: BaseMailBox, uid: str) -> bytes:
