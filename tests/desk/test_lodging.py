@@ -54,7 +54,7 @@ def test_the_acknowledgement_links_to_the_customers_portal(lodge, client) -> Non
     [line] = [x for x in mail.outbox[0].body.splitlines() if x.startswith("Follow it online: ")]
     link = line.removeprefix("Follow it online: ")
     assert link.startswith("http://127.0.0.1:8000/portal/northwind/link/")
-    entered = client.get(link.removeprefix("http://127.0.0.1:8000"), follow=True)
+    entered = client.post(link.removeprefix("http://127.0.0.1:8000"), follow=True)
     assert entered.status_code == 200
     assert f"PD-{ticket.pk}" in entered.content.decode()
 

@@ -22,7 +22,8 @@ def link_from_mail(index: int = -1) -> str:
 def signed_in(slug: str, email: str) -> Browser:
     browser = Browser()
     browser.post(f"/portal/{slug}/", {"email": email})
-    response = browser.get(link_from_mail())
+    assert browser.get(link_from_mail()).status_code == 200  # the button
+    response = browser.post(link_from_mail())
     assert (response.status_code, response["Location"]) == (302, f"/portal/{slug}/tickets/")
     return browser
 
@@ -39,7 +40,7 @@ def test_asking_for_a_link_mails_it_from_the_clients_support_address(lodge) -> N
         "Northwind <support@northwind.test>",
         "Your Northwind support link",
     )
-    assert "The link works for 24 hours." in sent.body
+    assert "The link works once, for 24 hours." in sent.body
 
 
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(agreement) -> None:
@@ -150,23 +151,57 @@ def test_a_link_for_one_client_does_not_open_anothers_portal(lodge, other_agreem
     lodge(client=other_agreement.client)
     Browser().post("/portal/northwind/", {"email": "jo@shop.test"})
     token = link_from_mail().split("/link/")[1]
-    response = Browser().get(f"/portal/lotus/link/{token}")
-    assert response.status_code == 400
-    assert "The link has expired or is not valid." in response.content.decode()
+    for method in ("get", "post"):
+        response = getattr(Browser(), method)(f"/portal/lotus/link/{token}")
+        assert response.status_code == 400
+        assert "The link has expired, was already used, or is not valid." in (
+            response.content.decode()
+        )
 
 
 def test_expired_and_forged_links_are_refused(lodge, settings, monkeypatch) -> None:
     ticket = lodge()
     signer = signing.TimestampSigner(salt=SALT)
-    payload = {"client": ticket.client_id, "customer": ticket.customer_id}
+    payload = {"client": ticket.client_id, "customer": ticket.customer_id, "at": 1}
     monkeypatch.setattr("time.time", lambda: clock_now().timestamp() - 25 * 3600)
     old = signer.sign_object(payload)
     monkeypatch.undo()
-    assert Browser().get(f"/portal/northwind/link/{old}/").status_code == 400
     forged = signing.TimestampSigner(salt="other").sign_object(payload)
-    assert Browser().get(f"/portal/northwind/link/{forged}/").status_code == 400
+    unordered = signer.sign_object({"client": ticket.client_id, "customer": ticket.customer_id})
+    for token in (old, forged, unordered):
+        assert Browser().get(f"/portal/northwind/link/{token}/").status_code == 400
+        assert Browser().post(f"/portal/northwind/link/{token}/").status_code == 400
     fresh = signer.sign_object(payload)
-    assert Browser().get(f"/portal/northwind/link/{fresh}/").status_code == 302
+    assert Browser().post(f"/portal/northwind/link/{fresh}/").status_code == 302
+
+
+def test_opening_a_link_spends_nothing_and_signing_in_spends_it(lodge) -> None:
+    """Mail scanners fetch links: only the button's POST uses the link up."""
+    lodge()
+    Browser().post("/portal/northwind/", {"email": "jo@shop.test"})
+    link = link_from_mail()
+    for _ in range(3):
+        page = Browser().get(link)
+        assert page.status_code == 200
+        assert "Open my requests" in page.content.decode()
+    first = Browser()
+    assert first.post(link).status_code == 302
+    again = Browser()
+    assert again.get(link).status_code == 400
+    assert again.post(link).status_code == 400
+    assert again.get("/portal/northwind/tickets/")["Location"] == "/portal/northwind/"
+    assert first.get("/portal/northwind/tickets/").status_code == 200  # its session lasts
+
+
+def test_a_link_spends_the_older_ones_but_not_the_newer(lodge) -> None:
+    lodge()
+    for _ in range(3):
+        Browser().post("/portal/northwind/", {"email": "jo@shop.test"})
+    oldest, middle, newest = (link_from_mail(i) for i in (-3, -2, -1))
+    assert Browser().post(middle).status_code == 302
+    assert Browser().post(oldest).status_code == 400
+    assert Browser().post(newest).status_code == 302
+    assert Browser().post(middle).status_code == 400
 
 
 def test_attachments_download_only_for_the_customers_own_tickets(lodge) -> None:

@@ -139,3 +139,14 @@ class Customer(ClientOwned):
 
     def __str__(self) -> str:
         return self.name or self.email
+
+
+class PortalLinkUse(ClientOwned):
+    """Portal sign-in links are single use: a link issued at or before `used_through`
+    (the issue instant of the last link a customer signed in with) no longer opens."""
+
+    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, primary_key=True)
+    used_through = models.BigIntegerField(help_text="Issue instant, µs since the epoch.")
+
+    def __str__(self) -> str:
+        return f"portal links of customer {self.customer_id} used through {self.used_through}"

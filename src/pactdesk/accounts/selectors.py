@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
 from django.core import signing
 from django.db.models import QuerySet
 
-from pactdesk.accounts.models import STAFF_ROLES, Client, Customer, User
+from pactdesk.accounts.models import STAFF_ROLES, Client, Customer, PortalLinkUse, User
 from pactdesk.platform.errors import NotFound
 from pactdesk.platform.refcache import memo
 
@@ -73,13 +76,23 @@ PORTAL_LINK_SALT = "pactdesk.web.portal.link"
 
 
 def customer_portal_token(*, customer: Customer) -> str:
-    """A signed, timestamped token that lets this customer into their client's portal."""
+    """A signed, timestamped, single-use token that lets this customer into their
+    client's portal. `at` (µs) orders the links of a customer: using one spends it and
+    every link issued before it."""
     signer = signing.TimestampSigner(salt=PORTAL_LINK_SALT)
-    return signer.sign_object({"client": customer.client_id, "customer": customer.pk})
+    payload = {"client": customer.client_id, "customer": customer.pk, "at": time.time_ns() // 1000}
+    return signer.sign_object(payload)
 
 
-def customer_by_portal_token(*, client: Client, token: str, max_age: int) -> Customer | None:
-    """The customer a token was made for, if it is genuine, fresh and for this client."""
+@dataclass(frozen=True)
+class PortalLink:
+    customer: Customer
+    issued_at: int  # µs since the epoch
+
+
+def portal_link_read(*, client: Client, token: str, max_age: int) -> PortalLink | None:
+    """The link a token stands for, if it is genuine, fresh, for this client and not
+    spent; reading it spends nothing (mail scanners open links too)."""
     signer = signing.TimestampSigner(salt=PORTAL_LINK_SALT)
     try:
         payload = signer.unsign_object(token, max_age=max_age)
@@ -87,7 +100,11 @@ def customer_by_portal_token(*, client: Client, token: str, max_age: int) -> Cus
         return None
     if not isinstance(payload, dict) or payload.get("client") != client.pk:
         return None
-    customer_id = payload.get("customer")
-    if not isinstance(customer_id, int):
+    customer_id, issued_at = payload.get("customer"), payload.get("at")
+    if not isinstance(customer_id, int) or not isinstance(issued_at, int):
         return None
-    return customer_of_client(client=client, customer_id=customer_id)
+    customer = customer_of_client(client=client, customer_id=customer_id)
+    if customer is None:
+        return None
+    spent = PortalLinkUse.objects.filter(customer=customer, used_through__gte=issued_at)
+    return None if spent.exists() else PortalLink(customer=customer, issued_at=issued_at)

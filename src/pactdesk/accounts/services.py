@@ -9,8 +9,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from pactdesk.accounts.models import CLIENT_ROLES, STAFF_ROLES, Client, Customer, Role, User
-from pactdesk.accounts.selectors import customer_find, customer_get
+from pactdesk.accounts.models import (
+    CLIENT_ROLES,
+    STAFF_ROLES,
+    Client,
+    Customer,
+    PortalLinkUse,
+    Role,
+    User,
+)
+from pactdesk.accounts.selectors import customer_find, customer_get, portal_link_read
 from pactdesk.platform.errors import PermissionDenied, ValidationFailed
 from pactdesk.platform.validation import validated_save
 
@@ -81,6 +89,26 @@ def customer_address(email: str) -> str:
             f"email: {email!r} is not an e-mail address", code="invalid", field="email"
         ) from None
     return address
+
+
+def portal_link_spend(*, client: Client, token: str, max_age: int) -> Customer | None:
+    """Sign in with a portal link: its customer, once. The link, and every link of that
+    customer issued before it, are spent; of two simultaneous uses one wins."""
+    link = portal_link_read(client=client, token=token, max_age=max_age)
+    if link is None:
+        return None
+    with transaction.atomic():
+        moved = PortalLinkUse.objects.filter(
+            customer=link.customer, used_through__lt=link.issued_at
+        ).update(used_through=link.issued_at)
+        if not moved:
+            _, created = PortalLinkUse.objects.get_or_create(
+                customer=link.customer,
+                defaults={"client_id": client.pk, "used_through": link.issued_at},
+            )
+            if not created:  # spent meanwhile, by this link or a later one
+                return None
+    return link.customer
 
 
 def customer_update(*, actor: User, customer_id: int, name: str) -> Customer:

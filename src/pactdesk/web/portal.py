@@ -22,8 +22,9 @@ from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ApplicationError, NotFound
 from pactdesk.web.forms import PortalEmailForm, PortalReplyForm
 from pactdesk.web.portal_access import (
-    portal_link_customer,
     portal_link_send,
+    portal_link_use,
+    portal_link_valid,
     portal_session_customer,
     portal_session_end,
     portal_session_start,
@@ -65,14 +66,18 @@ def portal_start(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "web/portal/sent.html", {"client": client, "email": email})
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def portal_enter(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """GET shows a button (reading spends nothing); its POST spends the link."""
     client = client_get_public(slug=slug)
-    customer = portal_link_customer(client=client, token=token)
-    if customer is None:
-        return render(request, "web/portal/bad_link.html", {"client": client}, status=400)
-    portal_session_start(request=request, customer=customer)
-    return redirect("web:portal_tickets", slug=client.slug)
+    if request.method == "POST":
+        customer = portal_link_use(client=client, token=token)
+        if customer is not None:
+            portal_session_start(request=request, customer=customer)
+            return redirect("web:portal_tickets", slug=client.slug)
+    elif portal_link_valid(client=client, token=token):
+        return render(request, "web/portal/enter.html", {"client": client})
+    return render(request, "web/portal/bad_link.html", {"client": client}, status=400)
 
 
 @require_POST

@@ -1,5 +1,7 @@
-"""Customers' way in to the portal: a signed, expiring link mailed to their address
-sets a portal session (client and customer ids; not a User log-in)."""
+"""Customers' way in to the portal: a signed, expiring, single-use link mailed to their
+address sets a portal session (client and customer ids; not a User log-in). Opening
+the link shows a button; only pressing it (a POST) spends the link, so a mail
+scanner that fetches links does not use it up."""
 
 from __future__ import annotations
 
@@ -11,21 +13,22 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from pactdesk.accounts.models import Client, Customer
-from pactdesk.accounts.selectors import (
-    customer_by_portal_token,
-    customer_of_client,
-    customer_portal_token,
-)
+from pactdesk.accounts.selectors import customer_of_client, customer_portal_token, portal_link_read
+from pactdesk.accounts.services import portal_link_spend
 
 logger = logging.getLogger(__name__)
 
 SESSION_KEY = "pactdesk_portal"
 
 
-def portal_link_customer(*, client: Client, token: str) -> Customer | None:
-    return customer_by_portal_token(
-        client=client, token=token, max_age=settings.PACTDESK_PORTAL_LINK_MAX_AGE
-    )
+def portal_link_valid(*, client: Client, token: str) -> bool:
+    max_age = settings.PACTDESK_PORTAL_LINK_MAX_AGE
+    return portal_link_read(client=client, token=token, max_age=max_age) is not None
+
+
+def portal_link_use(*, client: Client, token: str) -> Customer | None:
+    max_age = settings.PACTDESK_PORTAL_LINK_MAX_AGE
+    return portal_link_spend(client=client, token=token, max_age=max_age)
 
 
 def portal_link_send(*, request: HttpRequest, client: Client, customer: Customer) -> bool:
@@ -39,7 +42,8 @@ def portal_link_send(*, request: HttpRequest, client: Client, customer: Customer
         f"Hello {customer.name or customer.email},\n\n"
         f"Open this link to see and answer your requests to {client.name}:\n\n"
         f"{request.build_absolute_uri(path)}\n\n"
-        f"The link works for {hours} hours. If you did not ask for it, ignore this mail.\n\n"
+        f"The link works once, for {hours} hours. If you did not ask for it, ignore this "
+        "mail.\n\n"
         f"-- {client.name} support"
     )
     try:
