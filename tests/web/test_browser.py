@@ -90,6 +90,12 @@ def browser(monkeypatch):
         )
         yield chromium
         chromium.close()
+        # Inside the Playwright context the test's own queries ran on a connection of
+        # their own (Django keeps connections per context); close it here, or it stays
+        # open and PostgreSQL refuses to drop the test database at the end.
+        from django.db import connections
+
+        connections.close_all()
 
 
 def test_web_form_to_agent_reply_by_mail(live_server, smtp_sink, browser) -> None:
