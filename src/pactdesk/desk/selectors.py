@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -86,11 +87,7 @@ def ticket_list(
         tickets = tickets.filter(lodged_at__lte=at).filter(
             Q(lodged_at__lt=at) | Q(lodged_at=at, pk__lt=pk)
         )
-    items = list(tickets.order_by("-lodged_at", "-id")[: limit + 1])
-    more = len(items) > limit
-    items = items[:limit]
-    next_cursor = _encode(items[-1].lodged_at, items[-1].pk) if more else None
-    return TicketPage(items=items, next_cursor=next_cursor)
+    return _page(tickets.order_by("-lodged_at", "-id"), limit, lambda t: t.lodged_at)
 
 
 def ticket_messages(*, ticket: Ticket, include_notes: bool) -> QuerySet[Message]:
@@ -182,11 +179,17 @@ def _page_by_due(tickets: QuerySet[Ticket], cursor: str | None, limit: int) -> T
         tickets = tickets.filter(sla_next_due_at__gte=at).filter(
             Q(sla_next_due_at__gt=at) | Q(sla_next_due_at=at, pk__gt=pk)
         )
-    items = list(tickets.order_by("sla_next_due_at", "id")[: limit + 1])
+    return _page(tickets.order_by("sla_next_due_at", "id"), limit, lambda t: t.sla_next_due_at)
+
+
+def _page(
+    ordered: QuerySet[Ticket], limit: int, key: Callable[[Ticket], datetime | None]
+) -> TicketPage:
+    """`limit` rows, and a cursor (the last row's key and id) when more follow."""
+    items = list(ordered[: limit + 1])
     more = len(items) > limit
     items = items[:limit]
-    last = items[-1] if items else None
-    next_cursor = _encode(last.sla_next_due_at, last.pk) if more and last else None
+    next_cursor = _encode(key(items[-1]), items[-1].pk) if more else None
     return TicketPage(items=items, next_cursor=next_cursor)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Header, Query, Router, Status
 
-from pactdesk.api.auth import principal_of
+from pactdesk.api.auth import Principal, principal_of
 from pactdesk.api.tickets.changes import ticket_patch
 from pactdesk.api.tickets.inputs import (
     MergeIn,
@@ -38,7 +38,7 @@ from pactdesk.api.tickets.outputs import (
     ticket_detail_out,
     ticket_out,
 )
-from pactdesk.desk.models import Channel
+from pactdesk.desk.models import Channel, Ticket
 from pactdesk.desk.selectors import ticket_get, ticket_list, ticket_messages
 from pactdesk.desk.services import (
     AttachmentIn,
@@ -80,6 +80,15 @@ def create_ticket(
     return Status(201 if made_now else 200, ticket_out(ticket))
 
 
+def _staff_on(request: HttpRequest, ticket_id: int) -> tuple[Principal, Ticket]:
+    """The ticket as the caller sees it, then the staff check: another client's ticket
+    is a 404 before it can be a 403."""
+    principal = principal_of(request)
+    ticket = ticket_get(actor=principal.actor, ticket_id=ticket_id)
+    principal.require_staff()
+    return principal, ticket
+
+
 @router.get("/tickets", response={200: TicketPageOut, **REFUSALS}, summary="List tickets")
 def list_tickets(request: HttpRequest, filters: Query[TicketListQuery]) -> Answer:
     query_check(request, TicketListQuery)
@@ -104,9 +113,7 @@ def get_ticket(request: HttpRequest, ticket_id: int) -> Answer:
 @router.patch("/tickets/{ticket_id}", response={200: TicketOut, **REFUSALS},
               summary="Change status, priority, assignee or validity")  # fmt: skip
 def change_ticket(request: HttpRequest, ticket_id: int, payload: TicketPatchIn) -> Answer:
-    principal = principal_of(request)
-    ticket = ticket_get(actor=principal.actor, ticket_id=ticket_id)
-    principal.require_staff()
+    principal, ticket = _staff_on(request, ticket_id)
     payload.check()
     ticket_patch(actor=principal.actor, ticket=ticket, changes=payload, now=clock_now())
     return Status(200, ticket_out(ticket))
@@ -115,9 +122,7 @@ def change_ticket(request: HttpRequest, ticket_id: int, payload: TicketPatchIn) 
 @router.post("/tickets/{ticket_id}/replies", response={201: MessageOut, **REFUSALS},
              summary="Reply to the customer (mailed); optionally set the status")  # fmt: skip
 def reply_ticket(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Answer:
-    principal = principal_of(request)
-    ticket = ticket_get(actor=principal.actor, ticket_id=ticket_id)
-    principal.require_staff()
+    principal, ticket = _staff_on(request, ticket_id)
     message = ticket_reply(
         actor=principal.actor, ticket=ticket, body=payload.body, now=clock_now(),
         status=payload.status, channel="api",
@@ -129,9 +134,7 @@ def reply_ticket(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Answ
 @router.post("/tickets/{ticket_id}/notes", response={201: MessageOut, **REFUSALS},
              summary="Add an internal note (never mailed)")  # fmt: skip
 def note_ticket(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Answer:
-    principal = principal_of(request)
-    ticket = ticket_get(actor=principal.actor, ticket_id=ticket_id)
-    principal.require_staff()
+    principal, ticket = _staff_on(request, ticket_id)
     message = ticket_note(
         actor=principal.actor, ticket=ticket, body=payload.body, now=clock_now(), channel="api"
     )
@@ -141,9 +144,7 @@ def note_ticket(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Answer
 @router.post("/tickets/{ticket_id}/merge", response={200: TicketOut, **REFUSALS},
              summary="Merge a duplicate into another ticket of the same client")  # fmt: skip
 def merge_ticket(request: HttpRequest, ticket_id: int, payload: MergeIn) -> Answer:
-    principal = principal_of(request)
-    ticket = ticket_get(actor=principal.actor, ticket_id=ticket_id)
-    principal.require_staff()
+    principal, ticket = _staff_on(request, ticket_id)
     into = ticket_ref(actor=principal.actor, ticket_id=payload.into, field="into")
     ticket_merge(actor=principal.actor, ticket=ticket, into=into, now=clock_now())
     return Status(200, ticket_out(ticket))
@@ -152,8 +153,6 @@ def merge_ticket(request: HttpRequest, ticket_id: int, payload: MergeIn) -> Answ
 @router.post("/tickets/{ticket_id}/unmerge", response={200: TicketOut, **REFUSALS},
              summary="Undo a merge: the ticket is open and counted again")  # fmt: skip
 def unmerge_ticket(request: HttpRequest, ticket_id: int) -> Answer:
-    principal = principal_of(request)
-    ticket = ticket_get(actor=principal.actor, ticket_id=ticket_id)
-    principal.require_staff()
+    principal, ticket = _staff_on(request, ticket_id)
     ticket_unmerge(actor=principal.actor, ticket=ticket, now=clock_now())
     return Status(200, ticket_out(ticket))
