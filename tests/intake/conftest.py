@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import smtplib
-import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,6 +13,7 @@ from aiosmtpd.controller import Controller
 
 from pactdesk.intake.smtp import IntakeHandler, receiver_controller
 from tests.factories import ClientFactory, shared_agreement
+from tests.smtp import free_port
 
 CORPUS = Path(__file__).parent / "corpus"
 # Monday 2 March 2026, 10:00 in New York: inside the agreement's business hours.
@@ -48,12 +48,6 @@ def mail(
         message.add_attachment(content, maintype="application", subtype="octet-stream",
                                filename=filename)  # fmt: skip
     return message.as_bytes(policy=policy.SMTP)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

@@ -13,9 +13,10 @@ from pactdesk.desk.models import Message, Ticket
 from pactdesk.intake.models import Mailbox
 from pactdesk.intake.polling import mailbox_poll
 from pactdesk.intake.services import mail_receive_for_client
-from tests.intake.conftest import RECEIVED, corpus, free_port, mail
+from tests.intake.conftest import RECEIVED, corpus, mail
 from tests.intake.dovecot import DOVECOT, Imap, dovecot
 from tests.intake.test_parsing import KOI8_SUBJECT
+from tests.smtp import free_port
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

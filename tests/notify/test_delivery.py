@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
 from email import message_from_bytes
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from pactdesk.notify.models import OutboundMail, OutboxStatus
 from pactdesk.notify.services import (
@@ -19,36 +17,15 @@ from pactdesk.notify.services import (
 )
 from tests.conftest import NOW
 from tests.factories import ClientFactory
+from tests.smtp import free_port, smtp_sink
 
 pytestmark = pytest.mark.django_db
 
 
-class Sink:
-    def __init__(self) -> None:
-        self.received: list[tuple[str, list[str], bytes]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def smtp(settings):
-    sink = Sink()
-    port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    yield sink
-    controller.stop()
+    with smtp_sink(settings) as sink:
+        yield sink
 
 
 def queued(**overrides) -> OutboundMail:

@@ -4,17 +4,14 @@ on 127.0.0.1 gets the acknowledgement and the reply, threaded to each other."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-import socket
-import time
 from pathlib import Path
 
 import pytest
 
 from pactdesk.accounts.models import Role
 from tests.factories import PASSWORD, ClientFactory, UserFactory, shared_agreement
+from tests.smtp import smtp_sink as running_sink
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,47 +31,11 @@ pytestmark = [
 ]
 
 
-class Sink:
-    """An aiosmtpd handler keeping every message it is given."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.recipients: list[list[str]] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
-        self.recipients.append(list(envelope.rcpt_tos))
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-    def wait_for(self, count: int, timeout: float = 15.0) -> list[email.message.EmailMessage]:
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return self.messages
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_sink(settings):
     """A real SMTP receiver; Django's outbox delivers to it (after the autouse locmem)."""
-    from aiosmtpd.controller import Controller
-
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    yield sink
-    controller.stop()
+    with running_sink(settings) as sink:
+        yield sink
 
 
 @pytest.fixture
