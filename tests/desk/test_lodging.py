@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -118,9 +119,52 @@ def test_a_client_without_an_agreement_cannot_lodge(lodge) -> None:
     assert caught.value.code == "no_agreement"
 
 
-def test_empty_subject_gets_a_placeholder_and_long_ones_are_cut(lodge) -> None:
-    assert lodge(subject="  ").subject == "(no subject)"
-    assert len(lodge(subject="x" * 400).subject) == 250
+def test_mail_keeps_an_empty_or_long_subject_shortened_for_display(lodge) -> None:
+    assert lodge(subject="  ", channel="email").subject == "(no subject)"
+    assert lodge(subject="x" * 250, channel="email").subject == "x" * 250
+    assert lodge(subject=" a  b\n" + "x" * 400, channel="email").subject == (
+        "a b " + "x" * 245 + "…"
+    )
+
+
+@pytest.mark.parametrize("channel", ["web", "portal", "api"])
+@pytest.mark.parametrize(
+    ("subject", "code", "message"),
+    [
+        (" \t\n", "required", "subject: must not be empty"),
+        ("x" * 251, "too_long", "subject: 251 characters; the limit is 250"),
+    ],
+)
+def test_interactive_channels_refuse_an_empty_or_long_subject(
+    lodge, channel, subject, code, message
+) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        lodge(subject=subject, channel=channel)
+    assert (caught.value.code, caught.value.field, caught.value.message) == (
+        code, "subject", message
+    )  # fmt: skip
+    assert (Ticket.objects.count(), Message.objects.count(), Customer.objects.count()) == (0, 0, 0)
+
+
+def test_interactive_channels_refuse_a_file_name_over_255_characters(lodge) -> None:
+    long_name = "n" * 252 + ".pdf"
+    with pytest.raises(ValidationFailed) as caught:
+        lodge(channel="web", attachments=[AttachmentIn(long_name, b"%PDF-1.4")])
+    assert (caught.value.code, caught.value.field) == ("too_long", "attachments[0].filename")
+    assert Ticket.objects.count() == 0
+
+
+def test_any_file_name_is_kept_whole_and_stored_under_a_short_name(lodge) -> None:
+    long_name = "Delivery note " + "x" * 600 + ".PDF"
+    for channel, name in (("email", long_name), ("api", "a" * 251 + ".pdf")):
+        ticket = lodge(channel=channel, attachments=[AttachmentIn(name, b"%PDF-1.4 x")])
+        stored = Attachment.objects.get(message__ticket=ticket)
+        assert stored.filename == name
+        # the same bytes twice: the storage adds a suffix of its own to the second name
+        assert re.fullmatch(
+            stored.sha256[:24] + r"(_\w{7})?\.pdf", stored.content.name.split("/")[-1]
+        )
+        assert stored.content.read() == b"%PDF-1.4 x"
 
 
 def test_lodged_at_is_the_receipt_time_passed_in(lodge) -> None:

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from imap_tools import MailBoxUnencrypted
 
 from pactdesk.desk.models import Message, Ticket
-from pactdesk.intake.models import Mailbox
+from pactdesk.intake.models import Mailbox, QuarantinedMail
 from pactdesk.intake.polling import mailbox_poll
 from pactdesk.intake.services import mail_receive_for_client
 from tests.intake.conftest import RECEIVED, corpus, mail
@@ -64,19 +64,28 @@ def test_the_poller_takes_each_message_and_deletes_it_after_commit(inbox, mailbo
     tickets = Ticket.objects.order_by("id")
     assert [t.subject for t in tickets] == ["First", KOI8_SUBJECT]
     assert {t.lodged_at for t in tickets} == {RECEIVED}
-    assert result.taken == 3  # two tickets and the dropped auto-reply
-    assert result.errors == ["message 2: no header fields"]
-    left = remaining(inbox)
-    assert len(left) == 1
-    assert left[0][0].replace(b"\r\n", b"\n").endswith(b"and has no header at all\n")
-    assert "\\Seen" not in left[0][1]  # left unflagged for the next poll
+    assert result.taken == 4  # two tickets, the quarantined mail and the dropped auto-reply
+    assert result.errors == []
+    assert remaining(inbox) == []
+    entry = QuarantinedMail.objects.get()
+    assert (entry.source, entry.mailbox, entry.client, entry.error_code) == (
+        "imap",
+        mailbox,
+        mailbox.client,
+        "unparseable",
+    )
+    assert (
+        entry.raw_mail.content.read()
+        .replace(b"\r\n", b"\n")
+        .endswith(b"and has no header at all\n")
+    )
     mailbox.refresh_from_db()
-    assert (mailbox.last_polled_at, mailbox.last_error) == (RECEIVED, "message 2: no header fields")
+    assert (mailbox.last_polled_at, mailbox.last_error) == (RECEIVED, "")
 
 
 def test_a_crash_between_commit_and_delete_does_not_duplicate(inbox, mailbox) -> None:
     raw = mail(message_id="<again@shop.test>")
-    mail_receive_for_client(raw=raw, client=mailbox.client, now=RECEIVED)  # committed before
+    mail_receive_for_client(raw=raw, mailbox=mailbox, now=RECEIVED)  # committed before
     inbox.append(raw)  # ... but the message was never deleted
 
     result = mailbox_poll(mailbox=mailbox, now=RECEIVED)
@@ -87,7 +96,7 @@ def test_a_crash_between_commit_and_delete_does_not_duplicate(inbox, mailbox) ->
 
 
 def test_a_reply_in_the_mailbox_threads_onto_its_ticket(inbox, mailbox) -> None:
-    first = mail_receive_for_client(raw=mail(), client=mailbox.client, now=RECEIVED)
+    first = mail_receive_for_client(raw=mail(), mailbox=mailbox, now=RECEIVED)
     inbox.append(mail(message_id="<r1@shop.test>", subject=f"Re: [PD-{first.ticket_id}] x",
                       body="Any news?"))  # fmt: skip
     mailbox_poll(mailbox=mailbox, now=RECEIVED)

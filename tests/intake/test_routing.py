@@ -10,7 +10,8 @@ import pytest
 from pactdesk.accounts.models import Customer, Role
 from pactdesk.desk.models import Message, Ticket, TicketEvent
 from pactdesk.desk.services import ticket_status_change
-from pactdesk.intake.services import TemporaryFailure, mail_receive
+from pactdesk.intake.models import QuarantinedMail
+from pactdesk.intake.services import mail_receive
 from pactdesk.notify.models import OutboundMail
 from tests.factories import ClientFactory, UserFactory, shared_agreement
 from tests.intake.conftest import RECEIVED, SUPPORT, corpus, mail
@@ -154,10 +155,16 @@ def test_one_mail_to_two_clients_lodges_one_ticket_each(agreement) -> None:
     assert Ticket.objects.values("client").distinct().count() == 2
 
 
-def test_no_agreement_in_force_is_temporary_and_writes_nothing(db) -> None:
-    ClientFactory(support_email="help@bare.test")
-    with pytest.raises(TemporaryFailure):
-        receive(mail(to="help@bare.test"), to="help@bare.test")
+def test_no_agreement_in_force_is_quarantined_and_writes_nothing_else(db) -> None:
+    client = ClientFactory(support_email="help@bare.test")
+    (delivery,) = receive(mail(to="help@bare.test"), to="help@bare.test")
+    entry = QuarantinedMail.objects.get()
+    assert (delivery.action, delivery.quarantine_id, delivery.client_id) == (
+        "quarantined",
+        entry.pk,
+        client.pk,
+    )
+    assert (entry.error_code, entry.stage, entry.client) == ("no_agreement", "lodge", client)
     assert (Ticket.objects.count(), Customer.objects.count(), Message.objects.count()) == (0, 0, 0)
 
 

@@ -7,11 +7,13 @@ import smtplib
 
 import pytest
 from django.core import mail as sent_mail
+from django.db import OperationalError
 
 from pactdesk.accounts.models import Customer
 from pactdesk.desk.models import Attachment, Message, Ticket, TicketEvent
+from pactdesk.intake import services as intake_services
+from pactdesk.intake.models import QuarantinedMail
 from pactdesk.notify.models import OutboundMail
-from tests.factories import ClientFactory, shared_agreement
 from tests.intake.conftest import SUPPORT, corpus, mail
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -68,23 +70,36 @@ def test_oversized_mail_is_refused_with_552(agreement, settings, start_receiver)
     assert counts() == [0, 0, 0, 0, 0, 0]
 
 
-def test_a_failure_on_our_side_is_451_and_the_retry_lodges_exactly_once(receiver):
-    client = ClientFactory(support_email="help@bare.test")  # no agreement in force yet
-    raw = mail(to="help@bare.test", message_id="<retry-1@shop.test>")
-    assert receiver.send(raw, to="help@bare.test") == TEMPORARY
+def test_a_transient_failure_is_451_and_the_retry_lodges_exactly_once(
+    agreement, receiver, monkeypatch
+):
+    raw = mail(message_id="<retry-1@shop.test>")
+    real = intake_services.mail_lodge
+
+    def locked(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(intake_services, "mail_lodge", locked)
+    assert receiver.send(raw) == TEMPORARY
     assert counts() == [0, 0, 0, 0, 0, 0]
-    shared_agreement(client)
-    code, reply = receiver.send(raw, to="help@bare.test")
+    assert QuarantinedMail.objects.count() == 0
+    monkeypatch.setattr(intake_services, "mail_lodge", real)
+    code, reply = receiver.send(raw)
     ticket = Ticket.objects.get()
     assert (code, reply) == (250, f"2.0.0 OK PD-{ticket.pk} lodged")
     # The sender did not see our 250 and tries once more: still one ticket.
-    assert receiver.send(raw, to="help@bare.test") == (250, "2.0.0 OK duplicate")
+    assert receiver.send(raw) == (250, "2.0.0 OK duplicate")
     assert (Ticket.objects.count(), Message.objects.count(), len(sent_mail.outbox)) == (1, 1, 1)
 
 
-def test_mail_that_is_not_mail_at_all_is_refused_with_554(agreement, receiver):
-    code, reply = receiver.send(b"\x00\x01 not mail\r\nnot at all\r\n")
-    assert (code, reply) == (554, "5.6.0 message could not be parsed: no header fields")
+def test_mail_that_is_not_mail_at_all_is_taken_and_quarantined(agreement, receiver):
+    raw = b"\x00\x01 not mail\r\nnot at all\r\n"
+    code, reply = receiver.send(raw)
+    entry = QuarantinedMail.objects.get()
+    assert (code, reply) == (250, f"2.0.0 OK held for review as Q-{entry.pk}")
+    assert (entry.stage, entry.error_code, entry.error) == ("parse", "unparseable",
+                                                            "no header fields")  # fmt: skip
+    assert entry.raw_mail.content.read() == raw
     assert counts() == [0, 0, 0, 0, 0, 0]
 
 

@@ -125,7 +125,7 @@ class User(AbstractBaseUser):
 class Customer(ClientOwned):
     """A requester of one client, known by e-mail address."""
 
-    email = models.EmailField()
+    email = models.EmailField(max_length=320)  # the most Django's validator accepts
     name = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField()
 

@@ -132,6 +132,11 @@ CACHES = {
 PACTDESK_MAIL_MAX_BYTES = env_int("PACTDESK_MAIL_MAX_BYTES", 25 * 1024 * 1024, minimum=1024)
 PACTDESK_IMAP_TIMEOUT = env_int("PACTDESK_IMAP_TIMEOUT", 30, minimum=1)
 PACTDESK_IMAP_BATCH = env_int("PACTDESK_IMAP_BATCH", 100, minimum=1)
+# Raw inbound mail is kept with what it became; after this many days it is pruned
+# (0, the default, keeps it forever; mail held in quarantine is never pruned).
+PACTDESK_RAW_MAIL_RETENTION_DAYS = env_int("PACTDESK_RAW_MAIL_RETENTION_DAYS", 0, minimum=0)
+# At most one mail an hour tells provider admins that mail is waiting in quarantine.
+PACTDESK_QUARANTINE_ALERT_MINUTES = env_int("PACTDESK_QUARANTINE_ALERT_MINUTES", 60, minimum=1)
 # Extra certificate authorities trusted for IMAP over TLS (a private mail server's CA).
 PACTDESK_IMAP_CA_FILE = env_file("PACTDESK_IMAP_CA_FILE")
 

@@ -106,6 +106,26 @@ class Ticket(ClientOwned):
         return f"PD-{self.pk}"
 
 
+class RawMail(models.Model):
+    """An inbound mail's bytes exactly as received (SMTP DATA or IMAP FETCH), kept with
+    the messages it became or with its quarantine entry. Not client-owned: one mail
+    may reach several clients; only provider staff download it."""
+
+    received_at = models.DateTimeField(db_index=True)
+    source = models.CharField(max_length=10)  # smtp | imap
+    envelope_sender = models.TextField(blank=True)
+    recipients = models.TextField(blank=True)  # one address per line
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    content = models.FileField(upload_to="mail/%Y/%m/", max_length=255)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"raw mail {self.pk} ({self.size} bytes, {self.source})"
+
+
 class MessageKind(models.TextChoices):
     CUSTOMER = "customer", "Customer message"
     STAFF = "staff", "Staff reply"
@@ -124,7 +144,12 @@ class Message(ClientOwned):
     body = models.TextField()
     channel = models.CharField(max_length=10, choices=Channel.choices)
     created_at = models.DateTimeField()
-    mail_message_id = models.CharField(max_length=250, blank=True, db_index=True)
+    # Message-IDs may be of any length: kept whole, looked up by their SHA-256.
+    mail_message_id = models.TextField(blank=True)
+    mail_message_key = models.CharField(max_length=64, blank=True, db_index=True)
+    raw_mail = models.ForeignKey(
+        RawMail, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -139,11 +164,12 @@ class Message(ClientOwned):
 
 class Attachment(ClientOwned):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    filename = models.CharField(max_length=250)
+    filename = models.TextField()  # as sent, whole, for display and download
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    content = models.FileField(upload_to="attachments/%Y/%m/")
+    # Stored under a short name of our own (see records.storage_name), never the sender's.
+    content = models.FileField(upload_to="attachments/%Y/%m/", max_length=255)
 
     def __str__(self) -> str:
         return self.filename

@@ -22,7 +22,6 @@ from pactdesk.intake.quoting import quoted_split
 _MSG_ID = re.compile(r"<[^<>\s]+>")
 _BULK = frozenset({"bulk", "junk", "list", "auto_reply", "auto-reply"})
 _DAEMONS = frozenset({"mailer-daemon", "postmaster"})
-MAX_ID = 250  # the Message-ID columns' length
 _REPORTS = frozenset({"delivery-status", "disposition-notification"})
 
 
@@ -124,10 +123,10 @@ def _ids(value: str) -> tuple[str, ...]:
 
 
 def _message_id(message: EmailMessage, raw: bytes) -> str:
+    """The Message-ID as sent, whole, whatever its length (threading compares it
+    exactly); one made from the bytes when the sender gave none."""
     ids = _ids(header_text(message, "message-id"))
-    if ids and len(ids[0]) <= MAX_ID:
-        return ids[0]
-    return _made_id(ids[0].encode() if ids else raw)
+    return ids[0] if ids else _made_id(raw)
 
 
 def _made_id(raw: bytes) -> str:

@@ -1,11 +1,14 @@
 """The IMAP poller: read each active mailbox, take every message, then move it to the
 mailbox's done folder, or delete it when none is set.
 
-A message is moved or deleted only after its ticket or reply is committed. A message that fails
-(our error, or mail that can never be taken) stays in the mailbox, untouched and
-unflagged, for the next poll; the error is logged and kept on `Mailbox.last_error`,
-and the poll goes on with the next message. A crash between the commit and the delete
-is harmless: the next poll finds the Message-ID already stored and only moves or
+A message is moved or deleted only after its ticket or reply, or its quarantine entry,
+is committed: a message that cannot be lodged for a reason retrying would not cure is
+held in quarantine with its raw bytes and leaves the mailbox, instead of failing on
+every poll. A message that fails for a transient reason (the database locked or
+unreachable, the disk full) stays, untouched and unflagged, for the next poll; the
+error is logged and kept on `Mailbox.last_error`, and the poll goes on with the next
+message. A crash between the commit and the delete is harmless: the next poll finds
+the Message-ID already stored (or the same bytes already held) and only moves or
 deletes it. A done folder that does not exist stops the poll with that error (the
 messages stay, nothing is lodged twice) until it is created.
 """
@@ -21,9 +24,8 @@ from django.conf import settings
 from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted
 
 from pactdesk.intake.models import Mailbox
-from pactdesk.intake.parsing import MailUnparseable
 from pactdesk.intake.selectors import mailbox_active_list
-from pactdesk.intake.services import MailRefused, mail_receive_for_client
+from pactdesk.intake.services import mail_receive_for_client
 
 logger = logging.getLogger(__name__)
 
@@ -63,15 +65,11 @@ def mailbox_poll(*, mailbox: Mailbox, now: datetime) -> PollResult:
 
 def _take(*, box: BaseMailBox, uid: str, mailbox: Mailbox, now: datetime,
           result: PollResult) -> bool:  # fmt: skip
-    """True when the message is committed (or was already) and may be deleted."""
-    raw = _fetch(box, uid)
+    """True when the message is committed (or was already), or held in quarantine, and
+    may leave the mailbox."""
     try:
-        delivery = mail_receive_for_client(raw=raw, client=mailbox.client, now=now)
-    except (MailUnparseable, MailRefused) as error:
-        reason = getattr(error, "reason", str(error))
-        logger.error("mailbox %s: message %s cannot be taken: %s", mailbox, uid, reason)
-        result.errors.append(f"message {uid}: {reason}")
-        return False
+        raw = _fetch(box, uid)
+        delivery = mail_receive_for_client(raw=raw, mailbox=mailbox, now=now)
     except Exception as error:
         logger.exception("mailbox %s: message %s failed; it stays for the next poll", mailbox, uid)
         result.errors.append(f"message {uid}: {type(error).__name__}: {error}")
@@ -108,4 +106,4 @@ def _fetch(box: BaseMailBox, uid: str) -> bytes:
     for item in data:
         if isinstance(item, tuple) and len(item) == 2:
             return bytes(item[1])
-    return b""
+    raise ConnectionError(f"the server sent no bytes for message {uid}")  # it stays

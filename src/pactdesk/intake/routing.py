@@ -17,6 +17,7 @@ from django.conf import settings
 
 from pactdesk.accounts.models import Client
 from pactdesk.desk.models import Message, Ticket
+from pactdesk.desk.services.records import mail_key
 from pactdesk.intake.parsing import InboundMail
 from pactdesk.notify.models import OutboundMail
 
@@ -44,11 +45,13 @@ def loop_reason(*, client: Client, mail: InboundMail) -> str | None:
 def _by_message_ids(*, client: Client, ids: Sequence[str]) -> Ticket | None:
     if not ids:
         return None
-    theirs = dict(
-        Message.objects.filter(client=client, mail_message_id__in=ids).values_list(
-            "mail_message_id", "ticket_id"
-        )
-    )
+    keys = {mail_key(message_id): message_id for message_id in ids}
+    theirs = {
+        keys[key]: ticket_id
+        for key, ticket_id in Message.objects.filter(
+            client=client, mail_message_key__in=list(keys)
+        ).values_list("mail_message_key", "ticket_id")
+    }
     ours = dict(
         OutboundMail.objects.filter(
             client_id=client.pk, message_id__in=ids, ticket_id_ref__isnull=False

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from pactdesk.accounts.models import Client
 from pactdesk.desk.models import Message
+from pactdesk.desk.services.records import mail_key
 from pactdesk.intake.models import Mailbox
 
 
@@ -19,7 +20,7 @@ def client_for_address(*, address: str) -> Client | None:
 
 def mail_already_stored(*, client: Client, message_id: str) -> bool:
     """A message with this Message-ID is on one of the client's tickets already."""
-    return Message.objects.filter(client=client, mail_message_id=message_id).exists()
+    return Message.objects.filter(client=client, mail_message_key=mail_key(message_id)).exists()
 
 
 def mailbox_active_list() -> QuerySet[Mailbox]:

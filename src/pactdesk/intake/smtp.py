@@ -1,10 +1,12 @@
 """The SMTP receiver's handler for aiosmtpd: thin, it answers with what the services say.
 
 RCPT is refused (550) for an address that is no client's support address. DATA is
-answered 250 only after the ticket or reply is committed; a failure on our side is a
-451 so the sender retries, mail that can never be taken is a 554 with the reason.
-Oversized mail gets aiosmtpd's 552 (its data_size_limit). The database work runs on a
-worker thread: Django's ORM must not run on the event loop.
+answered 250 only after the ticket or reply, or the mail's quarantine entry, is
+committed: a mail we cannot lodge is ours to fix, never bounced to its sender. 451
+(try again) is only for what retrying can cure: the database unreachable or locked,
+the disk full, the receiver shutting down. Oversized mail gets aiosmtpd's 552 (its
+data_size_limit). The database work runs on a worker thread: Django's ORM must not run
+on the event loop.
 """
 
 from __future__ import annotations
@@ -19,9 +21,8 @@ from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connections
 
-from pactdesk.intake.parsing import MailUnparseable
 from pactdesk.intake.selectors import client_for_address
-from pactdesk.intake.services import Delivery, MailRefused, TemporaryFailure, mail_receive
+from pactdesk.intake.services import Delivery, TemporaryFailure, mail_receive
 from pactdesk.platform.clock import clock_now
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ class IntakeHandler:
 
     def __init__(self, *, threads: int = 4) -> None:
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="intake")
+        self._closing = False
 
     async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
@@ -50,6 +52,8 @@ class IntakeHandler:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if self._closing:
+            return TEMPORARY
         raw = envelope.original_content or envelope.content or b""
         if isinstance(raw, str):
             raw = raw.encode("utf-8", errors="surrogateescape")
@@ -59,6 +63,8 @@ class IntakeHandler:
         )  # fmt: skip
 
     def close(self) -> None:
+        """Answer 451 to any new mail, and finish the mail already being taken."""
+        self._closing = True
         self._executor.shutdown(wait=True)
 
     async def _run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -69,22 +75,16 @@ class IntakeHandler:
 
 
 def mail_answer(*, raw: bytes, recipients: list[str], envelope_sender: str) -> str:
-    """The SMTP reply to DATA, after the work is committed (or rolled back)."""
+    """The SMTP reply to DATA, after the work (or the quarantine entry) is committed."""
     try:
         deliveries = mail_receive(
             raw=raw, recipients=recipients, envelope_sender=envelope_sender, now=clock_now()
         )
-    except MailUnparseable as error:
-        logger.warning("unparseable mail from %s refused: %s", envelope_sender, error.reason)
-        return f"554 5.6.0 message could not be parsed: {_one_line(error.reason)}"
-    except MailRefused as error:
-        logger.warning("mail from %s refused: %s", envelope_sender, error.reason)
-        return f"554 5.6.0 {_one_line(error.reason)}"
     except TemporaryFailure as error:
         logger.error("mail from %s deferred: %s", envelope_sender, error)
         return TEMPORARY
-    except Exception:
-        logger.exception("mail from %s failed; the sender will retry", envelope_sender)
+    except Exception:  # quarantining itself failed: the sender must keep the mail
+        logger.exception("mail from %s could not be kept; the sender will retry", envelope_sender)
         return TEMPORARY
     return f"250 2.0.0 OK {_summary(deliveries)}"
 
@@ -111,7 +111,12 @@ def _in_thread(function: Callable[..., T], args: tuple[Any, ...], kwargs: dict[s
 
 
 def _summary(deliveries: list[Delivery]) -> str:
-    parts = [f"PD-{d.ticket_id} {d.action}" if d.ticket_id else d.action for d in deliveries]
+    parts = [
+        f"PD-{d.ticket_id} {d.action}" if d.ticket_id
+        else f"held for review as Q-{d.quarantine_id}" if d.quarantine_id
+        else d.action
+        for d in deliveries
+    ]  # fmt: skip
     return ", ".join(parts) or "nothing to do"
 
 

@@ -18,12 +18,12 @@ class OutboxStatus(models.TextChoices):
 class OutboundMail(ClientOwned):
     kind = models.CharField(max_length=30)  # acknowledgement, reply, status_notice
     ticket_id_ref = models.BigIntegerField(null=True, blank=True, db_index=True)
-    from_address = models.CharField(max_length=250)
-    to_address = models.EmailField()
+    from_address = models.TextField()  # "Client name <support address>"
+    to_address = models.EmailField(max_length=320)
     subject = models.CharField(max_length=320)  # "Re: [PD-n] " + a 250-character subject
     body = models.TextField()
     message_id = models.CharField(max_length=250, unique=True)
-    in_reply_to = models.CharField(max_length=250, blank=True)
+    in_reply_to = models.TextField(blank=True)  # a customer's Message-ID, of any length
     references = models.TextField(blank=True)
     status = models.CharField(
         max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING

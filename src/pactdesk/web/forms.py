@@ -13,7 +13,7 @@ from pactdesk.desk.services.lodging import MAX_SUBJECT
 
 class WebRequestForm(forms.Form):
     name = forms.CharField(max_length=200, required=False)
-    email = forms.EmailField(max_length=254, label="E-mail")
+    email = forms.EmailField(max_length=320, label="E-mail")
     subject = forms.CharField(max_length=MAX_SUBJECT)
     body = forms.CharField(label="How can we help?")
     # A field people never see: bots fill every input they find.
@@ -31,7 +31,7 @@ class WebRequestForm(forms.Form):
 
 
 class PortalEmailForm(forms.Form):
-    email = forms.EmailField(max_length=254, label="E-mail")
+    email = forms.EmailField(max_length=320, label="E-mail")
 
 
 class PortalReplyForm(forms.Form):

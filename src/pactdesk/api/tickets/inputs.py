@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from pactdesk.desk.models import Priority, Status
+from pactdesk.desk.services.lodging import MAX_FILENAME, MAX_SUBJECT
 from pactdesk.platform.errors import ValidationFailed
 
 PriorityName = Literal["low", "normal", "high", "urgent"]
@@ -53,7 +54,7 @@ class StrictBody(Schema):
 
 
 class AttachmentIn(StrictBody):
-    filename: Annotated[str, StringConstraints(min_length=1, max_length=250)]
+    filename: Annotated[str, StringConstraints(min_length=1, max_length=MAX_FILENAME)]
     content_base64: str
 
     @field_validator("content_base64")
@@ -74,9 +75,9 @@ class TicketCreateIn(StrictBody):
     client is implied (naming another client is refused)."""
 
     client: ClientRef | None = None
-    customer_email: Annotated[str, StringConstraints(min_length=3, max_length=254)]
+    customer_email: Annotated[str, StringConstraints(min_length=3, max_length=320)]
     customer_name: Annotated[str, StringConstraints(max_length=200)] = ""
-    subject: Annotated[str, StringConstraints(max_length=1000)]
+    subject: Annotated[str, StringConstraints(min_length=1, max_length=MAX_SUBJECT)]
     body: Text
     priority: PriorityName = "normal"
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=MAX_LIST)

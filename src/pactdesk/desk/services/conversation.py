@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db import transaction
 
 from pactdesk.accounts.models import Customer, User
-from pactdesk.desk.models import Channel, Message, MessageKind, Status, Ticket
+from pactdesk.desk.models import Channel, Message, MessageKind, RawMail, Status, Ticket
 from pactdesk.desk.services.access import check_open, check_staff
 from pactdesk.desk.services.lifecycle import check_transition, status_set
 from pactdesk.desk.services.lodging import check_attachments, check_body, ticket_lodge
@@ -33,7 +33,7 @@ def ticket_reply(
     check_staff(actor)
     check_open(ticket)
     check_body(body)
-    check_attachments(attachments)
+    check_attachments(attachments, channel=channel)
     if status is not None:
         check_transition(ticket=ticket, status=status)
     with transaction.atomic():
@@ -78,6 +78,7 @@ def ticket_customer_reply(
     channel: str,
     attachments: Sequence[AttachmentIn] = (),
     mail_message_id: str = "",
+    raw_mail: RawMail | None = None,
 ) -> Ticket:
     """The customer writes again. A solved ticket is reopened, a waiting one is open
     again; on a closed ticket the reply lodges a follow-up ticket, which is returned."""
@@ -86,14 +87,15 @@ def ticket_customer_reply(
             client=ticket.client, customer_email=customer.email, customer_name=customer.name,
             subject=ticket.subject, body=f"(follow-up to {ticket.reference})\n\n{body}",
             channel=channel, now=now, priority=ticket.priority, attachments=attachments,
-            mail_message_id=mail_message_id,
+            mail_message_id=mail_message_id, raw_mail=raw_mail,
         )  # fmt: skip
     check_body(body)
-    check_attachments(attachments)
+    check_attachments(attachments, channel=channel)
     with transaction.atomic():
         message_create(
             ticket=ticket, kind=MessageKind.CUSTOMER, body=body, channel=channel, now=now,
             customer=customer, attachments=attachments, mail_message_id=mail_message_id,
+            raw_mail=raw_mail,
         )  # fmt: skip
         if ticket.status == Status.SOLVED:
             event_add(ticket=ticket, kind="reopened", at=now)

@@ -21,17 +21,19 @@ from pactdesk.desk.models import (
     Message,
     MessageKind,
     Priority,
+    RawMail,
     Ticket,
     TicketEvent,
 )
 from pactdesk.desk.services.mail import ticket_mail_acknowledgements
-from pactdesk.desk.services.records import AttachmentIn, message_create
+from pactdesk.desk.services.records import AttachmentIn, mail_key, message_create
 from pactdesk.desk.services.sla_state import ticket_sla_fields
 from pactdesk.domain.sla import Event
 from pactdesk.platform.batching import GroupWriter
 from pactdesk.platform.errors import Conflict, ValidationFailed
 
 MAX_SUBJECT = 250
+MAX_FILENAME = 255  # what browsers' uploads carry at most (Django keeps 255)
 
 
 def ticket_lodge(
@@ -47,6 +49,7 @@ def ticket_lodge(
     attachments: Sequence[AttachmentIn] = (),
     mail_message_id: str = "",
     idempotency_key: str | None = None,
+    raw_mail: RawMail | None = None,
 ) -> Ticket:
     """Lodge a query as a ticket on the client's current agreement.
 
@@ -58,7 +61,7 @@ def ticket_lodge(
         client=client, customer_email=customer_email, subject=subject, body=body,
         channel=channel, now=now, customer_name=customer_name, priority=priority,
         attachments=attachments, mail_message_id=mail_message_id,
-        idempotency_key=idempotency_key,
+        idempotency_key=idempotency_key, raw_mail=raw_mail,
     )  # fmt: skip
     return ticket
 
@@ -76,6 +79,7 @@ def ticket_lodge_or_replay(
     attachments: Sequence[AttachmentIn] = (),
     mail_message_id: str = "",
     idempotency_key: str | None = None,
+    raw_mail: RawMail | None = None,
 ) -> tuple[Ticket, bool]:
     """`ticket_lodge`, also telling whether the ticket was made now (True) or by an
     earlier request with the same `idempotency_key` (False).
@@ -85,13 +89,14 @@ def ticket_lodge_or_replay(
     rolls back and answers with the ticket the key points to.
     """
     _check(channel=channel, priority=priority, body=body, attachments=attachments)
+    subject = check_subject(subject, channel=channel)
     fingerprint = _fingerprint(customer_email, subject, body, channel, priority, attachments)
     try:
         lodging = _prepare(
             client=client, customer_email=customer_email, customer_name=customer_name,
             subject=subject, body=body, channel=channel, now=now, priority=priority,
             attachments=tuple(attachments), mail_message_id=mail_message_id,
-            idempotency_key=idempotency_key, fingerprint=fingerprint,
+            idempotency_key=idempotency_key, fingerprint=fingerprint, raw_mail=raw_mail,
         )  # fmt: skip
     except ValidationFailed:
         # A retry of a request lodged before the agreement ended still gets its ticket.
@@ -123,6 +128,7 @@ def _prepare(
     mail_message_id: str,
     idempotency_key: str | None,
     fingerprint: str,
+    raw_mail: RawMail | None,
 ) -> _Lodging:
     """Everything but the writing: reads only (memoised), so no lock is held."""
     agreement = agreement_for_lodging(client=client, on=now.date())
@@ -135,7 +141,7 @@ def _prepare(
     if client.send_acknowledgements:
         events.append(Event(now, "auto_reply"))
     ticket = Ticket(
-        client=client, agreement=agreement, customer=customer, subject=_subject(subject),
+        client=client, agreement=agreement, customer=customer, subject=subject,
         channel=channel, priority=priority, lodged_at=now, updated_at=now,
     )  # fmt: skip
     # The clocks are known before the first write: one INSERT, no UPDATE.
@@ -145,7 +151,7 @@ def _prepare(
         ticket=ticket, customer=customer, customer_email=customer_email,
         customer_name=customer_name, body=body, attachments=attachments,
         mail_message_id=mail_message_id, events=tuple(events),
-        idempotency_key=idempotency_key, fingerprint=fingerprint,
+        idempotency_key=idempotency_key, fingerprint=fingerprint, raw_mail=raw_mail,
     )  # fmt: skip
 
 
@@ -163,13 +169,15 @@ class _Lodging:
     events: tuple[Event, ...]
     idempotency_key: str | None
     fingerprint: str
+    raw_mail: RawMail | None
 
     def first_message(self) -> Message:
         ticket = self.ticket
         return Message(
             client_id=ticket.client_id, ticket=ticket, kind=MessageKind.CUSTOMER, body=self.body,
             channel=ticket.channel, created_at=ticket.lodged_at, customer=ticket.customer,
-            mail_message_id=self.mail_message_id,
+            mail_message_id=self.mail_message_id, mail_message_key=mail_key(self.mail_message_id),
+            raw_mail=self.raw_mail,
         )  # fmt: skip
 
     def key_claim(self) -> IdempotencyKey:
@@ -208,7 +216,7 @@ def _write(lodgings: Sequence[_Lodging]) -> list[Ticket]:
                 ticket=lodging.ticket, kind=MessageKind.CUSTOMER, body=lodging.body,
                 channel=lodging.ticket.channel, now=lodging.ticket.lodged_at,
                 customer=lodging.ticket.customer, attachments=lodging.attachments,
-                mail_message_id=lodging.mail_message_id,
+                mail_message_id=lodging.mail_message_id, raw_mail=lodging.raw_mail,
             )  # fmt: skip
     Message.objects.bulk_create(
         lodging.first_message() for lodging in lodgings if not lodging.attachments
@@ -230,7 +238,9 @@ def _write(lodgings: Sequence[_Lodging]) -> list[Ticket]:
 _writer: GroupWriter[_Lodging, Ticket] = GroupWriter(_write)
 
 
-def check_attachments(attachments: Sequence[AttachmentIn]) -> None:
+def check_attachments(attachments: Sequence[AttachmentIn], *, channel: str = Channel.WEB) -> None:
+    """Refuse too many or too large files; on the interactive channels also a file
+    name longer than MAX_FILENAME (mail keeps any name: it cannot be refused)."""
     limit = settings.PACTDESK_ATTACHMENT_MAX_BYTES
     if len(attachments) > settings.PACTDESK_ATTACHMENT_MAX_COUNT:
         raise ValidationFailed(
@@ -238,6 +248,12 @@ def check_attachments(attachments: Sequence[AttachmentIn]) -> None:
             code="too_many_attachments", field="attachments",
         )  # fmt: skip
     for index, item in enumerate(attachments):
+        if channel != Channel.EMAIL and len(item.filename) > MAX_FILENAME:
+            raise ValidationFailed(
+                f"attachments[{index}]: the file name is {len(item.filename)} characters; "
+                f"the limit is {MAX_FILENAME}",
+                code="too_long", field=f"attachments[{index}].filename",
+            )  # fmt: skip
         if len(item.content) > limit:
             raise ValidationFailed(
                 f"attachments[{index}]: {item.filename!r} is {len(item.content)} bytes; "
@@ -265,7 +281,7 @@ def _check(*, channel: str, priority: str, body: str, attachments: Sequence[Atta
             code="invalid_choice", field="priority",
         )  # fmt: skip
     check_body(body)
-    check_attachments(attachments)
+    check_attachments(attachments, channel=channel)
 
 
 def _replay_of(*, client: Client, key: str | None, fingerprint: str) -> Ticket | None:
@@ -296,6 +312,28 @@ def _fingerprint(*parts: object) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _subject(subject: str) -> str:
+def check_subject(subject: str, *, channel: str) -> str:
+    """The subject as stored: on one line, whitespace collapsed. The interactive
+    channels (web form, portal, API) refuse an empty or over-long one; mail, which
+    cannot be refused for its content, gets "(no subject)" or the subject shortened
+    for display (the mail's intake says so in the message; the raw mail has it all)."""
     line = " ".join(subject.split())
-    return (line or "(no subject)")[:MAX_SUBJECT]
+    if channel == Channel.EMAIL:
+        return subject_for_display(line)
+    if not line:
+        raise ValidationFailed("subject: must not be empty", code="required", field="subject")
+    if len(line) > MAX_SUBJECT:
+        raise ValidationFailed(
+            f"subject: {len(line)} characters; the limit is {MAX_SUBJECT}",
+            code="too_long", field="subject",
+        )  # fmt: skip
+    return line
+
+
+def subject_for_display(subject: str) -> str:
+    """A mail's subject as a ticket shows it: "(no subject)", or at most MAX_SUBJECT
+    characters ending in an ellipsis when it was longer."""
+    line = " ".join(subject.split())
+    if len(line) <= MAX_SUBJECT:
+        return line or "(no subject)"
+    return line[: MAX_SUBJECT - 1].rstrip() + "…"

@@ -11,7 +11,7 @@ import filetype
 from django.core.files.base import ContentFile
 
 from pactdesk.accounts.models import Customer, User
-from pactdesk.desk.models import Attachment, Message, Ticket, TicketEvent
+from pactdesk.desk.models import Attachment, Message, RawMail, Ticket, TicketEvent
 
 
 @dataclass(frozen=True)
@@ -33,20 +33,44 @@ def message_create(
     author: User | None = None,
     attachments: Sequence[AttachmentIn] = (),
     mail_message_id: str = "",
+    raw_mail: RawMail | None = None,
 ) -> Message:
     message = Message.objects.create(
         client_id=ticket.client_id, ticket=ticket, kind=kind, body=body, channel=channel,
         created_at=now, customer=customer, author=author, mail_message_id=mail_message_id,
+        mail_message_key=mail_key(mail_message_id), raw_mail=raw_mail,
     )  # fmt: skip
     for item in attachments:
+        digest = hashlib.sha256(item.content).hexdigest()
         stored = Attachment(
-            client_id=ticket.client_id, message=message, filename=_safe_name(item.filename),
-            content_type=content_type_of(item.content), size=len(item.content),
-            sha256=hashlib.sha256(item.content).hexdigest(),
+            client_id=ticket.client_id, message=message, filename=display_name(item.filename),
+            content_type=content_type_of(item.content), size=len(item.content), sha256=digest,
         )  # fmt: skip
-        stored.content.save(stored.filename, ContentFile(item.content), save=False)
+        stored.content.save(
+            storage_name(filename=stored.filename, sha256=digest), ContentFile(item.content),
+            save=False,
+        )  # fmt: skip
         stored.save()
     return message
+
+
+def mail_key(message_id: str) -> str:
+    """The indexed key of a Message-ID of any length: its SHA-256 in hex ("" for none)."""
+    return hashlib.sha256(message_id.encode()).hexdigest() if message_id else ""
+
+
+def display_name(filename: str) -> str:
+    """A file's name as sent, whole, without any folder part (never a path of ours)."""
+    name = " ".join(filename.replace("\\", "/").rsplit("/", 1)[-1].split()).strip(".")
+    return name or "attachment"
+
+
+def storage_name(*, filename: str, sha256: str) -> str:
+    """The name a file is stored under: short and safe whatever the sender wrote (the
+    start of its hash and an extension of up to ten letters and digits)."""
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else ""
+    extension = extension if extension.isascii() and extension.isalnum() else ""
+    return f"{sha256[:24]}.{extension[:10].lower()}" if extension else sha256[:24]
 
 
 def event_add(
@@ -67,8 +91,3 @@ def content_type_of(content: bytes) -> str:
     except UnicodeDecodeError:
         return "application/octet-stream"
     return "text/plain"
-
-
-def _safe_name(filename: str) -> str:
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip().strip(".")
-    return (name or "attachment")[:200]
