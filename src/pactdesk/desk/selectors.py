@@ -11,7 +11,15 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet
 
 from pactdesk.accounts.models import Customer, User
-from pactdesk.desk.models import Attachment, Message, MessageKind, Status, Ticket, TicketEvent
+from pactdesk.desk.models import (
+    Attachment,
+    Message,
+    MessageKind,
+    RawMail,
+    Status,
+    Ticket,
+    TicketEvent,
+)
 from pactdesk.platform.errors import NotFound, ValidationFailed
 
 MAX_PAGE = 100
@@ -124,6 +132,19 @@ def attachment_get(*, actor: User, attachment_id: int) -> Attachment:
     if attachment is None:
         raise NotFound(f"Attachment {attachment_id} was not found.", code="attachment_not_found")
     return attachment
+
+
+def message_raw_mail_get(*, actor: User, message_id: int) -> RawMail:
+    """The original mail a message was made from, for provider staff only (the raw
+    mail may name other clients' addresses). NotFound for anyone else."""
+    message = (
+        Message.objects.filter(pk=message_id, raw_mail__isnull=False)
+        .select_related("raw_mail")
+        .first()
+    )
+    if message is None or message.raw_mail is None or not actor.is_provider_staff:
+        raise NotFound(f"Message {message_id} has no original mail.", code="raw_mail_not_found")
+    return message.raw_mail
 
 
 def customer_attachment_get(*, customer: Customer, attachment_id: int) -> Attachment:

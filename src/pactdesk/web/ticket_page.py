@@ -13,7 +13,13 @@ from django.views.decorators.http import require_GET
 from pactdesk.accounts.models import User
 from pactdesk.accounts.selectors import staff_assignable
 from pactdesk.desk.models import Priority, Status, Ticket
-from pactdesk.desk.selectors import attachment_get, ticket_get, ticket_history, ticket_messages
+from pactdesk.desk.selectors import (
+    attachment_get,
+    message_raw_mail_get,
+    ticket_get,
+    ticket_history,
+    ticket_messages,
+)
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import NotFound
 from pactdesk.web.htmx import is_htmx
@@ -106,6 +112,26 @@ def ticket_sla(request: HttpRequest, ticket_id: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
     attachment = attachment_get(actor=request.user, attachment_id=attachment_id)  # type: ignore[arg-type]
     return attachment_response(attachment)
+
+
+@require_GET
+@login_required
+def raw_mail_download(request: HttpRequest, message_id: int) -> FileResponse:
+    """The mail a message was made from, byte for byte, as message-<id>.eml (staff)."""
+    try:
+        raw = message_raw_mail_get(actor=request.user, message_id=message_id)  # type: ignore[arg-type]
+    except NotFound:
+        raise Http404("No original mail") from None
+    try:
+        handle = raw.content.open("rb")
+    except FileNotFoundError:
+        raise Http404("The original mail was pruned") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=f"message-{message_id}.eml",
+        content_type="message/rfc822",
+    )  # fmt: skip
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def attachment_response(attachment: Any) -> FileResponse:

@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from pactdesk.web import portal, public_form, ticket_actions, ticket_page, views, workspace
+from pactdesk.web import (
+    portal,
+    public_form,
+    quarantine,
+    ticket_actions,
+    ticket_page,
+    views,
+    workspace,
+)
 
 app_name = "web"
 
@@ -33,6 +41,28 @@ urlpatterns = [
         "desk/attachments/<int:attachment_id>/",
         ticket_page.attachment_download,
         name="attachment",
+    ),
+    path(
+        "desk/messages/<int:message_id>/original.eml",
+        ticket_page.raw_mail_download,
+        name="raw_mail",
+    ),
+    # Operations (provider admins and managers).
+    path("ops/quarantine/", quarantine.quarantine_list, name="quarantine"),
+    path(
+        "ops/quarantine/reprocess-all/",
+        quarantine.quarantine_reprocess_every,
+        name="quarantine_reprocess_all",
+    ),
+    path(
+        "ops/quarantine/<int:entry_id>/original.eml",
+        quarantine.quarantine_raw,
+        name="quarantine_raw",
+    ),
+    path(
+        "ops/quarantine/<int:entry_id>/<slug:action>/",
+        quarantine.quarantine_action,
+        name="quarantine_action",
     ),
     # The public web form of each client.
     path("c/<slug:slug>/new", public_form.web_form, name="web_form"),

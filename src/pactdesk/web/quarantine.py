@@ -1,0 +1,120 @@
+"""The quarantine page: mail we took but could not lodge, for provider admins and
+managers, with re-process and discard buttons and each entry's original mail."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from pactdesk.accounts.models import Role, User
+from pactdesk.intake.models import QuarantinedMail, QuarantineStatus
+from pactdesk.intake.quarantine import (
+    quarantine_discard,
+    quarantine_held_count,
+    quarantine_reprocess,
+    quarantine_reprocess_all,
+)
+from pactdesk.intake.services import TemporaryFailure
+from pactdesk.platform.clock import clock_now
+from pactdesk.platform.errors import ApplicationError
+
+OPERATORS = frozenset({Role.ADMIN, Role.MANAGER})
+RECENT = 50
+
+
+def may_operate(user: User) -> bool:
+    """Provider admins and managers run the desk's plumbing pages."""
+    return user.is_authenticated and user.role in OPERATORS
+
+
+def forbidden(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/ops/forbidden.html", status=403)
+
+
+@require_GET
+@login_required
+def quarantine_list(request: HttpRequest) -> HttpResponse:
+    if not may_operate(request.user):  # type: ignore[arg-type]
+        return forbidden(request)
+    held = QuarantinedMail.objects.filter(status=QuarantineStatus.HELD).select_related("client")
+    done = QuarantinedMail.objects.exclude(status=QuarantineStatus.HELD).select_related("client")
+    context = {
+        "current": "quarantine",
+        "held": list(held.order_by("received_at", "id")[:500]),
+        "done": list(done.order_by("-resolved_at", "-id")[:RECENT]),
+    }
+    return render(request, "web/ops/quarantine.html", context)
+
+
+@require_POST
+@login_required
+def quarantine_action(request: HttpRequest, entry_id: int, action: str) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    if not may_operate(actor):
+        return forbidden(request)
+    try:
+        if action == "reprocess":
+            entry = quarantine_reprocess(entry_id=entry_id, now=clock_now())
+            _report(request, entry)
+        elif action == "discard":
+            quarantine_discard(entry_id=entry_id, actor=actor, now=clock_now())
+            messages.success(request, f"Q-{entry_id} discarded.")
+        else:
+            raise Http404("No such action")
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    except TemporaryFailure as error:
+        messages.error(request, f"Q-{entry_id} could not be re-processed now ({error}); try again.")
+    return redirect("web:quarantine")
+
+
+@require_POST
+@login_required
+def quarantine_reprocess_every(request: HttpRequest) -> HttpResponse:
+    if not may_operate(request.user):  # type: ignore[arg-type]
+        return forbidden(request)
+    try:
+        entries = quarantine_reprocess_all(now=clock_now())
+    except TemporaryFailure as error:
+        messages.error(request, f"Re-processing stopped ({error}); try again.")
+        return redirect("web:quarantine")
+    held = sum(entry.status == QuarantineStatus.HELD for entry in entries)
+    messages.info(
+        request, f"{len(entries) - held} re-processed, {held} still held: {quarantine_held_count()}"
+        " waiting in quarantine."
+    )  # fmt: skip
+    return redirect("web:quarantine")
+
+
+@require_GET
+@login_required
+def quarantine_raw(request: HttpRequest, entry_id: int) -> HttpResponse:
+    if not may_operate(request.user):  # type: ignore[arg-type]
+        return forbidden(request)
+    entry = QuarantinedMail.objects.select_related("raw_mail").filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404("No such entry")
+    response = FileResponse(
+        entry.raw_mail.content.open("rb"), as_attachment=True,
+        filename=f"quarantine-Q-{entry.pk}.eml", content_type="message/rfc822",
+    )  # fmt: skip
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _report(request: HttpRequest, entry: QuarantinedMail) -> None:
+    if entry.status == QuarantineStatus.HELD:
+        messages.error(request, f"Q-{entry.pk} failed again ({entry.error_code}): {entry.error}")
+    else:
+        messages.success(request, f"Q-{entry.pk} re-processed: {entry.result}")
+
+
+def operations_counts(request: HttpRequest) -> dict[str, int]:
+    """Context processor: the count of held mail, for the header of admins/managers."""
+    user = getattr(request, "user", None)
+    if user is None or not may_operate(user):
+        return {}
+    return {"quarantine_held": quarantine_held_count()}
