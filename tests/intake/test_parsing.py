@@ -12,6 +12,8 @@ PNG_SIZE = 70
 KOI8_SUBJECT = "Не работает вход"  # noqa: RUF001
 KOI8_TEXT = "Здравствуйте!\nНе могу войти в личный кабинет."  # noqa: RUF001
 CP1252_TEXT = "Price: € 20 – “quoted”"  # noqa: RUF001
+HEBREW_SUBJECT = "הזמנה 5120"
+HEBREW_TEXT = "שלום, ההזמנה שלי לא הגיעה עדיין."
 
 
 @pytest.mark.parametrize(
@@ -38,6 +40,10 @@ CP1252_TEXT = "Price: € 20 – “quoted”"  # noqa: RUF001
             "subject": "Café froid", "from": ("rene@shop.test", "René Dupré"),
             "text": "Bonjour,\nle café est froid à l'accueil.\nRené",
             "attachments": [], "auto": None,
+        }),
+        ("hebrew_iso8859_8_i.eml", {  # a label only WHATWG knows, in Subject and body
+            "subject": HEBREW_SUBJECT, "from": ("dana@example.com", "Dana Example"),
+            "text": HEBREW_TEXT, "attachments": [], "auto": None,
         }),
         ("windows1252.eml", {
             "subject": "Invoice question", "from": ("sam@shop.test", "Sam"),

@@ -5,21 +5,22 @@ text; other inline text parts are appended. Every other leaf is a file: attachme
 inline images (by Content-ID or inline disposition), anything with a file name.
 A forwarded message (message/rfc822) is kept whole as an .eml file, and its text is
 appended under a "Forwarded message" line so agents read it without opening the file.
-Bytes in undeclared or unknown charsets are read as UTF-8 when they are, else as
-Windows-1252; iso-8859-1 is read as its superset Windows-1252, as browsers do.
+Charset labels, in bodies, headers and file names alike, are read as browsers read
+them (see `pactdesk.intake.charsets`).
 """
 
 from __future__ import annotations
 
-import codecs
 import mimetypes
 from dataclasses import dataclass, field
+from email import policy
 from email.message import EmailMessage, Message
 
+from pactdesk.intake.charsets import decode_bytes, header_words
 from pactdesk.intake.htmltext import html_to_text
 
-_UNDECLARED = frozenset({"", "us-ascii", "ascii", "unknown-8bit", "x-unknown", "default"})
-_LATIN1 = frozenset({"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "cp819"})
+__all__ = ["MailAttachment", "MimeContent", "decode_bytes", "header_text", "mime_content",
+           "part_text"]  # fmt: skip
 FORWARD_LINE = "---------- Forwarded message ----------"
 
 
@@ -50,21 +51,6 @@ def mime_content(message: EmailMessage) -> MimeContent:
     body = _body_part(message)
     _collect(message, body=body, content=content, text_wanted=True)
     return content
-
-
-def decode_bytes(data: bytes, charset: str | None) -> str:
-    label = (charset or "").strip().strip('"').lower()
-    if label in _LATIN1:
-        label = "windows-1252"
-    if label and label not in _UNDECLARED:
-        try:
-            return data.decode(codecs.lookup(label).name, errors="replace")
-        except LookupError:
-            pass
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("windows-1252", errors="replace")
 
 
 def part_text(part: Message) -> str:
@@ -162,24 +148,51 @@ def _as_bytes(message: Message) -> bytes:
 
 
 def _filename(part: Message) -> str:
+    """The file name from Content-Disposition, else Content-Type's name, with its
+    RFC 2231 charset or encoded words read by the same rules as the text."""
+    for header, param in (("content-disposition", "filename"), ("content-type", "name")):
+        raw = _raw_header(part, header)
+        name = _param_text(raw, header, param) if raw else ""
+        if name.strip():
+            return " ".join(name.split())
+    return ""
+
+
+def _param_text(raw: str, header: str, param: str) -> str:
+    """A parameter of a raw header value; a compat32 message keeps RFC 2231's
+    (charset, language, value) apart so the charset can be read here."""
+    holder = Message()
+    holder[header] = raw
     try:
-        name = part.get_filename()
-    except Exception:
+        value = holder.get_param(param, header=header)
+    except Exception:  # a parameter list Python cannot split
         return ""
-    return " ".join(str(name).split()) if name else ""
+    if isinstance(value, tuple):
+        charset, _language, text = value
+        data = text.encode("latin-1", errors="surrogateescape")
+        return decode_bytes(data, charset or None)
+    return header_words(value) if isinstance(value, str) else ""
+
+
+def _raw_header(message: Message, name: str) -> str | None:
+    """The first `name` header as received (unfolded), before Python decodes it."""
+    for key, value in message.raw_items():
+        if key.lower() == name.lower():
+            return "".join(str(value).replace("\r", "").split("\n"))
+    return None
 
 
 def header_text(message: Message, name: str) -> str:
-    """A header as one line of text: encoded words decoded, raw 8-bit bytes read as
-    UTF-8 or Windows-1252; a header the parser chokes on is read raw."""
+    """A header as one line of text: encoded words and raw 8-bit bytes decoded by the
+    charset rules, addresses formatted by Python's parser; a header that parser chokes
+    on is given as decoded text."""
+    raw = _raw_header(message, name)
+    if raw is None:
+        return ""
     try:
-        value = message.get(name)
-        text = "" if value is None else str(value)
-    except Exception:
-        raw = next((v for k, v in message.raw_items() if k.lower() == name.lower()), "")
-        text = str(raw)
-    if any("\udc80" <= char <= "\udcff" for char in text):
-        text = decode_bytes(text.encode("utf-8", errors="surrogateescape"), None)
+        text = str(policy.default.header_fetch_parse(name, header_words(raw, as_utf8=True)))
+    except Exception:  # a header Python's parser cannot read: the decoded text as is
+        text = header_words(raw)
     return " ".join(text.split())
 
 
