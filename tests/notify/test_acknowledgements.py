@@ -6,6 +6,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client as Browser
 
 from pactdesk.accounts.models import Role
 from pactdesk.agreements.models import Metric, PlanKind
@@ -294,3 +295,18 @@ def test_the_sample_preview_renders_the_built_in_text() -> None:
         "Follow it online: https://support.example/portal/northwind/link/…/\n\n"
         "-- Northwind support"
     )
+
+
+def test_provider_admins_edit_templates_in_the_django_admin_with_a_preview(
+    northwind, admin_user
+) -> None:
+    saved = acknowledgement_template_save(
+        actor=admin_user, client=northwind, language="en", body="Hi {{ customer_name }}."
+    )
+    browser = Browser()
+    browser.force_login(admin_user)
+    page = browser.get(f"/admin/notify/acknowledgementtemplate/{saved.pk}/change/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Hi Jo Example.\n\nFollow it online: https://support.example/portal/" in html
+    assert "{{ first_response_target }}: the first-response target" in html

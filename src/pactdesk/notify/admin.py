@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.html import format_html
 
 from pactdesk.notify.acknowledgements import (
     SAMPLE,
@@ -32,4 +33,5 @@ class AcknowledgementTemplateAdmin(admin.ModelAdmin):
     def preview(self, template: AcknowledgementTemplate) -> str:
         if template.pk is None:
             return "Save to see the text as a customer would."
-        return acknowledgement_render(body=template.body, facts=SAMPLE)
+        text = acknowledgement_render(body=template.body, facts=SAMPLE)
+        return format_html('<pre style="white-space: pre-wrap">{}</pre>', text)

@@ -4,12 +4,19 @@ per client for lodging."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from pactdesk.accounts.models import User
+from pactdesk.notify.acknowledgements import (
+    SAMPLE,
+    acknowledgement_body_check,
+    acknowledgement_render,
+)
 from pactdesk.notify.models import AcknowledgementTemplate
-from pactdesk.platform.errors import NotFound
+from pactdesk.platform.errors import NotFound, ValidationFailed
 from pactdesk.platform.refcache import memo
 
 
@@ -55,3 +62,15 @@ def acknowledgement_template_choose(
         if same:
             return same[0]
     return next((t for t in templates if t.is_default), None)
+
+
+def acknowledgement_preview(*, body: str, client_name: str) -> str:
+    """`body` checked as a template and rendered for a sample ticket of the client
+    (ValidationFailed naming the problem when it would be refused on save)."""
+    try:
+        acknowledgement_body_check(body)
+    except ValidationError as error:
+        raise ValidationFailed(
+            " ".join(error.messages), code=error.code or "invalid", field="body"
+        ) from None
+    return acknowledgement_render(body=body, facts=replace(SAMPLE, client_name=client_name))

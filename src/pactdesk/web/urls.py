@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from pactdesk.web import portal, public_form, ticket_actions, ticket_page, views, workspace
+from pactdesk.web import (
+    acknowledgements,
+    portal,
+    public_form,
+    ticket_actions,
+    ticket_page,
+    views,
+    workspace,
+)
 
 app_name = "web"
 
@@ -33,6 +41,23 @@ urlpatterns = [
         "desk/attachments/<int:attachment_id>/",
         ticket_page.attachment_download,
         name="attachment",
+    ),
+    # A client admin's wording of the acknowledgement, per language.
+    path("desk/acknowledgements/", acknowledgements.acknowledgement_index, name="acknowledgements"),
+    path(
+        "desk/acknowledgements/new/",
+        acknowledgements.acknowledgement_new,
+        name="acknowledgement_new",
+    ),
+    path(
+        "desk/acknowledgements/<int:template_id>/",
+        acknowledgements.acknowledgement_edit,
+        name="acknowledgement_edit",
+    ),
+    path(
+        "desk/acknowledgements/<int:template_id>/delete/",
+        acknowledgements.acknowledgement_delete,
+        name="acknowledgement_delete",
     ),
     # The public web form of each client.
     path("c/<slug:slug>/new", public_form.web_form, name="web_form"),
