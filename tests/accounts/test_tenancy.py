@@ -13,6 +13,8 @@ from pactdesk.accounts.models import Customer, Role
 from pactdesk.accounts.services import customer_get_or_create, customer_update
 from pactdesk.agreements import selectors as agreements
 from pactdesk.agreements.models import Seat
+from pactdesk.notify import selectors as notify
+from pactdesk.notify.models import AcknowledgementTemplate
 from pactdesk.platform.errors import NotFound, PermissionDenied
 from tests.factories import ClientFactory, UserFactory, client_user, dedicated_agreement
 
@@ -34,6 +36,9 @@ def two_tenants(now) -> dict[str, Any]:
             "customer": customer_get_or_create(
                 client=client, email="same@person.test", name="P", now=now
             ),
+            "ack_template": AcknowledgementTemplate.objects.create(
+                client=client, language="en", body="Hi {{ customer_name }}"
+            ),
         }
     rows["actor"] = client_user(ours)
     return rows
@@ -46,6 +51,7 @@ LISTS: list[tuple[str, Callable[..., Any]]] = [
     ("calendar", agreements.calendar_list),
     ("policy", agreements.sla_policy_list),
     ("seat", agreements.seat_list),
+    ("ack_template", notify.acknowledgement_template_list),
 ]
 
 GETS: list[tuple[str, Callable[..., Any], str]] = [
@@ -54,6 +60,7 @@ GETS: list[tuple[str, Callable[..., Any], str]] = [
     ("agreement", agreements.agreement_get, "agreement_id"),
     ("calendar", agreements.calendar_get, "calendar_id"),
     ("policy", agreements.sla_policy_get, "policy_id"),
+    ("ack_template", notify.acknowledgement_template_get, "template_id"),
 ]
 
 

@@ -50,6 +50,23 @@ def test_the_acknowledgement_is_mailed_and_threaded(lodge) -> None:
     assert OutboundMail.objects.get().status == "sent"
 
 
+def test_the_acknowledgement_states_the_first_response_target_and_the_hours(lodge) -> None:
+    ticket = lodge()
+    row = OutboundMail.objects.get(ticket_id_ref=ticket.pk)
+    body = re.sub(r"/link/\S+/", "/link/<token>/", row.body)
+    assert (row.kind, row.subject) == ("acknowledgement", f"[PD-{ticket.pk}] Printer on fire")
+    assert body == (
+        "Hello Jo,\n\n"
+        f"We have received your request and logged it as PD-{ticket.pk}. We aim to answer "
+        "within 30 business minutes. Reply to this message to add anything.\n\n"
+        "Our support hours are Monday–Friday 09:00–17:00 (America/New_York), except public "
+        "holidays.\n\n"
+        "Follow it online: http://127.0.0.1:8000/portal/northwind/link/<token>/\n\n"
+        "-- Northwind support"
+    )
+    assert mail.outbox[0].body == row.body
+
+
 def test_the_acknowledgement_links_to_the_customers_portal(lodge, client) -> None:
     ticket = lodge()
     [line] = [x for x in mail.outbox[0].body.splitlines() if x.startswith("Follow it online: ")]

@@ -99,8 +99,7 @@ def test_a_long_subject_is_shortened_for_display_and_kept_in_the_message(
     assert (len(ticket.subject), ticket.subject[-1]) == (250, "…")
     body = ticket.messages.get().body
     assert body == (
-        "It is on fire.\n\n[The subject was shortened for display; in full: "
-        f"{subject.strip()}]"
+        f"It is on fire.\n\n[The subject was shortened for display; in full: {subject.strip()}]"
     )
 
 

@@ -11,7 +11,7 @@ PNG_SIZE = 70
 # Cyrillic and typographic characters on purpose: these are what the charsets carry.
 KOI8_SUBJECT = "Не работает вход"  # noqa: RUF001
 KOI8_TEXT = "Здравствуйте!\nНе могу войти в личный кабинет."  # noqa: RUF001
-CP1252_TEXT = "Price: € 20 – “quoted”"  # noqa: RUF001
+CP1252_TEXT = "Price: € 20 – “quoted”"
 HEBREW_SUBJECT = "הזמנה 5120"
 HEBREW_TEXT = "שלום, ההזמנה שלי לא הגיעה עדיין."
 

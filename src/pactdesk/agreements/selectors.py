@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -14,6 +15,7 @@ from pactdesk.accounts.models import Client, User
 from pactdesk.agreements.models import Agreement, Calendar, Plan, Seat, SlaPolicy
 from pactdesk.agreements.rules import calendar_spec
 from pactdesk.domain.calendars import BusinessCalendar
+from pactdesk.domain.promises import ROUND_THE_CLOCK_WORDS, duration_words, opening_hours_words
 from pactdesk.domain.sla import Policy, Target
 from pactdesk.platform.errors import NotFound, ValidationFailed
 from pactdesk.platform.refcache import memo
@@ -136,3 +138,45 @@ def sla_policy_value(*, policy: SlaPolicy) -> Policy:
         pause_while_waiting=policy.pause_while_waiting,
         confirmation_window=policy.confirmation_window,
     )
+
+
+@dataclass(frozen=True)
+class Promise:
+    """What an agreement promises a new ticket, in words for the customer.
+
+    `first_response` is the target for the ticket's priority ("" when the policy has
+    none); `support_hours` the calendar's opening hours in its own time zone, or
+    "around the clock, every day of the year"."""
+
+    first_response: str
+    round_the_clock: bool
+    support_hours: str
+
+
+def agreement_promise(*, agreement: Agreement, priority: str) -> Promise:
+    """The first-response target for `priority` and the hours it is counted in
+    (targets prefetched, as `agreement_for_lodging` gives them: no query)."""
+    target = sla_policy_value(policy=agreement.sla_policy).target_for("first_response", priority)
+    round_the_clock = agreement.is_round_the_clock or agreement.calendar.always_open
+    first_response = (
+        "" if target is None
+        else duration_words(target.duration, business_hours=not round_the_clock)
+    )  # fmt: skip
+    if round_the_clock:
+        return Promise(first_response, True, ROUND_THE_CLOCK_WORDS)
+    calendar = agreement.calendar
+    hours = _opening_hours_words(
+        json.dumps(calendar.hours, sort_keys=True), calendar.timezone,
+        bool(calendar.holiday_country), bool(calendar.closed_dates),
+    )  # fmt: skip
+    return Promise(first_response, False, hours)
+
+
+@lru_cache(maxsize=256)
+def _opening_hours_words(
+    hours_json: str, timezone: str, public_holidays: bool, closing_days: bool
+) -> str:
+    return opening_hours_words(
+        json.loads(hours_json), timezone=timezone, public_holidays=public_holidays,
+        closing_days=closing_days,
+    )  # fmt: skip

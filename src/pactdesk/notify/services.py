@@ -1,4 +1,4 @@
-"""Queueing and delivering outbound mail."""
+"""Queueing and delivering outbound mail; clients' acknowledgement templates."""
 
 from __future__ import annotations
 
@@ -12,8 +12,11 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 
-from pactdesk.notify.models import OutboundMail, OutboxStatus
+from pactdesk.accounts.models import Client, Role, User
+from pactdesk.notify.models import AcknowledgementTemplate, OutboundMail, OutboxStatus
 from pactdesk.platform.batching import Courier
+from pactdesk.platform.errors import PermissionDenied
+from pactdesk.platform.validation import validated_save
 
 logger = logging.getLogger(__name__)
 
@@ -123,3 +126,46 @@ def outbox_due_ids(*, now: datetime, limit: int = 200) -> list[int]:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def acknowledgement_template_save(
+    *,
+    actor: User,
+    client: Client,
+    language: str,
+    body: str,
+    is_default: bool = False,
+    template: AcknowledgementTemplate | None = None,
+) -> AcknowledgementTemplate:
+    """Create (`template` None) or change a client's acknowledgement template. Only a
+    provider admin or that client's admin may; making one the default unmarks the
+    client's other default in the same transaction. The row's checks (language tag,
+    template text, one per language) refuse bad input with ValidationFailed."""
+    _require_template_editor(actor=actor, client=client)
+    if template is not None and template.client_id != client.pk:
+        raise PermissionDenied("That template belongs to another client.")
+    row = template or AcknowledgementTemplate(client=client)
+    row.language, row.body, row.is_default = language, body, is_default
+    with transaction.atomic():
+        if is_default:
+            others = AcknowledgementTemplate.objects.filter(client=client, is_default=True)
+            if row.pk is not None:
+                others = others.exclude(pk=row.pk)
+            others.update(is_default=False)  # the save below bumps the reference stamp
+        validated_save(row)
+    return row
+
+
+def acknowledgement_template_delete(*, actor: User, template: AcknowledgementTemplate) -> None:
+    _require_template_editor(actor=actor, client=template.client)
+    template.delete()
+
+
+def _require_template_editor(*, actor: User, client: Client) -> None:
+    if actor.role == Role.ADMIN:
+        return
+    if actor.role != Role.CLIENT_ADMIN or actor.client_id != client.pk:
+        raise PermissionDenied(
+            "Only the client's admins may change its acknowledgement templates.",
+            code="not_client_admin",
+        )

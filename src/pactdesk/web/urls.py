@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from pactdesk.web import (
+    acknowledgements,
     portal,
     public_form,
     quarantine,
@@ -63,6 +64,23 @@ urlpatterns = [
         "ops/quarantine/<int:entry_id>/<slug:action>/",
         quarantine.quarantine_action,
         name="quarantine_action",
+    ),
+    # A client admin's wording of the acknowledgement, per language.
+    path("desk/acknowledgements/", acknowledgements.acknowledgement_index, name="acknowledgements"),
+    path(
+        "desk/acknowledgements/new/",
+        acknowledgements.acknowledgement_new,
+        name="acknowledgement_new",
+    ),
+    path(
+        "desk/acknowledgements/<int:template_id>/",
+        acknowledgements.acknowledgement_edit,
+        name="acknowledgement_edit",
+    ),
+    path(
+        "desk/acknowledgements/<int:template_id>/delete/",
+        acknowledgements.acknowledgement_delete,
+        name="acknowledgement_delete",
     ),
     # The public web form of each client.
     path("c/<slug:slug>/new", public_form.web_form, name="web_form"),

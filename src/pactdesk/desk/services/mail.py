@@ -6,14 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.urls import reverse
 
 from pactdesk.accounts.models import Client, Customer
 from pactdesk.accounts.selectors import customer_portal_token
+from pactdesk.agreements.selectors import agreement_promise
 from pactdesk.desk.models import Message, MessageKind, Ticket
+from pactdesk.notify.acknowledgements import AcknowledgementFacts, acknowledgement_render
 from pactdesk.notify.models import OutboundMail
+from pactdesk.notify.selectors import acknowledgement_template_choose, acknowledgement_templates_of
 from pactdesk.notify.services import MailOut, mail_queue, mail_queue_many
 
 
@@ -22,27 +26,60 @@ def ticket_subject(ticket: Ticket, *, reply: bool = False) -> str:
     return f"{prefix}[{ticket.reference}] {ticket.subject}"
 
 
+class Acknowledged(NamedTuple):
+    """A new ticket to acknowledge: its customer, the thread so far (Message-IDs) and
+    the customer's language if known (a BCP 47 tag: the web form's Accept-Language,
+    a mail's Content-Language), which picks the client's template."""
+
+    ticket: Ticket
+    customer: Customer
+    thread: list[str]
+    language: str | None = None
+
+
 def ticket_mail_acknowledgements(
-    *, acknowledged: Sequence[tuple[Ticket, Customer, list[str]]]
+    *, acknowledged: Sequence[Acknowledged | tuple[Ticket, Customer, list[str]]]
 ) -> None:
     """Acknowledgements of several new tickets, each queued at its ticket's lodging
-    instant, in one insert."""
+    instant, in one insert. Each states the first-response target for its ticket's
+    priority and the hours it is counted in, in the client's wording for the
+    customer's language (templates memoised per client) or the built-in text."""
+    items = [Acknowledged(*item) for item in acknowledged]
     mails = [
         _mail_out(
-            ticket=ticket, kind="acknowledgement", body=_welcome(ticket, customer), thread=thread
+            ticket=item.ticket,
+            kind="acknowledgement",
+            thread=item.thread,
+            body=_welcome(item.ticket, item.customer, item.language),
         )
-        for ticket, customer, thread in acknowledged
+        for item in items
     ]
-    mail_queue_many(mails=mails, at=[ticket.lodged_at for ticket, _, _ in acknowledged])
+    mail_queue_many(mails=mails, at=[item.ticket.lodged_at for item in items])
 
 
-def _welcome(ticket: Ticket, customer: Customer) -> str:
-    return (
-        f"Hello {customer.name or customer.email},\n\n"
-        f"We have received your request and logged it as {ticket.reference}. "
-        "An agent will answer you soon; reply to this message to add anything.\n\n"
-        f"Follow it online: {portal_link(client=ticket.client, customer=customer)}\n\n"
-        f"-- {ticket.client.name} support"
+def _welcome(ticket: Ticket, customer: Customer, language: str | None) -> str:
+    template = acknowledgement_template_choose(
+        templates=acknowledgement_templates_of(client_id=ticket.client_id), language=language
+    )
+    return acknowledgement_render(
+        body=None if template is None else template.body,
+        facts=ticket_acknowledgement_facts(ticket=ticket, customer=customer),
+    )
+
+
+def ticket_acknowledgement_facts(*, ticket: Ticket, customer: Customer) -> AcknowledgementFacts:
+    """The values an acknowledgement template may use, for a new ticket (its agreement
+    as `agreement_for_lodging` gives it: no query)."""
+    promise = agreement_promise(agreement=ticket.agreement, priority=ticket.priority)
+    return AcknowledgementFacts(
+        customer_name=customer.name or customer.email,
+        ticket_reference=ticket.reference,
+        ticket_subject=ticket.subject,
+        client_name=ticket.client.name,
+        first_response_target=promise.first_response,
+        support_hours=promise.support_hours,
+        round_the_clock=promise.round_the_clock,
+        portal_link=portal_link(client=ticket.client, customer=customer),
     )
 
 
