@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("api/<path:rest>", api_path_not_found),
+    path("ops/api-keys/", include("pactdesk.api.page_urls")),
     path("", include("pactdesk.web.urls")),
 ]

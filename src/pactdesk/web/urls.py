@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from pactdesk.web import portal, public_form, ticket_actions, ticket_page, views, workspace
+from pactdesk.web import (
+    operations,
+    portal,
+    public_form,
+    ticket_actions,
+    ticket_page,
+    views,
+    workspace,
+)
 
 app_name = "web"
 
@@ -34,6 +42,12 @@ urlpatterns = [
         ticket_page.attachment_download,
         name="attachment",
     ),
+    # Operations, for provider admins and managers (the API keys tab is
+    # pactdesk.api.page_urls, included by config.urls under ops/api-keys/).
+    path("ops/", operations.ops_index, name="ops"),
+    path("ops/outbox/", operations.outbox, name="ops_outbox"),
+    path("ops/outbox/<int:mail_id>/retry/", operations.mail_retry, name="ops_mail_retry"),
+    path("ops/outbox/retry-failed/", operations.outbox_retry_all_failed, name="ops_retry_failed"),
     # The public web form of each client.
     path("c/<slug:slug>/new", public_form.web_form, name="web_form"),
     path("c/<slug:slug>/thanks", public_form.web_form_done, name="web_form_done"),
