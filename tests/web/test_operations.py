@@ -1,5 +1,5 @@
 """Operations pages: who may open them, the outbox by state with retry now, API keys
-with revoke, managers on every ticket."""
+with revoke, managers on every ticket, and the admin's 403 page for non-admins."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 
 OPS_PAGES = ["/ops/outbox/", "/ops/api-keys/"]
 REFUSED = "The Operations pages are for provider admins and managers."
+ADMIN_REFUSED = "The administration pages are for provider admins"
 ERROR = "ConnectionRefusedError: [Errno 111] Connection refused"
 
 
@@ -365,3 +366,37 @@ def test_managers_see_and_open_every_clients_tickets(
         ours.reference,
     ]
     assert manager_browser.get(f"/desk/tickets/{theirs.pk}/").status_code == 200
+
+
+# --- Django's admin ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/admin/", "/admin/accounts/user/", "/admin/login/"])
+def test_a_manager_opening_the_admin_gets_a_clear_403_page(manager_browser, url) -> None:
+    response = manager_browser.get(url)
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert f"<h1>{ADMIN_REFUSED}</h1>" in page
+    assert '<a href="/ops/outbox/">Outbox</a> · <a href="/ops/api-keys/">API keys</a>' in page
+    assert '<span class="who">Manager One · Provider manager</span>' in page
+    assert "not authorized to access this page" not in page
+
+
+def test_an_agent_opening_the_admin_gets_the_403_page_without_operations(agent) -> None:
+    response = browser_for(agent).get("/admin/")
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert f"<h1>{ADMIN_REFUSED}</h1>" in page
+    assert "/ops/" not in page
+
+
+def test_anonymous_visitors_still_get_the_admin_login() -> None:
+    response = Browser().get("/admin/")
+    assert (response.status_code, response["Location"]) == (302, "/admin/login/?next=/admin/")
+    assert Browser().get("/admin/login/").status_code == 200
+
+
+def test_admins_still_use_the_admin() -> None:
+    browser = browser_for(user_of(Role.ADMIN))
+    assert browser.get("/admin/").status_code == 200
+    assert browser.get("/admin/accounts/user/").status_code == 200

@@ -139,7 +139,7 @@ PACTDESK_IMAP_CA_FILE = env_file("PACTDESK_IMAP_CA_FILE")
 PACTDESK_HEARTBEAT_MAX_AGE = env_int("PACTDESK_HEARTBEAT_MAX_AGE", 180, minimum=10)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "pactdesk.config.apps.PactdeskAdminConfig",  # django.contrib.admin, own site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

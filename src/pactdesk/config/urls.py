@@ -3,9 +3,7 @@ from django.urls import include, path
 
 from pactdesk.api.main import api, api_path_not_found
 
-admin.site.site_header = "Pactdesk administration"
-admin.site.site_title = "Pactdesk admin"
-
+# admin.site is pactdesk.config.admin_site.PactdeskAdminSite (see config/apps.py).
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
