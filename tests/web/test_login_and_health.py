@@ -86,8 +86,8 @@ def test_home_shows_a_client_user_only_their_own_agreement() -> None:
     assert theirs.client.name == "Theirs Inc"
 
 
-@pytest.mark.parametrize(("role", "status"), [(Role.ADMIN, 200), (Role.MANAGER, 302),
-                                              (Role.AGENT, 302)])  # fmt: skip
+@pytest.mark.parametrize(("role", "status"), [(Role.ADMIN, 200), (Role.MANAGER, 403),
+                                              (Role.AGENT, 403)])  # fmt: skip
 def test_django_admin_is_for_provider_admins(role, status) -> None:
     browser = Browser()
     browser.force_login(UserFactory(role=role))

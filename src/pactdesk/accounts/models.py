@@ -25,6 +25,8 @@ class Role(models.TextChoices):
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.MANAGER, Role.AGENT})
 CLIENT_ROLES = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_MEMBER})
+# Who runs the desk's plumbing (the Operations pages: outbox, API keys).
+OPERATOR_ROLES = frozenset({Role.ADMIN, Role.MANAGER})
 
 
 class Client(models.Model):
@@ -104,6 +106,11 @@ class User(AbstractBaseUser):
     @property
     def is_provider_staff(self) -> bool:
         return self.role in STAFF_ROLES
+
+    @property
+    def is_operator(self) -> bool:
+        """May open the Operations pages: provider admins and managers."""
+        return self.is_active and self.role in OPERATOR_ROLES
 
     @property
     def is_staff(self) -> bool:

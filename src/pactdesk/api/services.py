@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pactdesk.accounts.models import Client, User
 from pactdesk.api.models import SECRET_PREFIX, ApiKey, secret_digest
-from pactdesk.platform.errors import Conflict, NotFound, ValidationFailed
+from pactdesk.platform.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from pactdesk.platform.validation import validated_save
+
+logger = logging.getLogger(__name__)
 
 # last_used_at is kept to the minute: one write a minute per key, not one per request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -51,7 +54,11 @@ def api_key_create(
     return MintedKey(key=key, secret=secret)
 
 
-def api_key_revoke(*, prefix: str, now: datetime) -> ApiKey:
+def api_key_revoke(*, prefix: str, now: datetime, actor: User | None = None) -> ApiKey:
+    """Revoke a key at once (every process drops its cached keys with the commit).
+    `actor` is the operator on the Operations page; the command line passes none."""
+    if actor is not None and not actor.is_operator:
+        raise PermissionDenied("Only provider admins and managers may revoke API keys.")
     key = ApiKey.objects.filter(prefix=prefix).first()
     if key is None:
         raise NotFound(f"No API key with prefix {prefix!r}.", code="api_key_not_found")
@@ -60,6 +67,8 @@ def api_key_revoke(*, prefix: str, now: datetime) -> ApiKey:
     key.is_active = False
     key.revoked_at = now
     key.save(update_fields=["is_active", "revoked_at"])
+    by = actor.email if actor is not None else "the command line"
+    logger.info("API key %s (%s) revoked by %s", key.prefix, key.name, by)
     return key
 
 

@@ -144,7 +144,7 @@ PACTDESK_IMAP_CA_FILE = env_file("PACTDESK_IMAP_CA_FILE")
 PACTDESK_HEARTBEAT_MAX_AGE = env_int("PACTDESK_HEARTBEAT_MAX_AGE", 180, minimum=10)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "pactdesk.config.apps.PactdeskAdminConfig",  # django.contrib.admin, own site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -192,7 +192,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "pactdesk.web.quarantine.operations_counts",
+                "pactdesk.intake.pages.operations_counts",
             ],
         },
     },

@@ -3,12 +3,12 @@ from django.urls import include, path
 
 from pactdesk.api.main import api, api_path_not_found
 
-admin.site.site_header = "Pactdesk administration"
-admin.site.site_title = "Pactdesk admin"
-
+# admin.site is pactdesk.config.admin_site.PactdeskAdminSite (see config/apps.py).
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("api/<path:rest>", api_path_not_found),
+    path("ops/api-keys/", include("pactdesk.api.page_urls")),
+    path("ops/quarantine/", include("pactdesk.intake.page_urls")),
     path("", include("pactdesk.web.urls")),
 ]

@@ -15,7 +15,7 @@ from django.db import transaction
 from pactdesk.accounts.models import Client, Role, User
 from pactdesk.notify.models import AcknowledgementTemplate, OutboundMail, OutboxStatus
 from pactdesk.platform.batching import Courier
-from pactdesk.platform.errors import PermissionDenied
+from pactdesk.platform.errors import Conflict, NotFound, PermissionDenied
 from pactdesk.platform.validation import validated_save
 
 logger = logging.getLogger(__name__)
@@ -118,6 +118,66 @@ def mail_deliver(*, mail_id: int, now: datetime) -> OutboundMail | None:
         mail.save(update_fields=["attempts", "status", "sent_at", "last_error",
                                  "next_attempt_at"])  # fmt: skip
     return mail
+
+
+def mail_retry_now(*, actor: User, mail_id: int, now: datetime) -> OutboundMail:
+    """An operator's "retry now": a failed or waiting mail is due now and handed to
+    delivery after the commit. Attempts are kept, so a mail that had failed for good
+    gets one more attempt and, if that fails too, is failed again."""
+    _require_operator(actor)
+    with transaction.atomic():
+        mail = OutboundMail.objects.select_for_update().filter(pk=mail_id).first()
+        if mail is None:
+            raise NotFound(f"Mail {mail_id} was not found.", code="mail_not_found")
+        if mail.status == OutboxStatus.SENT:
+            when = f" on {mail.sent_at:%Y-%m-%d %H:%M} UTC" if mail.sent_at else ""
+            raise Conflict(
+                f"Mail {mail_id} was already sent{when}; there is nothing to retry.",
+                code="mail_already_sent",
+            )
+        if mail.status != OutboxStatus.PENDING and mail.status != OutboxStatus.FAILED:
+            raise Conflict(
+                f"Mail {mail_id} is {mail.get_status_display().lower()}; only a failed or "
+                "waiting mail can be retried.",
+                code="mail_not_retryable",
+            )
+        mail.status = OutboxStatus.PENDING
+        mail.next_attempt_at = now
+        mail.save(update_fields=["status", "next_attempt_at"])
+        ids = [mail.pk]
+        transaction.on_commit(lambda: _deliver_soon(ids))
+    logger.info(
+        "mail %s: retry now by %s (%s attempts so far)", mail.pk, actor.email, mail.attempts
+    )
+    return mail
+
+
+def outbox_retry_failed(*, actor: User, now: datetime, client_id: int | None = None) -> int:
+    """Every mail that failed for good (of one client, if given) is due now, in one
+    UPDATE, and handed to delivery after the commit. Answers how many."""
+    _require_operator(actor)
+    with transaction.atomic():
+        failed = OutboundMail.objects.filter(status=OutboxStatus.FAILED)
+        if client_id is not None:
+            failed = failed.filter(client_id=client_id)
+        ids = list(failed.select_for_update().values_list("pk", flat=True))
+        if ids:
+            OutboundMail.objects.filter(pk__in=ids).update(
+                status=OutboxStatus.PENDING, next_attempt_at=now
+            )
+            transaction.on_commit(lambda: _deliver_soon(ids))
+    logger.info(
+        "%s failed mails%s: retry now by %s",
+        len(ids),
+        "" if client_id is None else f" of client {client_id}",
+        actor.email,
+    )
+    return len(ids)
+
+
+def _require_operator(actor: User) -> None:
+    if not actor.is_operator:
+        raise PermissionDenied("Only provider admins and managers may retry mail.")
 
 
 def outbox_due_ids(*, now: datetime, limit: int = 200) -> list[int]:

@@ -3,9 +3,9 @@ from django.urls import path
 
 from pactdesk.web import (
     acknowledgements,
+    operations,
     portal,
     public_form,
-    quarantine,
     ticket_actions,
     ticket_page,
     views,
@@ -48,23 +48,6 @@ urlpatterns = [
         ticket_page.raw_mail_download,
         name="raw_mail",
     ),
-    # Operations (provider admins and managers).
-    path("ops/quarantine/", quarantine.quarantine_list, name="quarantine"),
-    path(
-        "ops/quarantine/reprocess-all/",
-        quarantine.quarantine_reprocess_every,
-        name="quarantine_reprocess_all",
-    ),
-    path(
-        "ops/quarantine/<int:entry_id>/original.eml",
-        quarantine.quarantine_raw,
-        name="quarantine_raw",
-    ),
-    path(
-        "ops/quarantine/<int:entry_id>/<slug:action>/",
-        quarantine.quarantine_action,
-        name="quarantine_action",
-    ),
     # A client admin's wording of the acknowledgement, per language.
     path("desk/acknowledgements/", acknowledgements.acknowledgement_index, name="acknowledgements"),
     path(
@@ -82,6 +65,12 @@ urlpatterns = [
         acknowledgements.acknowledgement_delete,
         name="acknowledgement_delete",
     ),
+    # Operations, for provider admins and managers (the API keys tab is
+    # pactdesk.api.page_urls, included by config.urls under ops/api-keys/).
+    path("ops/", operations.ops_index, name="ops"),
+    path("ops/outbox/", operations.outbox, name="ops_outbox"),
+    path("ops/outbox/<int:mail_id>/retry/", operations.mail_retry, name="ops_mail_retry"),
+    path("ops/outbox/retry-failed/", operations.outbox_retry_all_failed, name="ops_retry_failed"),
     # The public web form of each client.
     path("c/<slug:slug>/new", public_form.web_form, name="web_form"),
     path("c/<slug:slug>/thanks", public_form.web_form_done, name="web_form_done"),

@@ -81,4 +81,10 @@
       window.location = row.getAttribute("data-href");
     }
   });
+
+  // --- Forms that ask first (revoke a key, retry every failed mail): data-confirm.
+  document.addEventListener("submit", function (e) {
+    var form = e.target.closest && e.target.closest("form[data-confirm]");
+    if (form && !window.confirm(form.getAttribute("data-confirm"))) { e.preventDefault(); }
+  });
 })();

@@ -1,15 +1,17 @@
-"""The quarantine page: mail we took but could not lodge, for provider admins and
-managers, with re-process and discard buttons and each entry's original mail."""
+"""The Quarantine tab of the Operations pages (under /ops/quarantine/, mounted by
+config.urls; the web layer may not import intake): mail we took but could not lodge,
+for provider admins and managers, with re-process and discard buttons and each
+entry's original mail."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from pactdesk.accounts.models import Role, User
+from pactdesk.accounts.access import operator_required
+from pactdesk.accounts.models import User
 from pactdesk.intake.models import QuarantinedMail, QuarantineStatus
 from pactdesk.intake.quarantine import (
     quarantine_discard,
@@ -21,28 +23,16 @@ from pactdesk.intake.services import TemporaryFailure
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ApplicationError
 
-OPERATORS = frozenset({Role.ADMIN, Role.MANAGER})
 RECENT = 50
 
 
-def may_operate(user: User) -> bool:
-    """Provider admins and managers run the desk's plumbing pages."""
-    return user.is_authenticated and user.role in OPERATORS
-
-
-def forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/ops/forbidden.html", status=403)
-
-
 @require_GET
-@login_required
+@operator_required
 def quarantine_list(request: HttpRequest) -> HttpResponse:
-    if not may_operate(request.user):  # type: ignore[arg-type]
-        return forbidden(request)
     held = QuarantinedMail.objects.filter(status=QuarantineStatus.HELD).select_related("client")
     done = QuarantinedMail.objects.exclude(status=QuarantineStatus.HELD).select_related("client")
     context = {
-        "current": "quarantine",
+        "ops_tab": "quarantine",
         "held": list(held.order_by("received_at", "id")[:500]),
         "done": list(done.order_by("-resolved_at", "-id")[:RECENT]),
     }
@@ -50,11 +40,9 @@ def quarantine_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@operator_required
 def quarantine_action(request: HttpRequest, entry_id: int, action: str) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
-    if not may_operate(actor):
-        return forbidden(request)
     try:
         if action == "reprocess":
             entry = quarantine_reprocess(entry_id=entry_id, now=clock_now())
@@ -68,32 +56,28 @@ def quarantine_action(request: HttpRequest, entry_id: int, action: str) -> HttpR
         messages.error(request, error.message)
     except TemporaryFailure as error:
         messages.error(request, f"Q-{entry_id} could not be re-processed now ({error}); try again.")
-    return redirect("web:quarantine")
+    return redirect("intake_pages:quarantine")
 
 
 @require_POST
-@login_required
+@operator_required
 def quarantine_reprocess_every(request: HttpRequest) -> HttpResponse:
-    if not may_operate(request.user):  # type: ignore[arg-type]
-        return forbidden(request)
     try:
         entries = quarantine_reprocess_all(now=clock_now())
     except TemporaryFailure as error:
         messages.error(request, f"Re-processing stopped ({error}); try again.")
-        return redirect("web:quarantine")
+        return redirect("intake_pages:quarantine")
     held = sum(entry.status == QuarantineStatus.HELD for entry in entries)
     messages.info(
         request, f"{len(entries) - held} re-processed, {held} still held: {quarantine_held_count()}"
         " waiting in quarantine."
     )  # fmt: skip
-    return redirect("web:quarantine")
+    return redirect("intake_pages:quarantine")
 
 
 @require_GET
-@login_required
+@operator_required
 def quarantine_raw(request: HttpRequest, entry_id: int) -> HttpResponse:
-    if not may_operate(request.user):  # type: ignore[arg-type]
-        return forbidden(request)
     entry = QuarantinedMail.objects.select_related("raw_mail").filter(pk=entry_id).first()
     if entry is None:
         raise Http404("No such entry")
@@ -114,7 +98,6 @@ def _report(request: HttpRequest, entry: QuarantinedMail) -> None:
 
 def operations_counts(request: HttpRequest) -> dict[str, int]:
     """Context processor: the count of held mail, for the header of admins/managers."""
-    user = getattr(request, "user", None)
-    if user is None or not may_operate(user):
+    if not getattr(getattr(request, "user", None), "is_operator", False):
         return {}
     return {"quarantine_held": quarantine_held_count()}
