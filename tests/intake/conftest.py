@@ -54,6 +54,7 @@ def mail(
 class Receiver:
     host: str
     port: int
+    handler: IntakeHandler | None = None
 
     def send(self, raw: bytes, *, to: str = SUPPORT, sender: str = "jo@shop.test"
              ) -> tuple[int, str]:  # fmt: skip
@@ -87,7 +88,7 @@ def start_receiver() -> Iterator[Callable[[], Receiver]]:
         controller = receiver_controller(handler=handler, host="127.0.0.1", port=port)
         controller.start()
         started.append((controller, handler))
-        return Receiver(host="127.0.0.1", port=port)
+        return Receiver(host="127.0.0.1", port=port, handler=handler)
 
     yield start
     for controller, handler in started:

@@ -198,12 +198,13 @@ def test_the_outbox_takes_the_same_queries_for_3_or_30_mails(
 ) -> None:
     for i in range(3):
         outbound(agreement.client, state, at=NOW + timedelta(seconds=i))
-    # session, user, counts, badge, list (with its clients), clients of the filter
-    with django_assert_num_queries(6):
+    # session, user, counts, badge, held mail (header), list (with its clients), clients of
+    # the filter
+    with django_assert_num_queries(7):
         assert len(listed(manager_browser.get(f"/ops/outbox/?state={state}"))) == 3
     for i in range(27):
         outbound(other_agreement.client, state, at=NOW + timedelta(minutes=i))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert len(listed(manager_browser.get(f"/ops/outbox/?state={state}"))) == 30
 
 
