@@ -176,3 +176,16 @@ def test_the_web_form_takes_a_long_file_name_whole(northwind) -> None:
     response = Browser().post(f"/c/{northwind.slug}/new", form)
     assert response.status_code == 302
     assert Attachment.objects.get().filename == "f" * 200 + ".pdf"
+
+
+def test_nul_characters_from_the_api_are_left_out(client_api) -> None:
+    answer = client_api.post("/api/tickets", {
+        **NEW_TICKET, "subject": "a\u0000b", "body": "c\u0000d", "customer_name": "J\u0000o",
+        "attachments": [{"filename": "e\u0000f.txt",
+                         "content_base64": base64.b64encode(b"x").decode()}],
+    })  # fmt: skip
+    assert answer.status == 201
+    ticket = Ticket.objects.get()
+    message = ticket.messages.get()
+    assert (ticket.subject, message.body, ticket.customer.name) == ("ab", "cd", "Jo")
+    assert message.attachments.get().filename == "ef.txt"

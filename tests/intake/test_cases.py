@@ -132,3 +132,32 @@ def test_a_german_reply_threads_without_its_attribution_line(agreement, receiver
     reply = Message.objects.filter(ticket=ticket).order_by("id").last()
     assert reply.body == "Danke, der Zugang funktioniert jetzt."
     assert reply.raw_mail.content.read() == raw  # byte for byte, as sent
+
+
+def test_an_unfoldable_line_over_1000_octets_is_taken(agreement, receiver) -> None:
+    message_id = "<" + "a" * 4990 + "@shop.test>"
+    raw = mail(message_id=message_id, body="x" * 300_000)
+    ticket = lodged(receiver, raw)
+    assert ticket.messages.get().mail_message_id == message_id
+
+
+def test_a_from_address_we_cannot_keep_falls_back_to_the_envelope_sender(
+    agreement, receiver
+) -> None:
+    too_long = "a" * 400 + "@shop.test"
+    ticket = lodged(receiver, mail(sender=f"<{too_long}>"), sender="ok@shop.test")
+    assert ticket.customer.email == "ok@shop.test"
+
+
+def test_nul_characters_are_left_out_of_every_value(agreement, receiver) -> None:
+    raw = (
+        b'From: "Na\x00me" <jo@shop.test>\r\nTo: support@northwind.test\r\n'
+        b"Subject: nul\x00 subject\r\nMessage-ID: <nul@shop.test>\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+        b"Content-Type: text/plain\r\n\r\nbo\x00dy\r\n--b\r\nContent-Type: text/plain\r\n"
+        b"Content-Disposition: attachment; filename*=utf-8''a%00b.txt\r\n\r\nfile\r\n--b--\r\n"
+    )
+    ticket = lodged(receiver, raw)
+    message = ticket.messages.get()
+    assert (ticket.subject, ticket.customer.name, message.body) == ("nul subject", "Name", "body")
+    assert message.attachments.get().filename == "ab.txt"

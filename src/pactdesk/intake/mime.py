@@ -193,7 +193,7 @@ def header_text(message: Message, name: str) -> str:
         text = str(policy.default.header_fetch_parse(name, header_words(raw, as_utf8=True)))
     except Exception:  # a header Python's parser cannot read: the decoded text as is
         text = header_words(raw)
-    return " ".join(text.split())
+    return " ".join(text.replace("\x00", "").split())  # NUL: PostgreSQL text refuses it
 
 
 def _file_stem(subject: str) -> str:

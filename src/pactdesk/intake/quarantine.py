@@ -53,7 +53,7 @@ def quarantine_reprocess(*, entry_id: int, now: datetime) -> QuarantinedMail:
     attempt. Raises NotFound, Conflict (not held), TemporaryFailure."""
     with transaction.atomic():
         entry = (
-            QuarantinedMail.objects.select_for_update()
+            QuarantinedMail.objects.select_for_update(of=("self",))
             .select_related("raw_mail", "mailbox__client")
             .filter(pk=entry_id)
             .first()
@@ -95,7 +95,7 @@ def quarantine_reprocess_all(*, now: datetime) -> list[QuarantinedMail]:
 def quarantine_discard(*, entry_id: int, actor: User, now: datetime) -> QuarantinedMail:
     """Give up on a held entry (spam, say); its raw mail stays until pruned."""
     with transaction.atomic():
-        entry = QuarantinedMail.objects.select_for_update().filter(pk=entry_id).first()
+        entry = QuarantinedMail.objects.select_for_update(of=("self",)).filter(pk=entry_id).first()
         if entry is None:
             raise NotFound(f"quarantined mail {entry_id} does not exist", code="not_found")
         if entry.status != QuarantineStatus.HELD:

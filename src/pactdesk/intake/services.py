@@ -35,7 +35,7 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 
 from pactdesk.accounts.models import Client
-from pactdesk.accounts.services import customer_get_or_create
+from pactdesk.accounts.services import customer_address, customer_get_or_create
 from pactdesk.desk.models import Channel, RawMail, Ticket
 from pactdesk.desk.services import AttachmentIn, ticket_customer_reply, ticket_lodge
 from pactdesk.desk.services.lodging import subject_for_display
@@ -197,7 +197,7 @@ def mail_accept(
     if reason is not None:
         logger.info("automatic mail %s for %s dropped: %s", mail.message_id, client.slug, reason)
         return Delivery(client_id=client.pk, action="dropped", reason=reason)
-    sender = mail.from_address or _address(envelope_sender)
+    sender = _usable(mail.from_address) or _usable(_address(envelope_sender))
     if not sender:
         raise MailRefused("no sender address: the From header names no mailbox", code="no_sender")
     with transaction.atomic():
@@ -282,6 +282,15 @@ def _record(
     return Delivery(client_id=client.pk, action=action, ticket_id=result.pk)
 
 
+def _usable(address: str) -> str:
+    """`address` when it is one we can keep as a customer's (valid, at most 320
+    characters), else ""."""
+    try:
+        return customer_address(address) if address else ""
+    except ApplicationError:
+        return ""
+
+
 def _name(name: str) -> str:
     """A display name as a customer's name column takes it (whole in the raw mail)."""
     return name if len(name) <= MAX_NAME else name[: MAX_NAME - 1].rstrip() + "…"
@@ -298,7 +307,7 @@ def _quarantine(*, arrival: Arrival, error: BaseException, now: datetime) -> Qua
     digest = hashlib.sha256(arrival.raw).hexdigest()
     with transaction.atomic():
         entry = (
-            QuarantinedMail.objects.select_for_update()
+            QuarantinedMail.objects.select_for_update(of=("self",))
             .filter(
                 status=QuarantineStatus.HELD,
                 raw_mail__sha256=digest,

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 from django.conf import settings
 from django.db import connections
 
@@ -89,9 +90,22 @@ def mail_answer(*, raw: bytes, recipients: list[str], envelope_sender: str) -> s
     return f"250 2.0.0 OK {_summary(deliveries)}"
 
 
+class _LongLines(SMTP):
+    """RFC 5321 caps a line at 1,000 octets, but real senders write longer unfoldable
+    headers (Message-IDs, addresses) and body lines; refusing them with 500 would bounce
+    a customer's query. Lines are taken up to the message size limit."""
+
+    line_length_limit = 1024 * 1024
+
+
+class _Controller(Controller):
+    def factory(self) -> SMTP:
+        return _LongLines(self.handler, **self.SMTP_kwargs)
+
+
 def receiver_controller(*, handler: IntakeHandler, host: str, port: int) -> Controller:
     """An aiosmtpd controller (its own thread and loop) taking mail up to the limit."""
-    return Controller(
+    return _Controller(
         handler, hostname=host, port=port, data_size_limit=settings.PACTDESK_MAIL_MAX_BYTES,
         enable_SMTPUTF8=True, ident="Pactdesk intake",
     )  # fmt: skip

@@ -26,7 +26,7 @@ from pactdesk.desk.models import (
     TicketEvent,
 )
 from pactdesk.desk.services.mail import ticket_mail_acknowledgements
-from pactdesk.desk.services.records import AttachmentIn, mail_key, message_create
+from pactdesk.desk.services.records import AttachmentIn, mail_key, message_create, no_nul
 from pactdesk.desk.services.sla_state import ticket_sla_fields
 from pactdesk.domain.sla import Event
 from pactdesk.platform.batching import GroupWriter
@@ -88,6 +88,7 @@ def ticket_lodge_or_replay(
     request (the usual case) costs no lookup, and a retry finds the unique key taken,
     rolls back and answers with the ticket the key points to.
     """
+    subject, body, customer_name = no_nul(subject), no_nul(body), no_nul(customer_name)
     _check(channel=channel, priority=priority, body=body, attachments=attachments)
     subject = check_subject(subject, channel=channel)
     fingerprint = _fingerprint(customer_email, subject, body, channel, priority, attachments)

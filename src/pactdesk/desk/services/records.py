@@ -36,7 +36,7 @@ def message_create(
     raw_mail: RawMail | None = None,
 ) -> Message:
     message = Message.objects.create(
-        client_id=ticket.client_id, ticket=ticket, kind=kind, body=body, channel=channel,
+        client_id=ticket.client_id, ticket=ticket, kind=kind, body=no_nul(body), channel=channel,
         created_at=now, customer=customer, author=author, mail_message_id=mail_message_id,
         mail_message_key=mail_key(mail_message_id), raw_mail=raw_mail,
     )  # fmt: skip
@@ -54,6 +54,12 @@ def message_create(
     return message
 
 
+def no_nul(text: str) -> str:
+    """`text` without NUL characters, which PostgreSQL's text columns refuse (SQLite
+    would keep them): text from outside is stored alike on both."""
+    return text.replace("\x00", "")
+
+
 def mail_key(message_id: str) -> str:
     """The indexed key of a Message-ID of any length: its SHA-256 in hex ("" for none)."""
     return hashlib.sha256(message_id.encode()).hexdigest() if message_id else ""
@@ -61,7 +67,7 @@ def mail_key(message_id: str) -> str:
 
 def display_name(filename: str) -> str:
     """A file's name as sent, whole, without any folder part (never a path of ours)."""
-    name = " ".join(filename.replace("\\", "/").rsplit("/", 1)[-1].split()).strip(".")
+    name = " ".join(no_nul(filename).replace("\\", "/").rsplit("/", 1)[-1].split()).strip(".")
     return name or "attachment"
 
 
