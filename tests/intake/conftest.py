@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from imap_tools import MailBoxUnencrypted
 
 from pactdesk.intake.smtp import IntakeHandler, receiver_controller
 from tests.factories import ClientFactory, shared_agreement
+from tests.intake.dovecot import DOVECOT, Imap, dovecot
 from tests.smtp import free_port
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -99,3 +101,21 @@ def start_receiver() -> Iterator[Callable[[], Receiver]]:
 @pytest.fixture
 def receiver(start_receiver: Callable[[], Receiver]) -> Receiver:
     return start_receiver()
+
+
+@pytest.fixture(scope="module")
+def imap() -> Iterator[Imap]:
+    """A real Dovecot on loopback, one per test module."""
+    if not DOVECOT.exists():
+        pytest.skip(f"{DOVECOT} is not installed (Debian package dovecot-imapd)")
+    with dovecot(free_port(), free_port()) as server:
+        yield server
+
+
+@pytest.fixture
+def inbox(imap: Imap) -> Iterator[MailBoxUnencrypted]:
+    """An empty INBOX, emptied again after the test."""
+    with MailBoxUnencrypted(imap.host, imap.port).login(imap.user, imap.password) as box:
+        box.delete(box.uids("ALL"))
+        yield box
+        box.delete(box.uids("ALL"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
@@ -14,30 +13,13 @@ from pactdesk.intake.models import Mailbox, QuarantinedMail
 from pactdesk.intake.polling import mailbox_poll
 from pactdesk.intake.services import mail_receive_for_client
 from tests.intake.conftest import RECEIVED, corpus, mail
-from tests.intake.dovecot import DOVECOT, Imap, dovecot
+from tests.intake.dovecot import Imap, dovecot
 from tests.intake.test_parsing import KOI8_SUBJECT
 from tests.smtp import free_port
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 BROKEN = b"this is not mail\r\nand has no header at all\r\n"
-
-
-@pytest.fixture(scope="module")
-def imap() -> Iterator[Imap]:
-    if not DOVECOT.exists():
-        pytest.skip(f"{DOVECOT} is not installed (Debian package dovecot-imapd)")
-    with dovecot(free_port(), free_port()) as server:
-        yield server
-
-
-@pytest.fixture
-def inbox(imap: Imap) -> Iterator[MailBoxUnencrypted]:
-    """An empty INBOX, emptied again after the test."""
-    with MailBoxUnencrypted(imap.host, imap.port).login(imap.user, imap.password) as box:
-        box.delete(box.uids("ALL"))
-        yield box
-        box.delete(box.uids("ALL"))
 
 
 @pytest.fixture

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import errno
 import io
-from collections.abc import Iterator
 
 import pytest
 from django.core import mail as sent_mail
 from django.core.management import CommandError, call_command
 from django.db import DataError, OperationalError
-from imap_tools import MailBoxUnencrypted
 
 from pactdesk.accounts.models import Role
 from pactdesk.desk.models import Message, RawMail, Ticket
@@ -28,8 +26,6 @@ from pactdesk.intake.quarantine import (
 from pactdesk.platform.errors import Conflict
 from tests.factories import ClientFactory, UserFactory, shared_agreement
 from tests.intake.conftest import RECEIVED, mail
-from tests.intake.dovecot import Imap, dovecot
-from tests.smtp import free_port
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 TEMPORARY = (451, "4.3.0 temporary failure, try again")
@@ -126,20 +122,6 @@ def test_a_receiver_shutting_down_answers_451(agreement, start_receiver) -> None
     handler._closing = True
     assert receiver.send(mail()) == TEMPORARY
     assert Ticket.objects.count() == 0
-
-
-@pytest.fixture(scope="module")
-def imap() -> Iterator[Imap]:
-    with dovecot(free_port(), free_port()) as server:
-        yield server
-
-
-@pytest.fixture
-def inbox(imap: Imap) -> Iterator[MailBoxUnencrypted]:
-    with MailBoxUnencrypted(imap.host, imap.port).login(imap.user, imap.password) as box:
-        box.delete(box.uids("ALL"))
-        yield box
-        box.delete(box.uids("ALL"))
 
 
 def test_imap_quarantines_and_removes_the_message_then_reprocess_lodges_once(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,6 +18,7 @@ from pactdesk.desk.models import (
     Ticket,
     TicketEvent,
 )
+from pactdesk.platform.cursors import cursor_decode, cursor_encode
 from pactdesk.platform.errors import NotFound, ValidationFailed
 
 MAX_PAGE = 100
@@ -90,7 +89,7 @@ def ticket_list(
     if filters.breaching_within is not None:
         return _page_by_due(tickets, cursor, limit)
     if cursor:
-        at, pk = _decode(cursor)
+        at, pk = cursor_decode(cursor=cursor)
         # The redundant upper bound lets the database seek the index, not scan to it.
         tickets = tickets.filter(lodged_at__lte=at).filter(
             Q(lodged_at__lt=at) | Q(lodged_at=at, pk__lt=pk)
@@ -196,7 +195,7 @@ def _filtered(tickets: QuerySet[Ticket], f: TicketFilter, now: datetime) -> Quer
 
 def _page_by_due(tickets: QuerySet[Ticket], cursor: str | None, limit: int) -> TicketPage:
     if cursor:
-        at, pk = _decode(cursor)
+        at, pk = cursor_decode(cursor=cursor)
         tickets = tickets.filter(sla_next_due_at__gte=at).filter(
             Q(sla_next_due_at__gt=at) | Q(sla_next_due_at=at, pk__gt=pk)
         )
@@ -210,24 +209,5 @@ def _page(
     items = list(ordered[: limit + 1])
     more = len(items) > limit
     items = items[:limit]
-    next_cursor = _encode(key(items[-1]), items[-1].pk) if more else None
+    next_cursor = cursor_encode(at=key(items[-1]), pk=items[-1].pk) if more else None
     return TicketPage(items=items, next_cursor=next_cursor)
-
-
-def _encode(at: datetime | None, pk: int) -> str:
-    raw = f"{at.isoformat() if at else ''}|{pk}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> tuple[datetime, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        at, pk = raw.split("|")
-        moment = datetime.fromisoformat(at)
-        if moment.tzinfo is None:
-            raise ValueError
-        return moment, int(pk)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ValidationFailed(
-            "cursor: not a cursor this list gave out", code="invalid_cursor", field="cursor"
-        ) from None
