@@ -11,7 +11,7 @@ from django.core import mail
 
 from pactdesk.accounts.models import Customer
 from pactdesk.desk.models import Attachment, IdempotencyKey, Message, Ticket, TicketEvent
-from pactdesk.notify.models import OutboundMail
+from pactdesk.notify.models import AcknowledgementTemplate, OutboundMail
 from tests.api.conftest import NEW_TICKET
 
 pytestmark = pytest.mark.django_db
@@ -295,4 +295,18 @@ def test_a_client_without_an_agreement_cannot_lodge(django_capture_on_commit_cal
     answer = api.post("/api/tickets", NEW_TICKET)
     assert (answer.status, answer.body["code"]) == (422, "no_agreement")
     assert bare.pk is not None
+    assert counts() == NOTHING
+
+
+def test_the_customers_language_picks_the_acknowledgements_wording(client_api, northwind) -> None:
+    AcknowledgementTemplate.objects.create(client=northwind, language="de", body="Hallo.")
+    assert client_api.post("/api/tickets", {**NEW_TICKET, "language": "de-AT"}).status == 201
+    assert OutboundMail.objects.get().body.startswith("Hallo.")
+
+
+@pytest.mark.parametrize("language", ["", "de_AT", "de;q=1", "x" * 36, "deutsch-österreich"])
+def test_a_bad_language_tag_is_refused(client_api, northwind, language) -> None:
+    answer = client_api.post("/api/tickets", {**NEW_TICKET, "language": language})
+    assert answer.status == 422
+    assert (answer.body["code"], answer.body["field"]) == ("invalid_request", "language")
     assert counts() == NOTHING

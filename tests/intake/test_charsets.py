@@ -161,3 +161,54 @@ def test_a_display_name_with_a_comma_stays_one_name() -> None:
     raw = b"From: =?gb2312?B?1cXI/Q==?= <z@shop.test>, =?utf-8?Q?Lee=2C_Kim?= <k@x.test>\r\n\r\n."
     parsed = mail_parse(raw)
     assert (parsed.from_name, parsed.from_address) == ("张三", "z@shop.test")
+
+
+# Short undeclared Latin text: the detector's language model scores it zero in every
+# encoding, so windows-1252 (what such mail almost always is) must win the tie.
+SHORT_LATIN = ["Très bien, merci à vous", "Smörgåsbord", "élève", "Ça coûte 5 €",
+               "naïve façade", "Olá, não", "Hej då", "Æble", "Grüße", "Café", "Niño",
+               "Ñandú", "€", "Ü", "Où est ma commande ? Je l’ai payée"]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", SHORT_LATIN)
+def test_short_undeclared_latin_text_is_windows_1252(text: str) -> None:
+    data = text.encode("cp1252")
+    raw = b"From: jo@shop.test\r\nSubject: " + data + b"\r\n\r\n" + data
+    parsed = mail_parse(raw)
+    assert (parsed.subject, parsed.text) == (text, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [("Dzień dobry, nie działa mi drukarka, proszę o pomoc, żółć", "iso-8859-2"),
+     ("Merhaba, yazıcım çalışmıyor lütfen yardım", "windows-1254"),
+     ("Γειά σας, ο εκτυπωτής μου δεν λειτουργεί", "windows-1253"),
+     ("Žluťoučký kůň úpěl ďábelské ódy", "windows-1250")],
+)  # fmt: skip
+def test_undeclared_text_another_encoding_fits_better_is_not_windows_1252(
+    text: str, codec: str
+) -> None:
+    assert decode_bytes(text.encode(codec), None) == text
+
+
+@pytest.mark.parametrize(
+    ("subject", "name", "charset"),
+    [("Привет мир", "Иван", "koi8-r"), ("Привет мир", "Иван", "windows-1251"),
+     ("שלום", "דנה", "iso-8859-8"), ("Ελα", "Νίκος", "iso-8859-7"),
+     ("Cześć", "Łucja", "iso-8859-2")],
+)  # fmt: skip
+def test_raw_8bit_headers_are_read_with_the_body_charset(subject: str, name: str,
+                                                          charset: str) -> None:  # fmt: skip
+    raw = (
+        f"From: {name} <x@shop.test>\r\nSubject: {subject}\r\nMIME-Version: 1.0\r\n"
+        f"Content-Type: text/plain; charset={charset}\r\nContent-Transfer-Encoding: 8bit\r\n"
+        f"\r\n{subject}"
+    ).encode(charset)
+    parsed = mail_parse(raw)
+    assert (parsed.subject, parsed.from_name, parsed.text) == (subject, name, subject)
+
+
+def test_8bit_headers_that_do_not_fit_the_body_charset_are_read_as_undeclared() -> None:
+    raw = (b"From: x@shop.test\r\nSubject: " + "Grüße".encode("cp1252")
+           + b"\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nhi")  # fmt: skip
+    assert mail_parse(raw).subject == "Grüße"

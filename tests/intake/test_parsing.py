@@ -183,3 +183,41 @@ def test_bytes_that_are_not_mail_are_unparseable(raw: bytes, reason: str) -> Non
     with pytest.raises(MailUnparseable) as caught:
         mail_parse(raw)
     assert caught.value.reason == reason
+
+
+# Multiparts the parser cannot split: no boundary, a boundary the body does not use,
+# nested, or no delimiter at all. Mail clients read them; so must we.
+_PDF = (
+    "Content-Type: application/pdf; name=a.pdf\r\nContent-Transfer-Encoding: base64\r\n"
+    "\r\nJVBERi0=\r\n"
+)
+_BROKEN = [
+    ("no boundary", 'multipart/mixed',
+     f"--XYZ\r\nContent-Type: text/plain\r\n\r\nHello there\r\n--XYZ\r\n{_PDF}--XYZ--\r\n",
+     "Hello there", [("a.pdf", "application/pdf", 5)]),
+    ("wrong boundary", 'multipart/mixed; boundary="ABC"',
+     "--XYZ\r\nContent-Type: text/plain\r\n\r\nHello there\r\n--XYZ--\r\n", "Hello there", []),
+    ("quoted wrong boundary", 'multipart/alternative; boundary="=_a b"',
+     "--=_q1\r\nContent-Type: text/plain; charset=windows-1252\r\n\r\nGrüße\r\n--=_q1\r\n"
+     "Content-Type: text/html\r\n\r\n<p>Gr&uuml;&szlig;e</p>\r\n--=_q1--\r\n", "Grüße", []),
+    ("nested without boundary", 'multipart/mixed; boundary="OUT"',
+     "--OUT\r\nContent-Type: multipart/alternative\r\n\r\n--IN\r\nContent-Type: text/plain\r\n"
+     "\r\nInner text\r\n--IN\r\nContent-Type: text/html\r\n\r\n<p>Inner</p>\r\n--IN--\r\n"
+     f"--OUT\r\n{_PDF}--OUT--\r\n", "Inner text", [("a.pdf", "application/pdf", 5)]),
+    ("no delimiter at all", 'multipart/alternative; boundary="ABC"',
+     "Just my text, été 2026\r\n", "Just my text, été 2026", []),
+    ("no delimiter, base64", "multipart/mixed",
+     "SGVsbG8sIG15IG9yZGVyIGlzIGxhdGUu\r\n", "SGVsbG8sIG15IG9yZGVyIGlzIGxhdGUu", []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("kind", "ctype", "body", "text", "files"), _BROKEN,
+                         ids=[case[0] for case in _BROKEN])  # fmt: skip
+def test_a_multipart_the_parser_cannot_split_is_read_as_mail_clients_read_it(
+    kind: str, ctype: str, body: str, text: str, files: list[tuple[str, str, int]]
+) -> None:
+    raw = (f"From: jo@shop.test\r\nSubject: {kind}\r\nMIME-Version: 1.0\r\n"
+           f"Content-Type: {ctype}\r\n\r\n{body}").encode("cp1252")  # fmt: skip
+    parsed = mail_parse(raw)
+    assert parsed.text == text
+    assert [(a.filename, a.content_type, len(a.content)) for a in parsed.attachments] == files

@@ -18,9 +18,10 @@ from pactdesk.agreements.services import (
     sla_policy_create,
 )
 from pactdesk.desk.services.mail import Acknowledged, ticket_mail_acknowledgements
+from pactdesk.intake.services import mail_receive
 from pactdesk.notify.acknowledgements import SAMPLE, acknowledgement_render
 from pactdesk.notify.models import AcknowledgementTemplate, OutboundMail
-from pactdesk.notify.selectors import acknowledgement_template_choose
+from pactdesk.notify.selectors import acknowledgement_template_choose, language_preferences
 from pactdesk.notify.services import acknowledgement_template_save
 from pactdesk.platform.errors import PermissionDenied, ValidationFailed
 from tests.conftest import NOW
@@ -310,3 +311,77 @@ def test_provider_admins_edit_templates_in_the_django_admin_with_a_preview(
     assert page.status_code == 200
     assert "Hi Jo Example.\n\nFollow it online: https://support.example/portal/" in html
     assert "{{ first_response_target }}: the first-response target" in html
+
+
+@pytest.mark.parametrize(
+    ("value", "tags"),
+    [
+        ("de", ["de"]),
+        ("de-AT,de;q=0.9,en;q=0.8", ["de-at", "de", "en"]),
+        ("en;q=0.5, fr-CA , *;q=0.1", ["fr-ca", "en"]),  # best first, "*" left out
+        ("pt_BR", ["pt-br"]),
+        ("es;q=0, it", ["it"]),  # q=0: not acceptable
+        ("x;q=abc, <script>, de", ["de"]),  # malformed entries left out
+        ("", []),
+        (None, []),
+    ],
+)
+def test_language_preferences(value, tags) -> None:
+    assert language_preferences(value) == tags
+
+
+@pytest.mark.parametrize(
+    ("language", "chosen"),
+    [("es-ES,es;q=0.9,fr-CA;q=0.8,de;q=0.7", "fr-CA"), ("it, pt-BR;q=0.5", "pt-PT")],
+)
+def test_an_accept_language_value_is_tried_best_first(language, chosen) -> None:
+    templates = [template("de"), template("fr-CA"), template("pt-PT"),
+                 template("en", is_default=True)]  # fmt: skip
+    assert acknowledgement_template_choose(templates=templates, language=language).language == (
+        chosen
+    )
+
+
+def _german(northwind, admin_user) -> None:
+    shared_agreement(northwind)
+    acknowledgement_template_save(
+        actor=admin_user, client=northwind, language="de", body="Hallo.\n{{ portal_link }}"
+    )
+    acknowledgement_template_save(
+        actor=admin_user, client=northwind, language="en", body="Hello.\n{{ portal_link }}",
+        is_default=True,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(("accept", "greeting"), [("de-DE,de;q=0.9", "Hallo."), (None, "Hello.")])
+def test_the_web_forms_accept_language_picks_the_wording(
+    northwind, admin_user, django_capture_on_commit_callbacks, accept, greeting
+) -> None:
+    _german(northwind, admin_user)
+    headers = {"HTTP_ACCEPT_LANGUAGE": accept} if accept else {}
+    form = {"name": "Jo", "email": "jo@shop.test", "subject": "Hi", "body": "b", "website": ""}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert Browser().post("/c/northwind/new", form, **headers).status_code == 302
+    assert OutboundMail.objects.get().body.startswith(greeting)
+
+
+@pytest.mark.parametrize(
+    ("header", "greeting"),
+    [
+        ("Content-Language: de\r\n", "Hallo."),
+        ("Content-Language: fr\r\n", "Hello."),
+        ("", "Hello."),
+    ],
+)
+def test_a_mails_content_language_picks_the_wording(
+    northwind, admin_user, django_capture_on_commit_callbacks, header, greeting
+) -> None:
+    _german(northwind, admin_user)
+    raw = (f"From: jo@shop.test\r\nTo: support@northwind.test\r\nSubject: Hi\r\n{header}"
+           "Message-ID: <l1@shop.test>\r\n\r\nHallo").encode()  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        [delivery] = mail_receive(
+            raw=raw, recipients=["support@northwind.test"], envelope_sender=None, now=NOW
+        )
+    assert delivery.action == "lodged"
+    assert OutboundMail.objects.get().body.startswith(greeting)

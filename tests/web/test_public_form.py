@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -147,3 +149,25 @@ def test_a_client_without_an_agreement_gets_a_clear_message(db) -> None:
     response = submit(Browser(), slug="fresh")
     assert response.status_code == 422
     assert "Fresh has no agreement in force" in response.content.decode()
+
+
+@pytest.mark.parametrize("length", [255, 256, 400])
+def test_a_file_name_is_kept_whole_or_refused_never_cut(agreement, length) -> None:
+    """Django cuts upload names to 255 characters; the desk sees the name as sent."""
+    name = "r" * (length - 4) + ".txt"
+    upload = io.BytesIO(b"log")
+    upload.name = name  # SimpleUploadedFile would cut it before it is sent
+    response = submit(Browser(), {"attachments": upload})
+    if length <= 255:
+        assert response.status_code == 302
+        assert [a.filename for a in Attachment.objects.all()] == [name]
+    else:
+        assert response.status_code == 422
+        assert (f"attachments[0]: the file name is {length} characters; the limit is 255"
+                in response.content.decode())  # fmt: skip
+        assert Ticket.objects.count() == 0
+
+
+def test_the_address_field_takes_what_the_desk_stores(agreement) -> None:
+    page = Browser().get("/c/northwind/new").content.decode()
+    assert 'type="email" name="email" id="id_email" maxlength="320"' in page

@@ -114,6 +114,13 @@ PACTDESK_PORTAL_LINK_MAX_AGE = env_int("PACTDESK_PORTAL_LINK_MAX_AGE", 24 * 3600
 DATA_UPLOAD_MAX_MEMORY_SIZE = (
     PACTDESK_BODY_MAX_CHARS * 4 + PACTDESK_ATTACHMENT_MAX_BYTES * 4 // 3 + 64 * 1024
 )
+# The first handler records uploaded file names before Django cuts them to 255
+# characters, so that the desk refuses a longer name instead of storing a cut one.
+FILE_UPLOAD_HANDLERS = [
+    "pactdesk.web.uploads.UploadNames",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Rate-limit counters must be shared by every web process: Redis when there is one,
 # else files under var/ (shared by the gunicorn workers of one machine).
 CACHES = {

@@ -17,9 +17,11 @@ Choices where the table is no help, so that a label never destroys text:
 - An ASCII label cannot be true of 8-bit bytes: such bytes that are valid UTF-8 are
   read as UTF-8 (what the sender's mailer wrote), others as WHATWG says (windows-1252).
 - Undeclared bytes (no label, unknown-8bit, a label nobody knows) are UTF-8 when they
-  decode as UTF-8; else `charset-normalizer` guesses among the WHATWG encodings,
-  preferring windows-1252 whenever it fits as well (short Latin text is ambiguous and
-  windows-1252 is what such mail almost always is); with no guess, windows-1252.
+  decode as UTF-8; else windows-1252, unless `charset-normalizer`, guessing among the
+  WHATWG encodings, finds another clearly more coherent, or the windows-1252 reading
+  does not look like Latin text (then its best guess). Short text is ambiguous — the
+  detector's language model scores "Très bien" zero in every encoding — and
+  windows-1252 is what undeclared Latin mail almost always is.
 
 Header values get the same rules: RFC 2047 encoded words are decoded here, not by
 Python's email package (which knows only Python's codec names), and raw 8-bit bytes
@@ -111,22 +113,47 @@ def _undeclared(data: bytes) -> str:
 
 
 def _guess(data: bytes) -> str | None:
-    """charset-normalizer's best WHATWG encoding for `data`, windows-1252 on a tie."""
-    best = from_bytes(data, cp_isolation=_GUESSES).best()
+    """The encoding to read undeclared, non-UTF-8 `data` with: windows-1252 unless
+    charset-normalizer finds another WHATWG encoding clearly more coherent (its language
+    model scores it higher by more than `_MARGIN`) or the windows-1252 reading does not
+    look like Latin text (`_latin_like`)."""
+    try:
+        latin: str | None = data.decode("cp1252")
+    except UnicodeDecodeError:  # bytes windows-1252 leaves undefined
+        latin = None
+    results = from_bytes(data, cp_isolation=_GUESSES)
+    best = results.best()
     if best is None:
         return None
-    if "cp1252" in best.could_be_from_charset:
-        return "cp1252"
-    return best.encoding
+    if latin is None or not _latin_like(latin):
+        return best.encoding
+    cp1252 = max((result.coherence for result in results
+                  if "cp1252" in (result.encoding, *result.could_be_from_charset)),
+                 default=0.0)  # fmt: skip
+    return best.encoding if best.coherence - cp1252 > _MARGIN else "cp1252"
 
 
-def header_words(value: str, *, as_utf8: bool = False) -> str:
+_MARGIN = 0.03  # coherence is 0..1; short texts score 0 in every encoding
+
+
+def _latin_like(text: str) -> bool:
+    """Whether `text` reads as a Latin-script language: accented letters and symbols
+    are at most half of the letters, as in any European language; a few (a lone
+    "€", "Ü") say nothing either way."""
+    high = sum(1 for char in text if not char.isascii())
+    ascii_letters = sum(1 for char in text if char.isascii() and char.isalpha())
+    return high < 3 or high <= ascii_letters
+
+
+def header_words(value: str, *, as_utf8: bool = False, hint: str | None = None) -> str:
     """`value` (a raw header value) with raw 8-bit bytes and RFC 2047 encoded words
     decoded by the module's rules. With `as_utf8` each run of encoded words becomes one
     UTF-8 encoded word instead of text, so that Python's header parser still sees a
-    display name such as "Lee, Kim" as one word."""
+    display name such as "Lee, Kim" as one word. `hint`: the charset the message's
+    body declares, which raw 8-bit header bytes are read with when they fit it (a
+    mailer that writes 8-bit headers writes them in its body's charset)."""
     if any("\udc80" <= char <= "\udcff" for char in value):
-        value = decode_bytes(value.encode("utf-8", errors="surrogateescape"), None)
+        value = _raw_8bit(value.encode("utf-8", errors="surrogateescape"), hint)
     pieces = _WORD.split(value)  # text, then (charset, encoding, payload, text) per word
     out = [pieces[0]]
     run: list[tuple[str, bytes]] = []
@@ -137,6 +164,16 @@ def header_words(value: str, *, as_utf8: bool = False) -> str:
             out += [_run_text(run, as_utf8=as_utf8), after]
             run = []
     return "".join(out)
+
+
+def _raw_8bit(data: bytes, hint: str | None) -> str:
+    codec = codec_for(hint, data) if hint else None
+    if codec is not None:
+        try:
+            return codec.decode(data, "strict")[0]
+        except (UnicodeDecodeError, ValueError):
+            pass
+    return decode_bytes(data, None)
 
 
 def _word_bytes(kind: str, payload: str) -> bytes:

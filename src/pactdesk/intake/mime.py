@@ -7,21 +7,30 @@ A forwarded message (message/rfc822) is kept whole as an .eml file, and its text
 appended under a "Forwarded message" line so agents read it without opening the file.
 Charset labels, in bodies, headers and file names alike, are read as browsers read
 them (see `pactdesk.intake.charsets`).
+
+A multipart whose boundary is missing or is not the one its body uses (broken mailers
+and hand-made mail do both) is read as mail clients read it: with the boundary its
+body's first delimiter line names, and with no delimiter line at all as plain text,
+so the customer's words are the ticket's text rather than an opaque attachment.
 """
 
 from __future__ import annotations
 
 import mimetypes
+import re
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage, Message
+from email.parser import BytesParser
 
 from pactdesk.intake.charsets import decode_bytes, header_words
 from pactdesk.intake.htmltext import html_to_text
 
-__all__ = ["MailAttachment", "MimeContent", "decode_bytes", "header_text", "mime_content",
-           "part_text"]  # fmt: skip
+__all__ = ["MailAttachment", "MimeContent", "body_part", "decode_bytes", "header_text",
+           "mime_content", "part_text"]  # fmt: skip
 FORWARD_LINE = "---------- Forwarded message ----------"
+# RFC 2046: a boundary is 1-70 characters; a delimiter line is "--" + boundary.
+_DELIMITER = re.compile(rb"^--([0-9A-Za-z'()+_,./:=?-]{1,70}?)(?:--)?[ \t]*\r?$", re.M)
 
 
 @dataclass(frozen=True)
@@ -45,12 +54,50 @@ class MimeContent:
         return "\n\n".join(t for t in self.texts if t)
 
 
-def mime_content(message: EmailMessage) -> MimeContent:
-    """Text, forwarded texts and files of `message` (not descending into forwards)."""
+def mime_content(message: EmailMessage, raw: bytes | None = None) -> MimeContent:
+    """Text, forwarded texts and files of `message` (not descending into forwards);
+    `raw`, the bytes `message` was parsed from, lets a broken multipart be read again
+    with its 8-bit text intact."""
     content = MimeContent()
-    body = _body_part(message)
-    _collect(message, body=body, content=content, text_wanted=True)
+    root = _repaired(message, body=_body_bytes(raw) if raw is not None else None)
+    body = body_part(root)
+    _collect(root, body=body, content=content, text_wanted=True)
     return content
+
+
+def _body_bytes(raw: bytes) -> bytes:
+    parts = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)
+    return parts[1] if len(parts) == 2 else b""
+
+
+def _repaired(part: Message, *, body: bytes | None = None) -> Message:
+    """`part` with every multipart the parser could not split (no boundary, or one
+    its body does not use) parsed again: with the boundary of the body's first
+    delimiter line, else as a text/plain part. `body`: `part`'s body as received (the
+    parser keeps an unsplit multipart's 8-bit bytes only as U+FFFD)."""
+    payload = part.get_payload()
+    if part.get_content_maintype() == "multipart" and isinstance(payload, str):
+        data = body if body is not None else payload.encode("utf-8", errors="replace")
+        return _reparsed(part, data)
+    if isinstance(payload, list):
+        payload[:] = [_repaired(child) for child in payload]
+    return part
+
+
+def _reparsed(part: Message, data: bytes) -> Message:
+    found = _DELIMITER.search(data)
+    if found is not None:
+        boundary = found.group(1).decode("ascii")
+        head = f'Content-Type: {part.get_content_type()}; boundary="{boundary}"\r\n\r\n'
+        fixed = BytesParser(policy=policy.default).parsebytes(head.encode("ascii") + data)
+        if isinstance(fixed.get_payload(), list):
+            return _repaired(fixed)
+    head = "Content-Type: text/plain\r\n"  # no delimiter: the body is the sender's text
+    encoding = part.get("content-transfer-encoding")
+    if encoding:
+        head += f"Content-Transfer-Encoding: {' '.join(str(encoding).split())}\r\n"
+    return BytesParser(policy=policy.default).parsebytes(head.encode("ascii", "replace")
+                                                         + b"\r\n" + data)  # fmt: skip
 
 
 def part_text(part: Message) -> str:
@@ -61,7 +108,9 @@ def part_text(part: Message) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
 
 
-def _body_part(message: EmailMessage) -> Message | None:
+def body_part(message: EmailMessage) -> Message | None:
+    """The part whose text is the message's body: text/plain preferred, else
+    text/html, else (a broken tree) the first text leaf; None when there is none."""
     try:
         return message.get_body(preferencelist=("plain", "html"))
     except Exception:  # a broken tree: fall back to the first text leaf
@@ -182,17 +231,19 @@ def _raw_header(message: Message, name: str) -> str | None:
     return None
 
 
-def header_text(message: Message, name: str) -> str:
+def header_text(message: Message, name: str, *, hint: str | None = None) -> str:
     """A header as one line of text: encoded words and raw 8-bit bytes decoded by the
-    charset rules, addresses formatted by Python's parser; a header that parser chokes
-    on is given as decoded text."""
+    charset rules (raw bytes with the body's charset `hint` when they fit it),
+    addresses formatted by Python's parser; a header that parser chokes on is given as
+    decoded text."""
     raw = _raw_header(message, name)
     if raw is None:
         return ""
     try:
-        text = str(policy.default.header_fetch_parse(name, header_words(raw, as_utf8=True)))
+        words = header_words(raw, as_utf8=True, hint=hint)
+        text = str(policy.default.header_fetch_parse(name, words))
     except Exception:  # a header Python's parser cannot read: the decoded text as is
-        text = header_words(raw)
+        text = header_words(raw, hint=hint)
     return " ".join(text.replace("\x00", "").split())  # NUL: PostgreSQL text refuses it
 
 

@@ -16,7 +16,12 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 
-from pactdesk.intake.mime import MailAttachment, header_text, mime_content
+from pactdesk.intake.mime import (
+    MailAttachment,
+    body_part,
+    header_text,
+    mime_content,
+)
 from pactdesk.intake.quoting import quoted_split
 
 _MSG_ID = re.compile(r"<[^<>\s]+>")
@@ -47,6 +52,7 @@ class InboundMail:
     attachments: tuple[MailAttachment, ...]
     auto_reason: str | None  # why this is automatic mail, or None
     x_loop: tuple[str, ...]
+    language: str | None = None  # Content-Language of the message or its text part
 
     @property
     def thread_ids(self) -> tuple[str, ...]:
@@ -63,14 +69,16 @@ def mail_parse(raw: bytes) -> InboundMail:
         raise MailUnparseable(f"cannot parse the message: {error}") from None
     if not isinstance(message, EmailMessage) or not message.keys():
         raise MailUnparseable("no header fields")
-    content = mime_content(message)
+    content = mime_content(message, raw)
     text, quoted = quoted_split(content.text)
-    address, name = _sender(message)
+    body = body_part(message)
+    hint = body.get_content_charset() if body is not None else None
+    address, name = _sender(message, hint=hint)
     return InboundMail(
         message_id=_message_id(message, raw),
         in_reply_to=_ids(header_text(message, "in-reply-to")),
         references=_ids(header_text(message, "references")),
-        subject=header_text(message, "subject"),
+        subject=header_text(message, "subject", hint=hint),
         from_address=address,
         from_name=name,
         text=text,
@@ -79,6 +87,7 @@ def mail_parse(raw: bytes) -> InboundMail:
         attachments=tuple(content.attachments),
         auto_reason=auto_reason(message, from_address=address),
         x_loop=tuple(header_text(message, "x-loop").lower().split()),
+        language=_language(message),
     )
 
 
@@ -103,8 +112,18 @@ def auto_reason(message: EmailMessage, *, from_address: str) -> str | None:
     return None
 
 
-def _sender(message: EmailMessage) -> tuple[str, str]:
-    raw = header_text(message, "from")
+def _language(message: EmailMessage) -> str | None:
+    for holder in (message, body_part(message)):
+        if holder is None:
+            continue
+        value = header_text(holder, "content-language")
+        if value:
+            return value
+    return None
+
+
+def _sender(message: EmailMessage, *, hint: str | None) -> tuple[str, str]:
+    raw = header_text(message, "from", hint=hint)
     try:
         pairs = [(n, a) for n, a in getaddresses([raw]) if "@" in a]
     except Exception:

@@ -267,7 +267,7 @@ def _record(
         lodged = ticket_lodge(
             client=client, customer_email=sender, customer_name=name, subject=mail.subject,
             body=body, channel=Channel.EMAIL, now=now, attachments=[*attachments, *full],
-            mail_message_id=mail.message_id, raw_mail=raw_mail,
+            mail_message_id=mail.message_id, raw_mail=raw_mail, language=mail.language,
         )  # fmt: skip
         logger.info("mail %s lodged %s", mail.message_id, lodged.reference)
         return Delivery(client_id=client.pk, action="lodged", ticket_id=lodged.pk)

@@ -8,6 +8,7 @@ failed, another attempt is due at `next_attempt_at`), `failed` (given up after
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -49,13 +50,13 @@ def acknowledgement_templates_of(*, client_id: int) -> tuple[AcknowledgementTemp
 def acknowledgement_template_choose(
     *, templates: Sequence[AcknowledgementTemplate], language: str | None
 ) -> AcknowledgementTemplate | None:
-    """The template for a customer's `language` (a BCP 47 tag, or None when unknown):
-    the same tag, else the same primary language ("de-AT" finds "de", "fr" finds
-    "fr-CA"; an exact primary tag first), else the client's default; None means the
-    built-in English text. Tags compare without regard to case."""
-    wanted = (language or "").strip().lower()
-    if wanted:
-        by_tag = {t.language.lower(): t for t in templates}
+    """The template for a customer's `language` (a BCP 47 tag, an Accept-Language
+    value such as "de-AT,de;q=0.9,en;q=0.8" whose languages are tried best first, or
+    None when unknown): the same tag, else the same primary language ("de-AT" finds
+    "de", "fr" finds "fr-CA"; an exact primary tag first), else the client's default;
+    None means the built-in English text. Tags compare without regard to case."""
+    by_tag = {t.language.lower(): t for t in templates}
+    for wanted in language_preferences(language):
         if wanted in by_tag:
             return by_tag[wanted]
         primary = wanted.split("-", 1)[0]
@@ -68,6 +69,29 @@ def acknowledgement_template_choose(
         if same:
             return same[0]
     return next((t for t in templates if t.is_default), None)
+
+
+def language_preferences(value: str | None) -> list[str]:
+    """The language tags of a BCP 47 tag or an Accept-Language value (RFC 9110
+    §12.5.4), lower case, best first ("*", q=0 and malformed entries left out)."""
+    ranked: list[tuple[float, int, str]] = []
+    for index, item in enumerate((value or "").split(",")):
+        tag, _, params = item.partition(";")
+        tag = tag.strip().lower().replace("_", "-")
+        weight = 1.0
+        for param in params.split(";"):
+            name, _, number = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(number)
+                except ValueError:
+                    weight = 0.0
+        if tag and tag != "*" and weight > 0 and _TAG.fullmatch(tag):
+            ranked.append((-weight, index, tag))
+    return [tag for _, _, tag in sorted(ranked)]
+
+
+_TAG = re.compile(r"[a-z]{1,8}(-[a-z0-9]{1,8})*")
 
 
 def acknowledgement_preview(*, body: str, client_name: str) -> str:

@@ -121,7 +121,7 @@ def portal_ticket(request: HttpRequest, slug: str, ticket_id: int) -> HttpRespon
             body=form.cleaned_data["body"],
             now=clock_now(),
             channel="portal",
-            attachments=attachments_from_uploads(request.FILES.getlist("attachments")),
+            attachments=attachments_from_uploads(request),
         )
     except ApplicationError as error:
         form.add_error(None, error.message)

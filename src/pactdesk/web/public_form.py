@@ -48,7 +48,8 @@ def web_form(request: HttpRequest, slug: str) -> HttpResponse:
             body=data["body"],
             channel="web",
             now=clock_now(),
-            attachments=attachments_from_uploads(request.FILES.getlist("attachments")),
+            attachments=attachments_from_uploads(request),
+            language=request.headers.get("Accept-Language"),
         )
     except ApplicationError as error:
         form.add_error(None, error.message)

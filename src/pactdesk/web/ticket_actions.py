@@ -34,7 +34,7 @@ def _reply(request: HttpRequest, actor: User, ticket: Ticket, now: datetime) -> 
         raise ValidationFailed(
             "Choose keep, waiting or solved.", code="invalid_choice", field="status"
         )
-    attachments = attachments_from_uploads(request.FILES.getlist("attachments"))
+    attachments = attachments_from_uploads(request)
     return services.ticket_reply(
         actor=actor,
         ticket=ticket,

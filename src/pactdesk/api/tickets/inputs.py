@@ -81,6 +81,16 @@ class TicketCreateIn(StrictBody):
     body: Text
     priority: PriorityName = "normal"
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=MAX_LIST)
+    language: (
+        Annotated[
+            str, StringConstraints(max_length=35, pattern=r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+        ]
+        | None
+    ) = Field(
+        None,
+        description="The customer's language, a BCP 47 tag (`de`, `pt-BR`): picks the "
+        "client's acknowledgement wording for it. Left out: the client's default wording.",
+    )
 
     @field_validator("customer_email")
     @classmethod

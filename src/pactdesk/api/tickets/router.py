@@ -75,7 +75,7 @@ def create_ticket(
         customer_name=payload.customer_name, subject=payload.subject, body=payload.body,
         channel=Channel.API, now=clock_now(), priority=payload.priority,
         attachments=[AttachmentIn(a.filename, a.content()) for a in payload.attachments],
-        idempotency_key=idempotency_key,
+        idempotency_key=idempotency_key, language=payload.language,
     )  # fmt: skip
     return Status(201 if made_now else 200, ticket_out(ticket))
 

@@ -25,7 +25,7 @@ from pactdesk.desk.models import (
     Ticket,
     TicketEvent,
 )
-from pactdesk.desk.services.mail import ticket_mail_acknowledgements
+from pactdesk.desk.services.mail import Acknowledged, ticket_mail_acknowledgements
 from pactdesk.desk.services.records import AttachmentIn, mail_key, message_create, no_nul
 from pactdesk.desk.services.sla_state import ticket_sla_fields
 from pactdesk.domain.sla import Event
@@ -50,18 +50,21 @@ def ticket_lodge(
     mail_message_id: str = "",
     idempotency_key: str | None = None,
     raw_mail: RawMail | None = None,
+    language: str | None = None,
 ) -> Ticket:
     """Lodge a query as a ticket on the client's current agreement.
 
     `now` is the lodging instant: the receipt time, not a sender's Date header. With an
     `idempotency_key`, a retry of the same request returns the ticket made the first
-    time; the same key with a different request is a Conflict.
+    time; the same key with a different request is a Conflict. `language`: what the
+    customer reads, if the channel says (a BCP 47 tag or an Accept-Language value such
+    as "de-AT,de;q=0.9"); it picks the acknowledgement's wording.
     """
     ticket, _ = ticket_lodge_or_replay(
         client=client, customer_email=customer_email, subject=subject, body=body,
         channel=channel, now=now, customer_name=customer_name, priority=priority,
         attachments=attachments, mail_message_id=mail_message_id,
-        idempotency_key=idempotency_key, raw_mail=raw_mail,
+        idempotency_key=idempotency_key, raw_mail=raw_mail, language=language,
     )  # fmt: skip
     return ticket
 
@@ -80,6 +83,7 @@ def ticket_lodge_or_replay(
     mail_message_id: str = "",
     idempotency_key: str | None = None,
     raw_mail: RawMail | None = None,
+    language: str | None = None,
 ) -> tuple[Ticket, bool]:
     """`ticket_lodge`, also telling whether the ticket was made now (True) or by an
     earlier request with the same `idempotency_key` (False).
@@ -98,6 +102,7 @@ def ticket_lodge_or_replay(
             subject=subject, body=body, channel=channel, now=now, priority=priority,
             attachments=tuple(attachments), mail_message_id=mail_message_id,
             idempotency_key=idempotency_key, fingerprint=fingerprint, raw_mail=raw_mail,
+            language=language,
         )  # fmt: skip
     except ValidationFailed:
         # A retry of a request lodged before the agreement ended still gets its ticket.
@@ -130,6 +135,7 @@ def _prepare(
     idempotency_key: str | None,
     fingerprint: str,
     raw_mail: RawMail | None,
+    language: str | None,
 ) -> _Lodging:
     """Everything but the writing: reads only (memoised), so no lock is held."""
     agreement = agreement_for_lodging(client=client, on=now.date())
@@ -153,6 +159,7 @@ def _prepare(
         customer_name=customer_name, body=body, attachments=attachments,
         mail_message_id=mail_message_id, events=tuple(events),
         idempotency_key=idempotency_key, fingerprint=fingerprint, raw_mail=raw_mail,
+        language=language,
     )  # fmt: skip
 
 
@@ -171,6 +178,7 @@ class _Lodging:
     idempotency_key: str | None
     fingerprint: str
     raw_mail: RawMail | None
+    language: str | None
 
     def first_message(self) -> Message:
         ticket = self.ticket
@@ -226,7 +234,9 @@ def _write(lodgings: Sequence[_Lodging]) -> list[Ticket]:
         lodging.key_claim() for lodging in lodgings if lodging.idempotency_key is not None
     )
     acknowledged = [
-        (lodging.ticket, lodging.ticket.customer, [lodging.mail_message_id])
+        Acknowledged(
+            lodging.ticket, lodging.ticket.customer, [lodging.mail_message_id], lodging.language
+        )
         for lodging in lodgings
         if lodging.ticket.client.send_acknowledgements
     ]
