@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -11,7 +12,9 @@ NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def _fast_and_plain(request: pytest.FixtureRequest) -> None:
-    """Fast password hashing and plain static storage for every Django test."""
+    """Fast password hashing, plain static storage and a cache of its own (rate-limit
+    counters start at zero and never leak between tests or workers) for every Django
+    test."""
     if "domain" in request.node.path.parts:
         return
     settings = request.getfixturevalue("settings")
@@ -21,6 +24,12 @@ def _fast_and_plain(request: pytest.FixtureRequest) -> None:
     settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4()}",
+        }
     }
 
 

@@ -70,6 +70,7 @@ def snapshot(client) -> dict[str, list[tuple]]:
 
 def lodging_of(client, index: int, request: dict):
     values = {"customer_name": "", "attachments": (), "mail_message_id": "", "raw_mail": None,
+              "language": None,
               "idempotency_key": None, **request}  # fmt: skip
     fingerprint = _fingerprint(values["customer_email"], values["subject"], values["body"],
                                "api", values["priority"], values["attachments"])  # fmt: skip

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from django.test import Client as Browser
 
@@ -16,17 +14,6 @@ from tests.factories import (
     shared_agreement,
     ticket_lodged,
 )
-
-
-@pytest.fixture(autouse=True)
-def _own_cache(settings) -> None:
-    """Rate-limit counters start at zero in every test (and never leak between workers)."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"web-test-{uuid.uuid4()}",
-        }
-    }
 
 
 @pytest.fixture
