@@ -9,6 +9,7 @@ from django.core import signing
 from django.db.models import QuerySet
 
 from pactdesk.accounts.models import STAFF_ROLES, Client, Customer, PortalLinkUse, User
+from pactdesk.domain.identity import email_identity
 from pactdesk.platform.errors import NotFound
 from pactdesk.platform.refcache import memo
 
@@ -27,10 +28,11 @@ def client_get(*, actor: User, client_id: int) -> Client:
 
 
 def customer_find(*, client: Client, email: str) -> Customer | None:
-    """The customer of `client` with this address. Addresses are stored lower-case, so
-    the lookup is an exact (indexed) match. Kept per process until a customer changes
-    (`pactdesk.platform.refcache`); a new customer changes nothing kept."""
-    address = email.strip().lower()
+    """The customer of `client` with this address. Addresses are stored in their normal
+    form (`email_identity`), so the lookup is an exact (indexed) match. Kept per
+    process until a customer changes (`pactdesk.platform.refcache`); a new customer
+    changes nothing kept."""
+    address = email_identity(email)
     return memo(
         ("customer", client.pk, address),
         lambda: Customer.objects.filter(client=client, email=address).first(),

@@ -40,6 +40,7 @@ from pactdesk.desk.models import Channel, RawMail, Ticket
 from pactdesk.desk.services import AttachmentIn, ticket_customer_reply, ticket_lodge
 from pactdesk.desk.services.lodging import subject_for_display
 from pactdesk.desk.services.raw_mail import raw_mail_store
+from pactdesk.domain.identity import email_identity
 from pactdesk.intake.mime import MailAttachment, header_text
 from pactdesk.intake.models import Mailbox, QuarantinedMail, QuarantineStatus
 from pactdesk.intake.parsing import InboundMail, MailUnparseable, mail_parse
@@ -373,7 +374,7 @@ def _automatic(*, client: Client, mail: InboundMail, envelope_sender: str | None
 
 
 def _address(value: str | None) -> str:
-    address = (value or "").strip().strip("<>").strip().lower()
+    address = email_identity((value or "").strip().strip("<>"))
     return address if "@" in address else ""
 
 
