@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from pactdesk.accounts.models import STAFF_ROLES, Client, Customer, PortalLinkUse, User
 from pactdesk.domain.identity import email_identity
-from pactdesk.platform.errors import NotFound
+from pactdesk.platform.errors import NotFound, ServiceClosed
 from pactdesk.platform.refcache import memo
 
 
@@ -58,10 +58,13 @@ def customer_get(*, actor: User, customer_id: int) -> Customer:
 
 
 def client_get_public(*, slug: str) -> Client:
-    """An active client by the slug of a public URL (web form, portal)."""
-    client = Client.objects.filter(slug=slug, is_active=True).first()
+    """An active client by the slug of a public URL (web form, portal). NotFound for
+    no such client; ServiceClosed for a deactivated one."""
+    client = Client.objects.filter(slug=slug).first()
     if client is None:
         raise NotFound(f"No client {slug!r}.", code="client_not_found")
+    if not client.is_active:
+        raise ServiceClosed.of(client.name)
     return client
 
 

@@ -134,9 +134,13 @@ def mail_lodge(
     """Parse and lodge `arrival` in one transaction, keeping its raw bytes (or using
     `raw_mail`, kept before) with what it became. Raises whatever fails."""
     mail = mail_parse(arrival.raw)
-    clients = arrival.clients()
+    known = arrival.clients()
+    if not known:
+        raise MailRefused("no client has this support address", code="no_client")
+    clients = [client for client in known if client.is_active]
     if not clients:
-        raise MailRefused("no active client has this support address", code="no_client")
+        names = ", ".join(client.name for client in known)
+        raise MailRefused(f"{names}: deactivated, its service is closed", code="client_closed")
     keeper = _RawKeeper(arrival=arrival, now=now, row=raw_mail)
     with transaction.atomic():
         return [
