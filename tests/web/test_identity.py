@@ -100,9 +100,13 @@ def test_the_admin_form_stores_the_normal_form(agreement) -> None:
     from pactdesk.accounts.admin import UserCreationForm
 
     form = UserCreationForm(
-        {"email": " New.Agent@PactDesk.test ", "name": "New", "role": Role.AGENT,
-         "password": "kettle-lantern-42"}
-    )  # fmt: skip
+        {
+            "email": " New.Agent@PactDesk.test ",
+            "name": "New",
+            "role": Role.AGENT,
+            "password": "kettle-lantern-42",
+        }
+    )
     assert form.is_valid(), form.errors
     assert form.save().email == "new.agent@pactdesk.test"
 
@@ -151,23 +155,31 @@ def test_the_api_lodges_for_the_same_customer(lodge, agreement, variant) -> None
     body = {"customer_email": variant, "subject": "Again", "body": "Still."}
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = Browser().post(
-            "/api/tickets", json.dumps(body), content_type="application/json",
+            "/api/tickets",
+            json.dumps(body),
+            content_type="application/json",
             headers={"Authorization": f"Bearer {secret}"},
-        )  # fmt: skip
+        )
     assert response.status_code == 201
-    assert response.json()["customer"] == {"id": first.customer_id, "email": CUSTOMER,
-                                            "name": "Jo"}  # fmt: skip
+    assert response.json()["customer"] == {"id": first.customer_id, "email": CUSTOMER, "name": "Jo"}
     assert Customer.objects.count() == 1
 
 
 @pytest.mark.parametrize("variant", CUSTOMER_VARIANTS)
 def test_mail_from_a_variant_lands_on_the_same_customer_and_ticket(lodge, variant) -> None:
     ticket = lodge(customer_email=CUSTOMER)
-    raw = inbound(sender=f"Jo <{variant.strip()}>", subject=f"Re: [{ticket.reference}] more",
-                  message_id="<m9@shop.test>")  # fmt: skip
+    raw = inbound(
+        sender=f"Jo <{variant.strip()}>",
+        subject=f"Re: [{ticket.reference}] more",
+        message_id="<m9@shop.test>",
+    )
     with TestCase.captureOnCommitCallbacks(execute=True):
-        (delivery,) = mail_receive(raw=raw, recipients=["SUPPORT@northwind.test"],
-                                   envelope_sender=variant.strip(), now=clock_now())  # fmt: skip
+        (delivery,) = mail_receive(
+            raw=raw,
+            recipients=["SUPPORT@northwind.test"],
+            envelope_sender=variant.strip(),
+            now=clock_now(),
+        )
     assert (delivery.action, delivery.ticket_id) == ("replied", ticket.pk)
     assert ticket.messages.last().customer_id == ticket.customer_id
     assert Customer.objects.count() == 1

@@ -6,12 +6,15 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core import mail, signing
+from django.db import connection
 from django.test import Client as Browser
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 from pactdesk.accounts.selectors import PORTAL_LINK_SALT as SALT
 from pactdesk.desk.models import Message, Ticket
 from pactdesk.desk.services import AttachmentIn, ticket_note, ticket_reply, ticket_status_change
+from pactdesk.notify.models import OutboundMail
 from pactdesk.platform.clock import clock_now
 
 pytestmark = pytest.mark.django_db
@@ -247,3 +250,51 @@ def test_lodged_an_hour_ago_still_listed_newest_first(lodge) -> None:
     browser = signed_in("northwind", "jo@shop.test")
     page = browser.get("/portal/northwind/tickets/").content.decode()
     assert re.findall(r">(PD-\d+)</a>", page) == [new.reference, old.reference]
+
+
+def test_a_forged_host_header_still_gets_a_link_on_the_base_url(lodge, settings) -> None:
+    """Links come from PACTDESK_BASE_URL, never from the Host the request named."""
+    lodge()
+    mail.outbox.clear()
+    settings.ALLOWED_HOSTS = ["*"]  # a permissive deployment: the header reaches the view
+    settings.PACTDESK_BASE_URL = "https://support.example"
+    response = ask_for_link("northwind", "jo@shop.test", HTTP_HOST="evil.example")
+    assert response.status_code == 200
+    (sent,) = mail.outbox
+    assert "evil.example" not in sent.body
+    links = re.findall(r"https?://\S+", sent.body)
+    assert [link.split("/link/")[0] for link in links] == [
+        "https://support.example/portal/northwind"
+    ]
+
+
+def _answer_of(email: str) -> tuple[int, str, list, int]:
+    """Ask for a link without running after-commit work: what the request itself did
+    (status, body without its CSRF token, callbacks left, queries run)."""
+    with (
+        TestCase.captureOnCommitCallbacks(execute=False) as callbacks,
+        CaptureQueriesContext(connection) as queries,
+    ):
+        response = Browser().post("/portal/northwind/", {"email": email})
+    body = re.sub(r'"X-CSRFToken": "[^"]*"', "", response.content.decode())
+    return response.status_code, body, callbacks, len(queries)
+
+
+def test_known_and_unknown_addresses_get_the_same_answer_and_no_mail_in_the_request(
+    lodge,
+) -> None:
+    lodge()
+    mail.outbox.clear()
+    known, unknown = _answer_of("jo@shop.test"), _answer_of("jx@shop.test")
+    assert known[0] == unknown[0] == 200
+    assert known[1].replace("jo@shop.test", "X") == unknown[1].replace("jx@shop.test", "X")
+    assert known[3] == unknown[3]  # the same work: no look-up of the address
+    assert (len(known[2]), len(unknown[2])) == (1, 1)  # the task, queued after the commit
+    assert mail.outbox == []
+    assert not OutboundMail.objects.filter(kind="portal_link").exists()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        known[2][0]()
+        unknown[2][0]()
+    queued = OutboundMail.objects.get(kind="portal_link")
+    assert (queued.to_address, queued.status) == ("jo@shop.test", "sent")
+    assert [m.to for m in mail.outbox] == [["jo@shop.test"]]

@@ -69,7 +69,7 @@ class Conflict(ApplicationError):
 
 class ServiceClosed(Conflict):
     """The client was deactivated: its web form, portal and mail take nothing more.
-    Pages answer it with the "service closed" page (410), the API with a 409."""
+    Pages answer it with the "service closed" page (a 404), the API with a 409."""
 
     default_code = "client_closed"
 

@@ -1,6 +1,7 @@
 """Pages answer a NotFound from any selector or service with Django's 404 page: a row
 that does not exist and a row the visitor may not see look the same. A ServiceClosed
-(a deactivated client's web form or portal) is the "service closed" page, 410."""
+(a deactivated client's web form or portal) is the "service closed" page, also a
+404: the address serves nothing, and the page says why."""
 
 from __future__ import annotations
 
@@ -23,5 +24,5 @@ class NotFoundAs404:
         if isinstance(exception, NotFound):
             raise Http404(exception.message) from exception
         if isinstance(exception, ServiceClosed):
-            return render(request, "web/closed.html", {"message": exception.message}, status=410)
+            return render(request, "web/closed.html", {"message": exception.message}, status=404)
         return None
