@@ -4,24 +4,38 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail, signing
+from django.db import connection
 from django.test import Client as Browser
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 from pactdesk.accounts.selectors import PORTAL_LINK_SALT as SALT
 from pactdesk.desk.models import Message, Ticket
 from pactdesk.desk.services import AttachmentIn, ticket_note, ticket_reply, ticket_status_change
+from pactdesk.notify.models import OutboundMail
 from pactdesk.platform.clock import clock_now
 
 pytestmark = pytest.mark.django_db
 
 
 def link_from_mail(index: int = -1) -> str:
-    return re.search(r"http://testserver(/portal/\S+)", mail.outbox[index].body).group(1)
+    """The path of the link in a mailed sign-in link; links point at PACTDESK_BASE_URL."""
+    base = re.escape(settings.PACTDESK_BASE_URL)
+    return re.search(rf"{base}(/portal/\S+)", mail.outbox[index].body).group(1)
+
+
+def ask_for_link(slug: str, email: str, browser: Browser | None = None, **extra):
+    """Ask for a link, then run what the request left for after its commit (the task
+    that looks the address up and queues the mail, and the mail's delivery)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return (browser or Browser()).post(f"/portal/{slug}/", {"email": email}, **extra)
 
 
 def signed_in(slug: str, email: str) -> Browser:
     browser = Browser()
-    browser.post(f"/portal/{slug}/", {"email": email})
+    ask_for_link(slug, email, browser)
     assert browser.get(link_from_mail()).status_code == 200  # the button
     response = browser.post(link_from_mail())
     assert (response.status_code, response["Location"]) == (302, f"/portal/{slug}/tickets/")
@@ -31,7 +45,7 @@ def signed_in(slug: str, email: str) -> Browser:
 def test_asking_for_a_link_mails_it_from_the_clients_support_address(lodge) -> None:
     lodge()
     mail.outbox.clear()
-    response = Browser().post("/portal/northwind/", {"email": "JO@shop.test"})
+    response = ask_for_link("northwind", "JO@shop.test")
     assert response.status_code == 200
     assert "If <strong>JO@shop.test</strong> has written to Northwind" in response.content.decode()
     sent = mail.outbox[0]
@@ -44,7 +58,7 @@ def test_asking_for_a_link_mails_it_from_the_clients_support_address(lodge) -> N
 
 
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(agreement) -> None:
-    response = Browser().post("/portal/northwind/", {"email": "stranger@shop.test"})
+    response = ask_for_link("northwind", "stranger@shop.test")
     assert response.status_code == 200
     assert "a sign-in link is on its way" in response.content.decode()
     assert mail.outbox == []
@@ -149,7 +163,7 @@ def test_another_clients_ticket_is_404_and_its_portal_asks_to_sign_in(
 def test_a_link_for_one_client_does_not_open_anothers_portal(lodge, other_agreement) -> None:
     lodge()
     lodge(client=other_agreement.client)
-    Browser().post("/portal/northwind/", {"email": "jo@shop.test"})
+    ask_for_link("northwind", "jo@shop.test")
     token = link_from_mail().split("/link/")[1]
     for method in ("get", "post"):
         response = getattr(Browser(), method)(f"/portal/lotus/link/{token}")
@@ -178,7 +192,7 @@ def test_expired_and_forged_links_are_refused(lodge, settings, monkeypatch) -> N
 def test_opening_a_link_spends_nothing_and_signing_in_spends_it(lodge) -> None:
     """Mail scanners fetch links: only the button's POST uses the link up."""
     lodge()
-    Browser().post("/portal/northwind/", {"email": "jo@shop.test"})
+    ask_for_link("northwind", "jo@shop.test")
     link = link_from_mail()
     for _ in range(3):
         page = Browser().get(link)
@@ -196,7 +210,7 @@ def test_opening_a_link_spends_nothing_and_signing_in_spends_it(lodge) -> None:
 def test_a_link_spends_the_older_ones_but_not_the_newer(lodge) -> None:
     lodge()
     for _ in range(3):
-        Browser().post("/portal/northwind/", {"email": "jo@shop.test"})
+        ask_for_link("northwind", "jo@shop.test")
     oldest, middle, newest = (link_from_mail(i) for i in (-3, -2, -1))
     assert Browser().post(middle).status_code == 302
     assert Browser().post(oldest).status_code == 400
@@ -236,3 +250,51 @@ def test_lodged_an_hour_ago_still_listed_newest_first(lodge) -> None:
     browser = signed_in("northwind", "jo@shop.test")
     page = browser.get("/portal/northwind/tickets/").content.decode()
     assert re.findall(r">(PD-\d+)</a>", page) == [new.reference, old.reference]
+
+
+def test_a_forged_host_header_still_gets_a_link_on_the_base_url(lodge, settings) -> None:
+    """Links come from PACTDESK_BASE_URL, never from the Host the request named."""
+    lodge()
+    mail.outbox.clear()
+    settings.ALLOWED_HOSTS = ["*"]  # a permissive deployment: the header reaches the view
+    settings.PACTDESK_BASE_URL = "https://support.example"
+    response = ask_for_link("northwind", "jo@shop.test", HTTP_HOST="evil.example")
+    assert response.status_code == 200
+    (sent,) = mail.outbox
+    assert "evil.example" not in sent.body
+    links = re.findall(r"https?://\S+", sent.body)
+    assert [link.split("/link/")[0] for link in links] == [
+        "https://support.example/portal/northwind"
+    ]
+
+
+def _answer_of(email: str) -> tuple[int, str, list, int]:
+    """Ask for a link without running after-commit work: what the request itself did
+    (status, body without its CSRF token, callbacks left, queries run)."""
+    with (
+        TestCase.captureOnCommitCallbacks(execute=False) as callbacks,
+        CaptureQueriesContext(connection) as queries,
+    ):
+        response = Browser().post("/portal/northwind/", {"email": email})
+    body = re.sub(r'"X-CSRFToken": "[^"]*"', "", response.content.decode())
+    return response.status_code, body, callbacks, len(queries)
+
+
+def test_known_and_unknown_addresses_get_the_same_answer_and_no_mail_in_the_request(
+    lodge,
+) -> None:
+    lodge()
+    mail.outbox.clear()
+    known, unknown = _answer_of("jo@shop.test"), _answer_of("jx@shop.test")
+    assert known[0] == unknown[0] == 200
+    assert known[1].replace("jo@shop.test", "X") == unknown[1].replace("jx@shop.test", "X")
+    assert known[3] == unknown[3]  # the same work: no look-up of the address
+    assert (len(known[2]), len(unknown[2])) == (1, 1)  # the task, queued after the commit
+    assert mail.outbox == []
+    assert not OutboundMail.objects.filter(kind="portal_link").exists()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        known[2][0]()
+        unknown[2][0]()
+    queued = OutboundMail.objects.get(kind="portal_link")
+    assert (queued.to_address, queued.status) == ("jo@shop.test", "sent")
+    assert [m.to for m in mail.outbox] == [["jo@shop.test"]]

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from pactdesk.domain.identity import email_identity
 from pactdesk.platform.models import ClientOwned
 
 
@@ -49,13 +50,17 @@ class Client(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """Every form that saves a client (the admin too) stores the normal form."""
+        self.support_email = email_identity(self.support_email or "")
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def get_by_natural_key(self, username: str | None) -> User:
-        """Log-in names are e-mail addresses, compared without case."""
-        return self.get(email__iexact=username or "")
+        """Log-in names are e-mail addresses, stored and compared in one normal form."""
+        return self.get(email=email_identity(username or ""))
 
     def create_user(self, email: str, password: str | None = None, **fields: object) -> User:
         from pactdesk.accounts.services import user_create
@@ -103,6 +108,11 @@ class User(AbstractBaseUser):
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
 
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        """Django's clean() stores the user name in this form: the one identity rule."""
+        return email_identity(username or "")
+
     @property
     def is_provider_staff(self) -> bool:
         return self.role in STAFF_ROLES
@@ -146,6 +156,9 @@ class Customer(ClientOwned):
 
     def __str__(self) -> str:
         return self.name or self.email
+
+    def clean(self) -> None:
+        self.email = email_identity(self.email or "")
 
 
 class PortalLinkUse(ClientOwned):

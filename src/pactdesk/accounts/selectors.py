@@ -9,7 +9,8 @@ from django.core import signing
 from django.db.models import QuerySet
 
 from pactdesk.accounts.models import STAFF_ROLES, Client, Customer, PortalLinkUse, User
-from pactdesk.platform.errors import NotFound
+from pactdesk.domain.identity import email_identity
+from pactdesk.platform.errors import NotFound, ServiceClosed
 from pactdesk.platform.refcache import memo
 
 
@@ -27,10 +28,11 @@ def client_get(*, actor: User, client_id: int) -> Client:
 
 
 def customer_find(*, client: Client, email: str) -> Customer | None:
-    """The customer of `client` with this address. Addresses are stored lower-case, so
-    the lookup is an exact (indexed) match. Kept per process until a customer changes
-    (`pactdesk.platform.refcache`); a new customer changes nothing kept."""
-    address = email.strip().lower()
+    """The customer of `client` with this address. Addresses are stored in their normal
+    form (`email_identity`), so the lookup is an exact (indexed) match. Kept per
+    process until a customer changes (`pactdesk.platform.refcache`); a new customer
+    changes nothing kept."""
+    address = email_identity(email)
     return memo(
         ("customer", client.pk, address),
         lambda: Customer.objects.filter(client=client, email=address).first(),
@@ -56,10 +58,13 @@ def customer_get(*, actor: User, customer_id: int) -> Customer:
 
 
 def client_get_public(*, slug: str) -> Client:
-    """An active client by the slug of a public URL (web form, portal)."""
-    client = Client.objects.filter(slug=slug, is_active=True).first()
+    """An active client by the slug of a public URL (web form, portal). NotFound for
+    no such client; ServiceClosed for a deactivated one."""
+    client = Client.objects.filter(slug=slug).first()
     if client is None:
         raise NotFound(f"No client {slug!r}.", code="client_not_found")
+    if not client.is_active:
+        raise ServiceClosed.of(client.name)
     return client
 
 

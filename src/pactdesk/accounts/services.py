@@ -19,12 +19,14 @@ from pactdesk.accounts.models import (
     User,
 )
 from pactdesk.accounts.selectors import customer_find, customer_get, portal_link_read
+from pactdesk.domain.identity import email_identity
 from pactdesk.platform.errors import PermissionDenied, ValidationFailed
 from pactdesk.platform.validation import validated_save
 
 
 def client_create(*, name: str, slug: str, support_email: str, now: datetime) -> Client:
-    client = Client(name=name, slug=slug, support_email=support_email.lower(), created_at=now)
+    address = email_identity(support_email)
+    client = Client(name=name, slug=slug, support_email=address, created_at=now)
     validated_save(client)
     return client
 
@@ -51,7 +53,7 @@ def user_create(
         raise ValidationFailed(
             "client: a client user needs a client", code="client_required", field="client"
         )
-    user = User(email=email.strip().lower(), name=name, role=role, client=client)
+    user = User(email=email_identity(email), name=name, role=role, client=client)
     if password is None:
         user.set_unusable_password()
     else:
@@ -79,9 +81,9 @@ def customer_get_or_create(*, client: Client, email: str, name: str, now: dateti
 
 
 def customer_address(email: str) -> str:
-    """The stored form of a customer's address (lower-case); ValidationFailed if it is
-    not an address."""
-    address = email.strip().lower()
+    """The stored form of a customer's address (`email_identity`); ValidationFailed if
+    it is not an address."""
+    address = email_identity(email)
     try:
         validate_email(address)
     except ValidationError:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from pactdesk.accounts.models import Client, User
 from pactdesk.api.models import SECRET_PREFIX, ApiKey, secret_digest
+from pactdesk.domain.identity import email_identity
 from pactdesk.platform.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from pactdesk.platform.validation import validated_save
 
@@ -39,7 +40,7 @@ def api_key_create(
                            field="client")  # fmt: skip
         default_name = f"{client.slug} integration"
     else:
-        user = User.objects.filter(email__iexact=staff_email.strip()).first()
+        user = User.objects.filter(email=email_identity(staff_email)).first()
         if user is None or not user.is_active or not user.is_provider_staff:
             raise NotFound(f"No active member of staff with e-mail {staff_email!r}.",
                            code="staff_not_found", field="staff")  # fmt: skip

@@ -208,7 +208,9 @@ TEMPLATES = [
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password backend, refusing users of a deactivated client (and ending
+    # their sessions); addresses compared in their one normal form.
+    "pactdesk.accounts.backends.UserBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -224,13 +226,15 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 
-# Lockout after repeated failed logins (django-axes): per user name and address.
+# Lockout after repeated failed logins (django-axes): per user name and address, the
+# user name normalised as log-in compares it (every case variant shares one count).
 AXES_FAILURE_LIMIT = env_int("PACTDESK_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "pactdesk.web.ratelimit.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # the login form field (it holds the e-mail)
+AXES_USERNAME_CALLABLE = "pactdesk.accounts.backends.login_identity"
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_VERBOSE = False
 

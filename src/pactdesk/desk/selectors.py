@@ -18,6 +18,7 @@ from pactdesk.desk.models import (
     Ticket,
     TicketEvent,
 )
+from pactdesk.domain.identity import email_identity
 from pactdesk.platform.cursors import cursor_decode, cursor_encode
 from pactdesk.platform.errors import NotFound, ValidationFailed
 
@@ -178,7 +179,7 @@ def _filtered(tickets: QuerySet[Ticket], f: TicketFilter, now: datetime) -> Quer
     elif f.valid is False:
         tickets = tickets.filter(Q(is_valid=False) | Q(merged_into__isnull=False))
     if f.customer_email:
-        tickets = tickets.filter(customer__email__iexact=f.customer_email)
+        tickets = tickets.filter(customer__email=email_identity(f.customer_email))
     if f.search:
         term = f.search.strip()
         number = term.upper().removeprefix("PD-")

@@ -16,12 +16,8 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 
-from pactdesk.intake.mime import (
-    MailAttachment,
-    body_part,
-    header_text,
-    mime_content,
-)
+from pactdesk.domain.identity import email_identity
+from pactdesk.intake.mime import MailAttachment, body_part, header_text, mime_content
 from pactdesk.intake.quoting import quoted_split
 
 _MSG_ID = re.compile(r"<[^<>\s]+>")
@@ -131,7 +127,7 @@ def _sender(message: EmailMessage, *, hint: str | None) -> tuple[str, str]:
     name, address = pairs[0] if pairs else parseaddr(raw)
     if "@" not in address:
         return "", " ".join(name.split())
-    return address.strip().lower(), " ".join(name.split())
+    return email_identity(address), " ".join(name.split())
 
 
 def _ids(value: str) -> tuple[str, ...]:

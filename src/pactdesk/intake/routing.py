@@ -18,6 +18,7 @@ from django.conf import settings
 from pactdesk.accounts.models import Client
 from pactdesk.desk.models import Message, Ticket
 from pactdesk.desk.services.records import mail_key
+from pactdesk.domain.identity import email_identity
 from pactdesk.intake.parsing import InboundMail
 from pactdesk.notify.models import OutboundMail
 
@@ -34,10 +35,10 @@ def ticket_for_mail(*, client: Client, mail: InboundMail, sender: str) -> Ticket
 
 def loop_reason(*, client: Client, mail: InboundMail) -> str | None:
     """Mail we (or this client's address) sent coming back to us."""
-    ours = (client.support_email.lower(), settings.PACTDESK_MAIL_DOMAIN.lower())
+    ours = (email_identity(client.support_email), settings.PACTDESK_MAIL_DOMAIN.lower())
     if any(mark in token for token in mail.x_loop for mark in ours):
         return "X-Loop is ours"
-    if mail.from_address == client.support_email.lower():
+    if email_identity(mail.from_address) == email_identity(client.support_email):
         return "sent from the support address itself"
     return None
 
@@ -67,7 +68,7 @@ def _by_message_ids(*, client: Client, ids: Sequence[str]) -> Ticket | None:
 def _by_token(*, client: Client, subject: str, sender: str) -> Ticket | None:
     for match in TOKEN.finditer(subject):
         found = Ticket.objects.filter(
-            client=client, pk=int(match.group(1)), customer__email__iexact=sender
+            client=client, pk=int(match.group(1)), customer__email=email_identity(sender)
         ).values_list("pk", flat=True)
         if found:
             return _ticket(client=client, ticket_id=found[0])

@@ -7,15 +7,18 @@ from django.db.models import QuerySet
 from pactdesk.accounts.models import Client
 from pactdesk.desk.models import Message
 from pactdesk.desk.services.records import mail_key
+from pactdesk.domain.identity import email_identity
 from pactdesk.intake.models import Mailbox
 
 
 def client_for_address(*, address: str) -> Client | None:
-    """The active client whose support address this is (compared without case)."""
-    address = address.strip().strip("<>").strip()
+    """The client whose support address this is (stored and compared in the normal
+    form of `email_identity`), active or not: mail to a deactivated client is taken and
+    quarantined, not bounced (see `mail_lodge`)."""
+    address = email_identity(address.strip().strip("<>"))
     if not address:
         return None
-    return Client.objects.filter(support_email__iexact=address, is_active=True).first()
+    return Client.objects.filter(support_email=address).first()
 
 
 def mail_already_stored(*, client: Client, message_id: str) -> bool:

@@ -40,6 +40,7 @@ from pactdesk.desk.models import Channel, RawMail, Ticket
 from pactdesk.desk.services import AttachmentIn, ticket_customer_reply, ticket_lodge
 from pactdesk.desk.services.lodging import subject_for_display
 from pactdesk.desk.services.raw_mail import raw_mail_store
+from pactdesk.domain.identity import email_identity
 from pactdesk.intake.mime import MailAttachment, header_text
 from pactdesk.intake.models import Mailbox, QuarantinedMail, QuarantineStatus
 from pactdesk.intake.parsing import InboundMail, MailUnparseable, mail_parse
@@ -133,9 +134,13 @@ def mail_lodge(
     """Parse and lodge `arrival` in one transaction, keeping its raw bytes (or using
     `raw_mail`, kept before) with what it became. Raises whatever fails."""
     mail = mail_parse(arrival.raw)
-    clients = arrival.clients()
+    known = arrival.clients()
+    if not known:
+        raise MailRefused("no client has this support address", code="no_client")
+    clients = [client for client in known if client.is_active]
     if not clients:
-        raise MailRefused("no active client has this support address", code="no_client")
+        names = ", ".join(client.name for client in known)
+        raise MailRefused(f"{names}: deactivated, its service is closed", code="client_closed")
     keeper = _RawKeeper(arrival=arrival, now=now, row=raw_mail)
     with transaction.atomic():
         return [
@@ -373,7 +378,7 @@ def _automatic(*, client: Client, mail: InboundMail, envelope_sender: str | None
 
 
 def _address(value: str | None) -> str:
-    address = (value or "").strip().strip("<>").strip().lower()
+    address = email_identity((value or "").strip().strip("<>"))
     return address if "@" in address else ""
 
 

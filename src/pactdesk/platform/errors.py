@@ -65,3 +65,17 @@ class Conflict(ApplicationError):
 
     http_status = 409
     default_code = "conflict"
+
+
+class ServiceClosed(Conflict):
+    """The client was deactivated: its web form, portal and mail take nothing more.
+    Pages answer it with the "service closed" page (a 404), the API with a 409."""
+
+    default_code = "client_closed"
+
+    @classmethod
+    def of(cls, client_name: str) -> ServiceClosed:
+        return cls(
+            f"{client_name} support is closed: requests are no longer taken here.",
+            code=cls.default_code,
+        )

@@ -1,13 +1,16 @@
 """Pages answer a NotFound from any selector or service with Django's 404 page: a row
-that does not exist and a row the visitor may not see look the same."""
+that does not exist and a row the visitor may not see look the same. A ServiceClosed
+(a deactivated client's web form or portal) is the "service closed" page, also a
+404: the address serves nothing, and the page says why."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
-from pactdesk.platform.errors import NotFound
+from pactdesk.platform.errors import NotFound, ServiceClosed
 
 
 class NotFoundAs404:
@@ -17,6 +20,9 @@ class NotFoundAs404:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, NotFound):
             raise Http404(exception.message) from exception
+        if isinstance(exception, ServiceClosed):
+            return render(request, "web/closed.html", {"message": exception.message}, status=404)
+        return None

@@ -4,12 +4,13 @@ and replies (which reopen a solved ticket; on a closed one, lodge a follow-up)."
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pactdesk.accounts.models import Client, Customer
-from pactdesk.accounts.selectors import client_get_public, customer_find
+from pactdesk.accounts.selectors import client_get_public
 from pactdesk.desk.models import Ticket
 from pactdesk.desk.selectors import (
     customer_attachment_get,
@@ -18,11 +19,12 @@ from pactdesk.desk.selectors import (
     ticket_messages,
 )
 from pactdesk.desk.services import ticket_customer_reply
+from pactdesk.desk.tasks import portal_link_mail_task
+from pactdesk.domain.identity import email_identity
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ApplicationError, NotFound
 from pactdesk.web.forms import PortalEmailForm, PortalReplyForm
 from pactdesk.web.portal_access import (
-    portal_link_send,
     portal_link_use,
     portal_link_valid,
     portal_session_customer,
@@ -37,7 +39,9 @@ from pactdesk.web.uploads import attachments_from_uploads
 @require_http_methods(["GET", "POST"])
 def portal_start(request: HttpRequest, slug: str) -> HttpResponse:
     """Ask for an e-mail address and mail a link. The answer is the same whether or
-    not we know the address, so the page tells nobody who our customers are."""
+    not we know the address, so the page tells nobody who our customers are: the
+    request only counts the rate limits and queues a task (after the response's
+    commit) that looks the address up and, for a customer, queues the mail."""
     client = client_get_public(slug=slug)
     if request.method == "GET":
         if portal_session_customer(request=request, client=client) is not None:
@@ -53,16 +57,8 @@ def portal_start(request: HttpRequest, slug: str) -> HttpResponse:
     email = form.cleaned_data["email"]
     if _link_over_limit(request, client, email):
         return render(request, "web/portal/too_many.html", {"client": client}, status=429)
-    customer = customer_find(client=client, email=email)
-    if customer is not None and not portal_link_send(
-        request=request, client=client, customer=customer
-    ):
-        return render(
-            request,
-            "web/portal/start.html",
-            {"client": client, "form": form, "send_failed": True},
-            status=503,
-        )
+    client_id = client.pk
+    transaction.on_commit(lambda: portal_link_mail_task(client_id, email))
     return render(request, "web/portal/sent.html", {"client": client, "email": email})
 
 
@@ -173,6 +169,9 @@ def _link_over_limit(request: HttpRequest, client: Client, email: str) -> bool:
         scope=f"portal:{client.pk}:ip", key=client_address(request), limit=limit, window=window
     )
     by_address = rate_limit_hit(
-        scope=f"portal:{client.pk}:email", key=email.lower(), limit=limit, window=window
+        scope=f"portal:{client.pk}:email",
+        key=email_identity(email),
+        limit=limit,
+        window=window,
     )
     return by_ip or by_address

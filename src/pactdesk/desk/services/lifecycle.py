@@ -110,7 +110,7 @@ def ticket_assign(*, actor: User, ticket: Ticket, assignee: User | None, now: da
             kind="assigned",
             at=now,
             actor=actor,
-            value=assignee.email if assignee else "",
+            value=assignee.name if assignee else "",  # client users read it: no e-mail
         )
         ticket.assignee = assignee
         ticket.updated_at = now

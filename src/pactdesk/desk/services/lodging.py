@@ -30,7 +30,7 @@ from pactdesk.desk.services.records import AttachmentIn, mail_key, message_creat
 from pactdesk.desk.services.sla_state import ticket_sla_fields
 from pactdesk.domain.sla import Event
 from pactdesk.platform.batching import GroupWriter
-from pactdesk.platform.errors import Conflict, ValidationFailed
+from pactdesk.platform.errors import Conflict, ServiceClosed, ValidationFailed
 
 MAX_SUBJECT = 250
 MAX_FILENAME = 255  # what browsers' uploads carry at most (Django keeps 255)
@@ -138,6 +138,8 @@ def _prepare(
     language: str | None,
 ) -> _Lodging:
     """Everything but the writing: reads only (memoised), so no lock is held."""
+    if not client.is_active:
+        raise ServiceClosed.of(client.name)
     agreement = agreement_for_lodging(client=client, on=now.date())
     customer = customer_find(client=client, email=customer_email)
     if customer is None:
