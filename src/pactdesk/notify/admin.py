@@ -24,6 +24,9 @@ class AcknowledgementTemplateAdmin(admin.ModelAdmin):
     fields = ["client", "language", "is_default", "body", "preview"]
     readonly_fields = ["preview"]
 
+    class Media:
+        css = {"all": ["notify/admin.css"]}  # a stylesheet, not a style attribute: the CSP
+
     def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, **kwargs)
         form.base_fields["body"].help_text = acknowledgement_help_text()
@@ -34,4 +37,4 @@ class AcknowledgementTemplateAdmin(admin.ModelAdmin):
         if template.pk is None:
             return "Save to see the text as a customer would."
         text = acknowledgement_render(body=template.body, facts=SAMPLE)
-        return format_html('<pre style="white-space: pre-wrap">{}</pre>', text)
+        return format_html('<pre class="acknowledgement-preview">{}</pre>', text)
