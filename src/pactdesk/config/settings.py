@@ -47,9 +47,7 @@ DEBUG = env_bool("PACTDESK_DEBUG", default=False)
 def _strong_key(name: str, key: str) -> str:
     """In production a key must pass Django's own deploy check (security.W009/W025):
     at least 50 characters, 5 of them different, not Django's "django-insecure-" one."""
-    if PRODUCTION and (
-        len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-")
-    ):
+    if PRODUCTION and (len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-")):
         raise ImproperlyConfigured(
             f"{name} must be at least 50 random characters in production "
             "(python3 -c 'import secrets; print(secrets.token_urlsafe(50))' makes one)"

@@ -25,7 +25,8 @@ class AcknowledgementTemplateAdmin(admin.ModelAdmin):
     readonly_fields = ["preview"]
 
     class Media:
-        css = {"all": ["notify/admin.css"]}  # a stylesheet, not a style attribute: the CSP
+        # The preview's look: the Content-Security-Policy refuses style attributes.
+        css = {"all": ["notify/admin.css"]}
 
     def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, **kwargs)
