@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -15,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 _DB_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
+_HEADER_NAME = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
 
 
 def env_bool(name: str, default: bool, environ: Mapping[str, str] = os.environ) -> bool:
@@ -72,6 +74,26 @@ def env_networks(
                 f"{name}: {item!r} is not an IP address or network (like 10.0.0.0/8)"
             ) from None
     return networks
+
+
+def env_proxy_ssl_header(
+    name: str, environ: Mapping[str, str] = os.environ
+) -> tuple[str, str] | None:
+    """Django's SECURE_PROXY_SSL_HEADER from the name of the header a TLS-terminating
+    proxy sets to `https` (X-Forwarded-Proto): ("HTTP_X_FORWARDED_PROTO", "https").
+
+    None when unset: no header is believed, so a request is secure only when it reached
+    us over TLS. Set it only behind a proxy that overwrites the header on every request.
+    """
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return None
+    if not _HEADER_NAME.fullmatch(raw):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a header name: use the header your proxy sets to "
+            "'https', like X-Forwarded-Proto"
+        )
+    return "HTTP_" + raw.upper().replace("-", "_"), "https"
 
 
 def env_mode(environ: Mapping[str, str] = os.environ) -> str:

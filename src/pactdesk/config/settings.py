@@ -7,6 +7,10 @@ PACTDESK_SECRET_KEY      required in production; locally one is made in ./var/
 PACTDESK_ALLOWED_HOSTS   comma-separated; default localhost,127.0.0.1
 PACTDESK_DEBUG           default off
 PACTDESK_VAR_DIR         where local state lives; default ./var
+PACTDESK_SSL_REDIRECT    redirect http to https; default on in production, off locally
+PACTDESK_HSTS_SECONDS    Strict-Transport-Security max-age; default a year in production
+PACTDESK_HSTS_INCLUDE_SUBDOMAINS, PACTDESK_HSTS_PRELOAD   default on (with HSTS)
+PACTDESK_PROXY_SSL_HEADER  header a TLS-terminating proxy sets to https; default none
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import os
 import secrets
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from huey import RedisHuey, SqliteHuey
 
@@ -26,6 +31,7 @@ from pactdesk.config.env import (
     env_list,
     env_mode,
     env_networks,
+    env_proxy_ssl_header,
     smtp_from_url,
 )
 
@@ -38,12 +44,21 @@ PRODUCTION = MODE == "production"
 DEBUG = env_bool("PACTDESK_DEBUG", default=False)
 
 
+def _strong_key(name: str, key: str) -> str:
+    """In production a key must pass Django's own deploy check (security.W009/W025):
+    at least 50 characters, 5 of them different, not Django's "django-insecure-" one."""
+    if PRODUCTION and (len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-")):
+        raise ImproperlyConfigured(
+            f"{name} must be at least 50 random characters in production "
+            "(python3 -c 'import secrets; print(secrets.token_urlsafe(50))' makes one)"
+        )
+    return key
+
+
 def _secret_key() -> str:
     key = os.environ.get("PACTDESK_SECRET_KEY", "").strip()
     if key:
-        if PRODUCTION and len(key) < 32:
-            raise ImproperlyConfigured("PACTDESK_SECRET_KEY must be at least 32 characters")
-        return key
+        return _strong_key("PACTDESK_SECRET_KEY", key)
     if PRODUCTION:
         raise ImproperlyConfigured("PACTDESK_SECRET_KEY is required when PACTDESK_MODE=production")
     path = VAR_DIR / "secret_key"
@@ -55,7 +70,10 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 # Older keys still accepted for signatures (sessions, portal links) and sealed values.
-SECRET_KEY_FALLBACKS = env_list("PACTDESK_SECRET_KEY_FALLBACKS", [])
+SECRET_KEY_FALLBACKS = [
+    _strong_key("PACTDESK_SECRET_KEY_FALLBACKS", key)
+    for key in env_list("PACTDESK_SECRET_KEY_FALLBACKS", [])
+]
 ALLOWED_HOSTS = env_list("PACTDESK_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 if PRODUCTION and not os.environ.get("PACTDESK_ALLOWED_HOSTS"):
     raise ImproperlyConfigured("PACTDESK_ALLOWED_HOSTS is required when PACTDESK_MODE=production")
@@ -160,6 +178,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
     "axes",
+    "csp",
     "pactdesk.platform",
     "pactdesk.accounts",
     "pactdesk.agreements",
@@ -174,6 +193,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -258,11 +278,45 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# HTTPS. In production every plain-http request is redirected to https (but /healthz,
+# which load balancers probe directly) and browsers are told to use nothing else for a
+# year (HSTS), subdomains included, with consent to the browsers' preload list (which
+# takes effect only if the registrable domain is submitted at hstspreload.org). Behind
+# a TLS-terminating proxy, PACTDESK_PROXY_SSL_HEADER names the header it sets to https.
+# Locally (`make run`, plain http on 127.0.0.1) all of it is off.
+SECURE_SSL_REDIRECT = env_bool("PACTDESK_SSL_REDIRECT", default=PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("PACTDESK_PROXY_SSL_HEADER")
+SECURE_HSTS_SECONDS = env_int("PACTDESK_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0, 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PACTDESK_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("PACTDESK_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+# Response headers on every answer (SecurityMiddleware; these are Django's defaults,
+# stated so a test holds them): no MIME sniffing, the Referer only to our own origin,
+# our windows in a browsing context group of their own; no framing at all.
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every answer (django-csp): scripts, styles, fonts and
+# fetches only from our own origin (htmx, the admin's and the API docs' files are all
+# served by us), no inline script or style, no eval, no plugins, no <base>, forms post
+# only to us, and no page may be framed. Images also as data: URLs, which cannot run
+# script (an SVG shown as an image is inert).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # the API docs' stylesheet draws icons as data: SVG
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

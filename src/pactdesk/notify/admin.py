@@ -24,6 +24,10 @@ class AcknowledgementTemplateAdmin(admin.ModelAdmin):
     fields = ["client", "language", "is_default", "body", "preview"]
     readonly_fields = ["preview"]
 
+    class Media:
+        # The preview's look: the Content-Security-Policy refuses style attributes.
+        css = {"all": ["notify/admin.css"]}
+
     def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, **kwargs)
         form.base_fields["body"].help_text = acknowledgement_help_text()
@@ -34,4 +38,4 @@ class AcknowledgementTemplateAdmin(admin.ModelAdmin):
         if template.pk is None:
             return "Save to see the text as a customer would."
         text = acknowledgement_render(body=template.body, facts=SAMPLE)
-        return format_html('<pre style="white-space: pre-wrap">{}</pre>', text)
+        return format_html('<pre class="acknowledgement-preview">{}</pre>', text)
