@@ -15,10 +15,11 @@ from pactdesk.accounts.models import Client, Customer
 from pactdesk.accounts.selectors import customer_portal_token
 from pactdesk.agreements.selectors import agreement_promise
 from pactdesk.desk.models import Message, MessageKind, Ticket
+from pactdesk.desk.participants import Recipients, ticket_copied
 from pactdesk.notify.acknowledgements import AcknowledgementFacts, acknowledgement_render
 from pactdesk.notify.models import OutboundMail
 from pactdesk.notify.selectors import acknowledgement_template_choose, acknowledgement_templates_of
-from pactdesk.notify.services import MailOut, mail_queue, mail_queue_many
+from pactdesk.notify.services import MailOut, mail_queue_many
 
 
 def ticket_subject(ticket: Ticket, *, reply: bool = False) -> str:
@@ -92,44 +93,96 @@ def portal_link(*, client: Client, customer: Customer) -> str:
     return f"{settings.PACTDESK_BASE_URL}{path}"
 
 
-def ticket_mail_reply(*, ticket: Ticket, message: Message, now: datetime) -> None:
-    _queue(ticket=ticket, kind="reply", body=message.body, now=now)
+def ticket_mail_reply(
+    *, ticket: Ticket, message: Message, now: datetime, recipients: Recipients
+) -> None:
+    """The reply, mailed to each of its customers separately (one address per mail, so
+    nobody learns another's address), each threaded on that customer's own thread."""
+    _queue_each(
+        ticket=ticket, kind="reply", body=message.body, now=now, customers=recipients.everyone
+    )
 
 
 def ticket_mail_status_notice(*, ticket: Ticket, now: datetime, text: str) -> None:
-    _queue(ticket=ticket, kind="status_notice", body=text, now=now)
+    """A notice to the ticket's customer and any customer staff chose to copy."""
+    customers = {c.pk: c for c in [ticket.customer, *ticket_copied(ticket)]}
+    _queue_each(
+        ticket=ticket, kind="status_notice", body=text, now=now, customers=tuple(customers.values())
+    )
 
 
-def _queue(
-    *, ticket: Ticket, kind: str, body: str, now: datetime, thread: list[str] | None = None
-) -> OutboundMail:
-    return mail_queue(mail=_mail_out(ticket=ticket, kind=kind, body=body, thread=thread), now=now)
+def _queue_each(
+    *, ticket: Ticket, kind: str, body: str, now: datetime, customers: Sequence[Customer]
+) -> list[OutboundMail]:
+    family = _family(ticket)
+    mails = [
+        _mail_out(
+            ticket=ticket,
+            kind=kind,
+            body=body,
+            to=customer,
+            subject=_subject_for(ticket=ticket, customer=customer, family=family),
+            thread=_thread_ids(family=family, customer=customer),
+        )
+        for customer in customers
+    ]
+    return mail_queue_many(mails=mails, at=[now] * len(mails))
 
 
-def _mail_out(*, ticket: Ticket, kind: str, body: str, thread: list[str] | None) -> MailOut:
-    thread = [i for i in (_thread_ids(ticket) if thread is None else thread) if i]
+def _mail_out(
+    *,
+    ticket: Ticket,
+    kind: str,
+    body: str,
+    thread: list[str],
+    to: Customer | None = None,
+    subject: str | None = None,
+) -> MailOut:
+    thread = [i for i in thread if i]
     return MailOut(
         client_id=ticket.client_id,
         kind=kind,
         ticket_id=ticket.pk,
-        to_address=ticket.customer.email,
+        to_address=(to or ticket.customer).email,
         from_address=f"{ticket.client.name} <{ticket.client.support_email}>",
-        subject=ticket_subject(ticket, reply=kind != "acknowledgement"),
+        subject=subject or ticket_subject(ticket, reply=kind != "acknowledgement"),
         body=body,
         in_reply_to=thread[-1] if thread else "",
         references=" ".join(thread[-20:]),
     )
 
 
-def _thread_ids(ticket: Ticket) -> list[str]:
-    """Message-IDs of the thread so far, oldest first: the customer's and ours. At the
-    same instant the customer's message came first (ours answered it)."""
+def _family(ticket: Ticket) -> list[Ticket]:
+    """The ticket and the tickets merged straight into it (their customers' threads
+    continue here)."""
+    merged = Ticket.objects.filter(client_id=ticket.client_id, merged_into=ticket)
+    return [ticket, *merged.order_by("-lodged_at", "-id")]
+
+
+def _subject_for(*, ticket: Ticket, customer: Customer, family: Sequence[Ticket]) -> str:
+    """A reply's subject for one customer: the ticket's own for its customer; for a
+    customer whose ticket was merged into it, that customer's own ticket's reference
+    and subject (never another customer's words; a reply to it comes back here)."""
+    if customer.pk != ticket.customer_id:
+        own = next((t for t in family[1:] if t.customer_id == customer.pk), None)
+        if own is not None:
+            return ticket_subject(own, reply=True)
+    return ticket_subject(ticket, reply=True)
+
+
+def _thread_ids(*, family: Sequence[Ticket], customer: Customer) -> list[str]:
+    """Message-IDs of one customer's thread so far, oldest first: their messages and
+    our mails to them. At the same instant the customer's message came first (ours
+    answered it)."""
+    ids = [t.pk for t in family]
     theirs = (
-        Message.objects.filter(ticket=ticket, kind=MessageKind.CUSTOMER)
+        Message.objects.filter(ticket_id__in=ids, kind=MessageKind.CUSTOMER, customer=customer)
         .exclude(mail_message_id="")
         .only("created_at", "mail_message_id")
     )
-    ours = OutboundMail.objects.filter(ticket_id_ref=ticket.pk).only("created_at", "message_id")
+    ours = OutboundMail.objects.filter(ticket_id_ref__in=ids, to_address=customer.email).only(
+        "created_at", "message_id"
+    )
     stamped = [(m.created_at, 0, m.pk, m.mail_message_id) for m in theirs]
     stamped += [(m.created_at, 1, m.pk, m.message_id) for m in ours]
     return [row[3] for row in sorted(stamped)]
