@@ -216,3 +216,51 @@ def test_merge_refusals(staff_api, lodged, ticket, northwind, contoso) -> None:
     )
     assert (not_merged.status, not_merged.body["code"]) == (409, "not_merged")
     assert snapshot(ticket) == before
+
+
+def test_merge_across_customers_needs_confirm_other_customer(staff_api, lodged, ticket, northwind):
+    bobs = lodged(northwind, customer_email="bob@shop.test", subject="Bob's")
+    before = snapshot(bobs)
+    refused = staff_api.post(f"/api/tickets/{bobs.pk}/merge", {"into": ticket.pk})
+    assert (refused.status, refused.body["code"], refused.body["field"]) == (
+        409,
+        "other_customer",
+        "confirm_other_customer",
+    )
+    assert snapshot(bobs) == before
+    merged = staff_api.post(
+        f"/api/tickets/{bobs.pk}/merge",
+        {"into": ticket.pk, "confirm_other_customer": True, "copy_customers": True},
+    )
+    assert (merged.status, merged.body["merged_into"]) == (200, ticket.pk)
+    assert [c.customer.email for c in ticket.copies.all()] == ["bob@shop.test"]
+
+
+def test_a_reply_names_whom_it_answers_and_lists_its_recipients(
+    staff_api, lodged, ticket, northwind
+):
+    bobs = lodged(northwind, customer_email="bob@shop.test", subject="Bob's")
+    staff_api.post(
+        f"/api/tickets/{bobs.pk}/merge", {"into": ticket.pk, "confirm_other_customer": True}
+    )
+    to_jo = staff_api.post(
+        f"/api/tickets/{ticket.pk}/replies", {"body": "Hi Jo", "to_customer_id": ticket.customer_id}
+    )
+    assert (to_jo.status, to_jo.body["recipients"]) == (
+        201,
+        [{"customer": {"id": ticket.customer_id, "email": "jo@shop.test", "name": "Jo"},
+          "copied": False}],
+    )  # fmt: skip
+    to_bob = staff_api.post(
+        f"/api/tickets/{ticket.pk}/replies", {"body": "Hi Bob", "to_customer_id": bobs.customer_id}
+    )
+    assert [r["customer"]["email"] for r in to_bob.body["recipients"]] == ["bob@shop.test"]
+    amy = lodged(northwind, customer_email="amy@shop.test")
+    to_amy = staff_api.post(
+        f"/api/tickets/{ticket.pk}/replies", {"body": "Hi Amy", "to_customer_id": amy.customer_id}
+    )
+    assert (to_amy.status, to_amy.body["code"], to_amy.body["field"]) == (
+        422,
+        "not_a_participant",
+        "to",
+    )

@@ -44,7 +44,8 @@ def test_the_acknowledgement_is_mailed_and_threaded(lodge) -> None:
     assert len(mail.outbox) == 1
     sent = mail.outbox[0]
     assert sent.to == ["jo@shop.test"]
-    assert sent.subject == f"[PD-{ticket.pk}] Printer on fire"
+    # An API lodging's acknowledgement quotes no subject the submitter typed.
+    assert sent.subject == f"[PD-{ticket.pk}] We have received your request"
     assert sent.extra_headers["In-Reply-To"] == "<m1@shop.test>"
     assert sent.extra_headers["Auto-Submitted"] == "auto-replied"
     assert OutboundMail.objects.get().status == "sent"
@@ -54,9 +55,12 @@ def test_the_acknowledgement_states_the_first_response_target_and_the_hours(lodg
     ticket = lodge()
     row = OutboundMail.objects.get(ticket_id_ref=ticket.pk)
     body = re.sub(r"/link/\S+/", "/link/<token>/", row.body)
-    assert (row.kind, row.subject) == ("acknowledgement", f"[PD-{ticket.pk}] Printer on fire")
+    assert (row.kind, row.subject) == (
+        "acknowledgement",
+        f"[PD-{ticket.pk}] We have received your request",
+    )
     assert body == (
-        "Hello Jo,\n\n"
+        "Hello,\n\n"
         f"We have received your request and logged it as PD-{ticket.pk}. We aim to answer "
         "within 30 business minutes. Reply to this message to add anything.\n\n"
         "Our support hours are Monday–Friday 09:00–17:00 (America/New_York), except public "

@@ -149,7 +149,7 @@ def test_web_form_to_agent_reply_by_mail(live_server, smtp_sink, browser) -> Non
 
     acknowledgement, reply = smtp_sink.wait_for(2)[:2]
     assert smtp_sink.recipients[:2] == [["jo@shop.test"], ["jo@shop.test"]]
-    assert acknowledgement["Subject"] == f"[{reference}] Printer on fire"
+    assert acknowledgement["Subject"] == f"[{reference}] We have received your request"
     assert acknowledgement["From"] == "Northwind <support@northwind.test>"
     assert acknowledgement["Auto-Submitted"] == "auto-replied"
     assert reply["Subject"] == f"Re: [{reference}] Printer on fire"

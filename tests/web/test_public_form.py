@@ -55,7 +55,9 @@ def test_a_submission_lodges_a_web_ticket_and_shows_its_reference(
     page = done.content.decode()
     assert f'<strong class="ref" id="reference">{ticket.reference}</strong>' in page
     assert "We have sent a confirmation to <strong>jo@shop.test</strong>" in page
-    assert [m.subject for m in mail.outbox] == [f"[{ticket.reference}] Printer on fire"]
+    assert [m.subject for m in mail.outbox] == [
+        f"[{ticket.reference}] We have received your request"
+    ]
     assert browser.get("/c/northwind/thanks")["Location"] == "/c/northwind/new"
 
 

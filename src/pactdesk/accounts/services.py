@@ -21,6 +21,7 @@ from pactdesk.accounts.models import (
 from pactdesk.accounts.selectors import customer_find, customer_get, portal_link_read
 from pactdesk.domain.identity import email_identity
 from pactdesk.platform.errors import PermissionDenied, ValidationFailed
+from pactdesk.platform.text import single_line
 from pactdesk.platform.validation import validated_save
 
 
@@ -118,6 +119,6 @@ def customer_update(*, actor: User, customer_id: int, name: str) -> Customer:
     if actor.role == Role.CLIENT_MEMBER:
         raise PermissionDenied("Only client admins and provider staff may edit customers.")
     customer = customer_get(actor=actor, customer_id=customer_id)
-    customer.name = name.strip()
+    customer.name = single_line(name)
     validated_save(customer)
     return customer

@@ -116,6 +116,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 PACTDESK_ATTACHMENT_MAX_BYTES = env_int("PACTDESK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, 1)
 PACTDESK_ATTACHMENT_MAX_COUNT = env_int("PACTDESK_ATTACHMENT_MAX_COUNT", 20, minimum=0)
 PACTDESK_BODY_MAX_CHARS = env_int("PACTDESK_BODY_MAX_CHARS", 200_000, minimum=1000)
+# Acknowledgements to one address in any hour, counted in the outbox (so across every
+# process); past it a new ticket is not acknowledged and its history says so.
+PACTDESK_ACK_LIMIT_PER_HOUR = env_int("PACTDESK_ACK_LIMIT_PER_HOUR", 5, minimum=1)
 
 # Public web form and customer portal (pactdesk.web): submissions and magic-link
 # requests counted per address and per client over a fixed window; 429 past the limit.

@@ -133,6 +133,10 @@ class MessageKind(models.TextChoices):
 
 
 class Message(ClientOwned):
+    """A customer message (`customer` is its writer, who may differ from the ticket's
+    customer after a merge across customers), a public staff reply (`author`; its
+    `recipients` are the customers it was sent to) or an internal note."""
+
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
     kind = models.CharField(max_length=10, choices=MessageKind.choices)
     author = models.ForeignKey(
@@ -162,6 +166,43 @@ class Message(ClientOwned):
         return self.kind != MessageKind.NOTE
 
 
+class MessageRecipient(ClientOwned):
+    """A customer a public staff reply was sent to: the writer it answers (`copied`
+    false) or a customer staff chose to copy (`copied` true). The portal shows a reply
+    only to its recipients, and a customer message only to its writer."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="recipients")
+    customer = models.ForeignKey("accounts.Customer", on_delete=models.PROTECT, related_name="+")
+    copied = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["copied", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["message", "customer"], name="message_recipient_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{'cc' if self.copied else 'to'} customer {self.customer_id} of {self.message_id}"
+
+
+class TicketCopy(ClientOwned):
+    """A customer copied on every public reply of a ticket besides its own customer:
+    only ever by staff's choice, when merging a ticket of another customer into it."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="copies")
+    customer = models.ForeignKey("accounts.Customer", on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "customer"], name="ticket_copy_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"customer {self.customer_id} copied on {self.ticket_id}"
+
+
 class Attachment(ClientOwned):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
     filename = models.TextField()  # as sent, whole, for display and download
@@ -178,7 +219,8 @@ class Attachment(ClientOwned):
 class TicketEvent(ClientOwned):
     """One change in a ticket's life. `kind` is a kind the SLA replay knows
     (lodged, staff_reply, auto_reply, note, customer_reply, status, reopened, invalid,
-    valid, merged, priority) or an audit-only kind (assigned, unmerged)."""
+    valid, merged, priority) or an audit-only kind (assigned, merged_in, unmerged, copied,
+    uncopied, acknowledgement_withheld)."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()

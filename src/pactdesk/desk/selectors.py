@@ -6,18 +6,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from pactdesk.accounts.models import Customer, User
 from pactdesk.desk.models import (
     Attachment,
     Message,
     MessageKind,
+    MessageRecipient,
     RawMail,
     Status,
     Ticket,
     TicketEvent,
 )
+from pactdesk.desk.participants import message_visible_to, ticket_merge_chain
 from pactdesk.domain.identity import email_identity
 from pactdesk.platform.cursors import cursor_decode, cursor_encode
 from pactdesk.platform.errors import NotFound, ValidationFailed
@@ -99,8 +101,11 @@ def ticket_list(
 
 
 def ticket_messages(*, ticket: Ticket, include_notes: bool) -> QuerySet[Message]:
+    """Every message of the ticket, for staff and the client's users (who see the
+    whole conversation; customers see theirs through `customer_ticket_messages`)."""
     messages = Message.objects.filter(ticket=ticket).select_related("author", "customer")
-    messages = messages.prefetch_related("attachments")
+    sent_to = MessageRecipient.objects.select_related("customer")
+    messages = messages.prefetch_related("attachments", Prefetch("recipients", queryset=sent_to))
     return messages if include_notes else messages.exclude(kind=MessageKind.NOTE)
 
 
@@ -147,15 +152,28 @@ def message_raw_mail_get(*, actor: User, message_id: int) -> RawMail:
     return message.raw_mail
 
 
-def customer_attachment_get(*, customer: Customer, attachment_id: int) -> Attachment:
-    """An attachment on a public message of one of the customer's own tickets."""
-    attachment = (
-        Attachment.objects.filter(
-            pk=attachment_id, client_id=customer.client_id, message__ticket__customer=customer
-        )
-        .exclude(message__kind=MessageKind.NOTE)
-        .first()
+def customer_ticket_messages(*, customer: Customer, ticket: Ticket) -> QuerySet[Message]:
+    """What the customer sees of their own `ticket` in the portal: on it and on the
+    tickets it was merged into, the messages they wrote and the public replies sent to
+    them (`participants.message_visible_to`), oldest first. Never a note, never
+    another customer's message or a reply sent only to another customer."""
+    chain = [t.pk for t in ticket_merge_chain(ticket)]
+    return (
+        Message.objects.filter(ticket_id__in=chain)
+        .filter(message_visible_to(customer))
+        .select_related("author", "customer")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
     )
+
+
+def customer_attachment_get(*, customer: Customer, attachment_id: int) -> Attachment:
+    """An attachment of a message the customer may see (`message_visible_to`): one
+    they sent, or one on a reply sent to them. Whose ticket holds it does not matter."""
+    visible = Message.objects.filter(message_visible_to(customer)).values("pk")
+    attachment = Attachment.objects.filter(
+        pk=attachment_id, client_id=customer.client_id, message_id__in=visible
+    ).first()
     if attachment is None:
         raise NotFound(f"Attachment {attachment_id} was not found.", code="attachment_not_found")
     return attachment

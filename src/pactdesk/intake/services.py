@@ -47,6 +47,7 @@ from pactdesk.intake.parsing import InboundMail, MailUnparseable, mail_parse
 from pactdesk.intake.routing import loop_reason, ticket_for_mail
 from pactdesk.intake.selectors import client_for_address, mail_already_stored
 from pactdesk.platform.errors import ApplicationError
+from pactdesk.platform.text import single_line
 
 logger = logging.getLogger(__name__)
 
@@ -297,7 +298,9 @@ def _usable(address: str) -> str:
 
 
 def _name(name: str) -> str:
-    """A display name as a customer's name column takes it (whole in the raw mail)."""
+    """A display name as a customer's name column takes it: on one line, shortened
+    (whole in the raw mail)."""
+    name = single_line(name)
     return name if len(name) <= MAX_NAME else name[: MAX_NAME - 1].rstrip() + "…"
 
 

@@ -26,10 +26,20 @@ logger = logging.getLogger(__name__)
 
 MAX_BODY = 10_000
 
+# An acknowledgement goes to whatever address the submitter typed, so for requests
+# from the web form, the portal or the API it quotes nothing they wrote: the name and
+# the subject are empty there (see `ticket_acknowledgement_facts`). Only a request by
+# mail, answered to the address it came from, has them (each on one line).
 VARIABLES: dict[str, str] = {
-    "customer_name": "the customer's name, or their e-mail address",
+    "customer_name": (
+        "the customer's name as their mail gave it, or their address (empty for requests "
+        "from the web form, the portal or the API: we never quote what a form's sender typed)"
+    ),
     "ticket_reference": "the ticket's reference, such as PD-123",
-    "ticket_subject": "the subject of the request",
+    "ticket_subject": (
+        "the subject of the request by mail (empty for requests from the web form, the "
+        "portal or the API)"
+    ),
     "client_name": "your organisation's name",
     "first_response_target": (
         'the first-response target for the ticket\'s priority, such as "30 business minutes" '
@@ -46,7 +56,7 @@ VARIABLES: dict[str, str] = {
 ALLOWED_TAGS = "{% if %} / {% elif %} / {% else %} / {% endif %} and {% comment %}"
 
 BUILT_IN = (
-    "Hello {{ customer_name }},\n\n"
+    "Hello{% if customer_name %} {{ customer_name }}{% endif %},\n\n"
     "We have received your request and logged it as {{ ticket_reference }}."
     "{% if first_response_target %} We aim to answer within {{ first_response_target }}."
     "{% endif %} Reply to this message to add anything.\n\n"
@@ -62,7 +72,7 @@ def acknowledgement_help_text() -> str:
     names = "; ".join(f"{{{{ {name} }}}}: {meaning}" for name, meaning in VARIABLES.items())
     return (
         f"Plain text, as a Django template. Variables: {names}. Tags: {ALLOWED_TAGS}. "
-        "The subject is always the ticket's reference and subject."
+        "The subject is the ticket's reference and, for a request by mail, its subject."
     )
 
 

@@ -43,7 +43,11 @@ class OutboundMail(ClientOwned):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+            # Acknowledgements per recipient per hour (`acknowledgements_over_limit`).
+            models.Index(fields=["to_address", "kind", "created_at"], name="outbox_to_kind_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to_address} ({self.status})"

@@ -1,5 +1,8 @@
-"""The customer portal: a customer's own tickets of one client, public messages only,
-and replies (which reopen a solved ticket; on a closed one, lodge a follow-up)."""
+"""The customer portal: a customer's own tickets of one client and, on each, only what
+is theirs: the messages they wrote and the public replies sent to them (also on the
+ticket it was merged into, whoever's that is), and only those messages' files. Replies
+reopen a solved ticket, reach the ticket a merged one went into, and on a closed one
+lodge a follow-up."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from pactdesk.desk.selectors import (
     customer_attachment_get,
     customer_ticket_get,
     customer_ticket_list,
-    ticket_messages,
+    customer_ticket_messages,
 )
 from pactdesk.desk.services import ticket_customer_reply
 from pactdesk.desk.tasks import portal_link_mail_task
@@ -123,7 +126,10 @@ def portal_ticket(request: HttpRequest, slug: str, ticket_id: int) -> HttpRespon
         form.add_error(None, error.message)
         ticket = customer_ticket_get(customer=customer, ticket_id=ticket_id)
         return _render_ticket(request, client, customer, ticket, form, status=error.http_status)
-    return redirect("web:portal_ticket", slug=client.slug, ticket_id=answered.pk)
+    # A reply to a merged ticket lands on the ticket it went into, which may be another
+    # customer's: the customer goes on reading it through their own.
+    shown = answered.pk if answered.customer_id == customer.pk else ticket.pk
+    return redirect("web:portal_ticket", slug=client.slug, ticket_id=shown)
 
 
 @require_GET
@@ -154,7 +160,7 @@ def _render_ticket(
         "customer": customer,
         "ticket": ticket,
         "form": form,
-        "conversation": ticket_messages(ticket=ticket, include_notes=False),
+        "conversation": customer_ticket_messages(customer=customer, ticket=ticket),
         "body_max": settings.PACTDESK_BODY_MAX_CHARS,
     }
     return render(request, "web/portal/ticket.html", context, status=status)

@@ -34,6 +34,9 @@ def _reply(request: HttpRequest, actor: User, ticket: Ticket, now: datetime) -> 
         raise ValidationFailed(
             "Choose keep, waiting or solved.", code="invalid_choice", field="status"
         )
+    to = request.POST.get("to", "").strip()
+    if to and not to.isdigit():
+        raise ValidationFailed("Choose whom the reply answers.", code="invalid_choice", field="to")
     attachments = attachments_from_uploads(request)
     return services.ticket_reply(
         actor=actor,
@@ -42,6 +45,7 @@ def _reply(request: HttpRequest, actor: User, ticket: Ticket, now: datetime) -> 
         now=now,
         status=status or None,
         attachments=attachments,
+        to_customer_id=int(to) if to else None,
     )
 
 
@@ -93,7 +97,14 @@ def _merge(request: HttpRequest, actor: User, ticket: Ticket, now: datetime) -> 
             "Give the ticket to merge into, e.g. PD-123.", code="required", field="into"
         )
     into = ticket_get(actor=actor, ticket_id=int(raw))
-    return services.ticket_merge(actor=actor, ticket=ticket, into=into, now=now)
+    return services.ticket_merge(
+        actor=actor,
+        ticket=ticket,
+        into=into,
+        now=now,
+        confirm_other_customer=request.POST.get("confirm_other_customer") == "yes",
+        copy_customers=request.POST.get("copy_customers") == "yes",
+    )
 
 
 def _unmerge(request: HttpRequest, actor: User, ticket: Ticket, now: datetime) -> object:
@@ -133,6 +144,7 @@ def ticket_action(request: HttpRequest, ticket_id: int, action: str) -> HttpResp
             status=error.http_status,
             errors={action: error.message},
             values=request.POST.dict(),
+            codes={action: error.code},
         )
     if is_htmx(request):
         return render_ticket(request, actor_ticket(actor, ticket_id))

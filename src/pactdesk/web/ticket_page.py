@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from pactdesk.accounts.models import User
 from pactdesk.accounts.selectors import staff_assignable
 from pactdesk.desk.models import Priority, Status, Ticket
+from pactdesk.desk.participants import reply_choices
 from pactdesk.desk.selectors import (
     attachment_get,
     message_raw_mail_get,
@@ -45,6 +46,9 @@ EVENT_LABELS = {
     "unmerged": "Unmerged from",
     "priority": "Priority set to",
     "assigned": "Assigned to",
+    "copied": "Copied on replies:",
+    "uncopied": "No longer copied:",
+    "acknowledgement_withheld": "Acknowledgement not sent:",
 }
 
 
@@ -61,21 +65,28 @@ def ticket_context(
     *,
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
+    codes: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     actor: User = request.user  # type: ignore[assignment]
     staff = actor.is_provider_staff
+    conversation = list(ticket_messages(ticket=ticket, include_notes=staff))
+    writers, answering, copied = reply_choices(ticket) if staff else ([], None, [])
     events = ticket_history(ticket=ticket)
     if not staff:
         events = events.exclude(kind="note")
     return {
         "ticket": ticket,
         "staff": staff,
-        "conversation": ticket_messages(ticket=ticket, include_notes=staff),
+        "conversation": conversation,
         "events": [(event, EVENT_LABELS.get(event.kind, event.kind)) for event in events],
         "clocks": ticket_clocks(ticket),
         "now": clock_now(),
         "errors": errors or {},
         "values": values or {},
+        "codes": codes or {},
+        "reply_writers": writers,
+        "reply_default": answering,
+        "reply_copied": copied,
         "statuses": Status.choices,
         "priorities": Priority.choices,
         "reply_statuses": REPLY_STATUSES,

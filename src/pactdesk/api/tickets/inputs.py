@@ -106,6 +106,11 @@ class ReplyIn(StrictBody):
     body: Text
     status: ReplyStatus | None = None
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=MAX_LIST)
+    to_customer_id: int | None = Field(
+        None,
+        description="The customer the reply answers: one who wrote on the ticket or is "
+        "copied on it. Default: the writer of the latest customer message.",
+    )
 
 
 class NoteIn(StrictBody):
@@ -142,6 +147,16 @@ class TicketPatchIn(StrictBody):
 
 class MergeIn(StrictBody):
     into: int
+    confirm_other_customer: bool = Field(
+        False,
+        description="Required (true) when the tickets are of different customers; "
+        "otherwise 409 other_customer. Each customer still sees only their own messages "
+        "and the replies sent to them.",
+    )
+    copy_customers: bool = Field(
+        False,
+        description="Across customers: copy each customer on every later reply.",
+    )
 
 
 class TicketListQuery(Schema):

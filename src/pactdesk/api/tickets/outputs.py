@@ -88,6 +88,11 @@ class AttachmentOut(BaseModel):
     sha256: str
 
 
+class RecipientOut(BaseModel):
+    customer: CustomerRef
+    copied: bool
+
+
 class MessageOut(BaseModel):
     id: int
     ticket_id: int
@@ -97,6 +102,7 @@ class MessageOut(BaseModel):
     created_at: datetime
     author: UserRef | None
     customer: CustomerRef | None
+    recipients: list[RecipientOut]
     attachments: list[AttachmentOut]
 
 
@@ -142,11 +148,16 @@ def ticket_out(ticket: Ticket) -> dict[str, Any]:
 
 
 def message_out(message: Message) -> dict[str, Any]:
-    """Reads `message.attachments` (prefetched by the desk selector for lists)."""
+    """Reads `message.attachments` and `message.recipients` (prefetched by the desk
+    selector for lists): the customers a staff reply was sent to."""
     return {
         "id": message.pk, "ticket_id": message.ticket_id, "kind": message.kind,
         "body": message.body, "channel": message.channel, "created_at": message.created_at,
         "author": user_ref(message.author), "customer": customer_ref(message.customer),
+        "recipients": [
+            {"customer": customer_ref(r.customer), "copied": r.copied}
+            for r in message.recipients.all()
+        ],
         "attachments": [
             {"id": a.pk, "filename": a.filename, "content_type": a.content_type,
              "size": a.size, "sha256": a.sha256}

@@ -127,6 +127,7 @@ def reply_ticket(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Answ
         actor=principal.actor, ticket=ticket, body=payload.body, now=clock_now(),
         status=payload.status, channel="api",
         attachments=[AttachmentIn(a.filename, a.content()) for a in payload.attachments],
+        to_customer_id=payload.to_customer_id,
     )  # fmt: skip
     return Status(201, message_out(message))
 
@@ -141,12 +142,23 @@ def note_ticket(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Answer
     return Status(201, message_out(message))
 
 
-@router.post("/tickets/{ticket_id}/merge", response={200: TicketOut, **REFUSALS},
-             summary="Merge a duplicate into another ticket of the same client")  # fmt: skip
+@router.post(
+    "/tickets/{ticket_id}/merge",
+    response={200: TicketOut, **REFUSALS},
+    summary="Merge a duplicate into another ticket of the same client "
+    "(of another customer: only with confirm_other_customer)",
+)
 def merge_ticket(request: HttpRequest, ticket_id: int, payload: MergeIn) -> Answer:
     principal, ticket = _staff_on(request, ticket_id)
     into = ticket_ref(actor=principal.actor, ticket_id=payload.into, field="into")
-    ticket_merge(actor=principal.actor, ticket=ticket, into=into, now=clock_now())
+    ticket_merge(
+        actor=principal.actor,
+        ticket=ticket,
+        into=into,
+        now=clock_now(),
+        confirm_other_customer=payload.confirm_other_customer,
+        copy_customers=payload.copy_customers,
+    )
     return Status(200, ticket_out(ticket))
 
 

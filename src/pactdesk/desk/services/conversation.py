@@ -9,11 +9,17 @@ from django.db import transaction
 
 from pactdesk.accounts.models import Customer, User
 from pactdesk.desk.models import Channel, Message, MessageKind, RawMail, Status, Ticket
+from pactdesk.desk.participants import reply_recipients, ticket_merge_chain
 from pactdesk.desk.services.access import check_open, check_staff
 from pactdesk.desk.services.lifecycle import check_transition, status_set
 from pactdesk.desk.services.lodging import check_attachments, check_body, ticket_lodge
 from pactdesk.desk.services.mail import ticket_mail_reply
-from pactdesk.desk.services.records import AttachmentIn, event_add, message_create
+from pactdesk.desk.services.records import (
+    AttachmentIn,
+    event_add,
+    message_create,
+    recipients_record,
+)
 from pactdesk.desk.services.sla_state import ticket_sla_refresh
 
 
@@ -26,28 +32,39 @@ def ticket_reply(
     status: str | None = None,
     attachments: Sequence[AttachmentIn] = (),
     channel: str = Channel.WEB,
+    to_customer_id: int | None = None,
 ) -> Message:
-    """A public staff reply, mailed to the customer. A new ticket becomes open; `status`
-    (waiting or solved, usually) is applied with the reply. `channel` is where staff
-    wrote it (the workspace, or the API)."""
+    """A public staff reply, mailed to the customer it answers: `to_customer_id` (one
+    of the ticket's writers or copied customers), by default the writer of the latest
+    customer message; copied to the others only when staff chose to copy them at a
+    merge (see `participants.reply_recipients`). The recipients are recorded, and the
+    portal shows the reply to them only. A new ticket becomes open; `status` (waiting
+    or solved, usually) is applied with the reply. `channel` is where staff wrote it
+    (the workspace, or the API).
+
+    Errors: PermissionDenied (not staff), Conflict `ticket_closed`, ValidationFailed
+    (body, attachments, `not_a_participant` for `to`), Conflict `invalid_transition`.
+    """
     check_staff(actor)
     check_open(ticket)
     check_body(body)
     check_attachments(attachments, channel=channel)
     if status is not None:
         check_transition(ticket=ticket, status=status)
+    recipients = reply_recipients(ticket=ticket, to_customer_id=to_customer_id)
     with transaction.atomic():
         message = message_create(
             ticket=ticket, kind=MessageKind.STAFF, body=body, channel=channel, now=now,
             author=actor, attachments=attachments,
         )  # fmt: skip
+        recipients_record(message=message, recipients=recipients)
         event_add(ticket=ticket, kind="staff_reply", at=now, actor=actor)
         target = status or (Status.OPEN if ticket.status == Status.NEW else None)
         if target is not None and target != ticket.status:
             status_set(ticket=ticket, status=target, now=now, actor=actor)
         ticket.updated_at = now
         ticket.save(update_fields=["updated_at"])
-        ticket_mail_reply(ticket=ticket, message=message, now=now)
+        ticket_mail_reply(ticket=ticket, message=message, now=now, recipients=recipients)
         ticket_sla_refresh(ticket=ticket, now=now)
     return message
 
@@ -80,12 +97,19 @@ def ticket_customer_reply(
     mail_message_id: str = "",
     raw_mail: RawMail | None = None,
 ) -> Ticket:
-    """The customer writes again. A solved ticket is reopened, a waiting one is open
-    again; on a closed ticket the reply lodges a follow-up ticket, which is returned."""
+    """The customer writes again; returns the ticket the reply landed on. A reply to a
+    merged ticket goes to the ticket it was merged into (whoever's it is: the message
+    stays the writer's, see `participants`). A solved ticket is reopened, a waiting one
+    is open again; on a closed ticket the reply lodges a follow-up ticket of the
+    writer, which is returned."""
+    chain = ticket_merge_chain(ticket)
+    ticket = chain[-1]
     if ticket.status == Status.CLOSED:
+        own = next((t for t in chain if t.customer_id == customer.pk), None)
+        subject = own.subject if own is not None else f"Follow-up to {ticket.reference}"
         return ticket_lodge(
             client=ticket.client, customer_email=customer.email, customer_name=customer.name,
-            subject=ticket.subject, body=f"(follow-up to {ticket.reference})\n\n{body}",
+            subject=subject, body=f"(follow-up to {ticket.reference})\n\n{body}",
             channel=channel, now=now, priority=ticket.priority, attachments=attachments,
             mail_message_id=mail_message_id, raw_mail=raw_mail,
         )  # fmt: skip

@@ -6,9 +6,10 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from pactdesk.accounts.models import Role, User
+from pactdesk.accounts.models import Customer, Role, User
 from pactdesk.agreements.models import PlanKind, Seat
-from pactdesk.desk.models import Priority, Status, Ticket
+from pactdesk.desk.models import Priority, Status, Ticket, TicketCopy
+from pactdesk.desk.participants import ticket_copied
 from pactdesk.desk.services.access import check_staff
 from pactdesk.desk.services.mail import ticket_mail_status_notice
 from pactdesk.desk.services.records import event_add
@@ -151,8 +152,27 @@ def ticket_mark_valid(*, actor: User, ticket: Ticket, now: datetime) -> Ticket:
     return ticket
 
 
-def ticket_merge(*, actor: User, ticket: Ticket, into: Ticket, now: datetime) -> Ticket:
-    """A duplicate: `ticket` is closed into `into` and leaves every SLA figure."""
+def ticket_merge(
+    *,
+    actor: User,
+    ticket: Ticket,
+    into: Ticket,
+    now: datetime,
+    confirm_other_customer: bool = False,
+    copy_customers: bool = False,
+) -> Ticket:
+    """A duplicate: `ticket` is closed into `into` and leaves every SLA figure; the
+    customer's later replies (mail threaded to it, the portal) reach `into`.
+
+    Visibility stays per person: each customer still sees only what they wrote and
+    the replies sent to them, and a staff reply goes to the writer it answers. When
+    the tickets are of different customers staff must say so (`confirm_other_customer`),
+    and may choose to copy each customer on every later reply (`copy_customers`).
+
+    Errors: ValidationFailed (`into` itself, `other_client`), Conflict
+    `already_merged`, `target_closed`, and `other_customer` (field
+    `confirm_other_customer`) for a merge across customers not confirmed.
+    """
     check_staff(actor)
     if into.pk == ticket.pk:
         raise ValidationFailed("into: a ticket cannot be merged into itself", field="into")
@@ -164,9 +184,23 @@ def ticket_merge(*, actor: User, ticket: Ticket, into: Ticket, now: datetime) ->
     if into.merged_into_id is not None or into.status == Status.CLOSED:
         raise Conflict(f"{into.reference} is merged or closed; merge into an open ticket",
                        code="target_closed", field="into")  # fmt: skip
+    across = into.customer_id != ticket.customer_id
+    if across and not confirm_other_customer:
+        raise Conflict(
+            f"{ticket.reference} is {ticket.customer.email}'s and {into.reference} is "
+            f"{into.customer.email}'s. Confirm to merge them: each still sees only their "
+            "own messages and the replies sent to them, unless you copy them both.",
+            code="other_customer",
+            field="confirm_other_customer",
+        )
     with transaction.atomic():
         event_add(ticket=ticket, kind="merged", at=now, actor=actor, value=into.reference)
         event_add(ticket=into, kind="merged_in", at=now, actor=actor, value=ticket.reference)
+        if across and copy_customers:
+            _copy(ticket=into, customer=ticket.customer, now=now, actor=actor)
+            for customer in ticket_copied(ticket):
+                if customer.pk != into.customer_id:
+                    _copy(ticket=into, customer=customer, now=now, actor=actor)
         ticket.merged_into = into
         ticket.save(update_fields=["merged_into"])
         status_set(ticket=ticket, status=Status.CLOSED, now=now, actor=actor, record=False)
@@ -174,8 +208,17 @@ def ticket_merge(*, actor: User, ticket: Ticket, into: Ticket, now: datetime) ->
     return ticket
 
 
+def _copy(*, ticket: Ticket, customer: Customer, now: datetime, actor: User) -> None:
+    _, made = TicketCopy.objects.get_or_create(
+        client_id=ticket.client_id, ticket=ticket, customer=customer, defaults={"added_at": now}
+    )
+    if made:
+        event_add(ticket=ticket, kind="copied", at=now, actor=actor, value=customer.email[:200])
+
+
 def ticket_unmerge(*, actor: User, ticket: Ticket, now: datetime) -> Ticket:
-    """Undo a merge: the ticket is open and counted again."""
+    """Undo a merge: the ticket is open and counted again, and its customer is no
+    longer copied on the ticket it was merged into."""
     check_staff(actor)
     if ticket.merged_into_id is None:
         raise Conflict(f"{ticket.reference} is not merged", code="not_merged")
@@ -185,6 +228,18 @@ def ticket_unmerge(*, actor: User, ticket: Ticket, now: datetime) -> Ticket:
         )
         event_add(ticket=ticket, kind="valid", at=now, actor=actor)
         event_add(ticket=ticket, kind="status", at=now, actor=actor, value=Status.OPEN)
+        copy = TicketCopy.objects.filter(
+            ticket_id=ticket.merged_into_id, customer_id=ticket.customer_id
+        ).first()
+        if copy is not None:
+            copy.delete()
+            event_add(
+                ticket=ticket.merged_into,
+                kind="uncopied",
+                at=now,
+                actor=actor,
+                value=ticket.customer.email[:200],
+            )
         ticket.merged_into = None
         ticket.closed_at = None
         ticket.save(update_fields=["merged_into", "closed_at"])

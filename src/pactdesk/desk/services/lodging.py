@@ -31,6 +31,7 @@ from pactdesk.desk.services.sla_state import ticket_sla_fields
 from pactdesk.domain.sla import Event
 from pactdesk.platform.batching import GroupWriter
 from pactdesk.platform.errors import Conflict, ServiceClosed, ValidationFailed
+from pactdesk.platform.text import single_line
 
 MAX_SUBJECT = 250
 MAX_FILENAME = 255  # what browsers' uploads carry at most (Django keeps 255)
@@ -92,7 +93,8 @@ def ticket_lodge_or_replay(
     request (the usual case) costs no lookup, and a retry finds the unique key taken,
     rolls back and answers with the ticket the key points to.
     """
-    subject, body, customer_name = no_nul(subject), no_nul(body), no_nul(customer_name)
+    subject, body = no_nul(subject), no_nul(body)
+    customer_name = single_line(no_nul(customer_name))
     _check(channel=channel, priority=priority, body=body, attachments=attachments)
     subject = check_subject(subject, channel=channel)
     fingerprint = _fingerprint(customer_email, subject, body, channel, priority, attachments)
@@ -198,13 +200,27 @@ class _Lodging:
             ticket=ticket, created_at=ticket.lodged_at,
         )  # fmt: skip
 
-    def history(self) -> list[TicketEvent]:
+    def history(self, *, acknowledged: bool = True) -> list[TicketEvent]:
+        """The lodging's events; an acknowledgement withheld by the per-recipient limit
+        is recorded as such instead of `auto_reply` (which the SLA replay ignores)."""
         ticket = self.ticket
-        return [
-            TicketEvent(client_id=ticket.client_id, ticket=ticket, kind=e.kind,
-                        value=e.value or "", at=e.at)
+        events = [
+            TicketEvent(
+                client_id=ticket.client_id, ticket=ticket, kind=e.kind, value=e.value or "", at=e.at
+            )
             for e in self.events
-        ]  # fmt: skip
+        ]
+        if acknowledged:
+            return events
+        limit = settings.PACTDESK_ACK_LIMIT_PER_HOUR
+        withheld = TicketEvent(
+            client_id=ticket.client_id,
+            ticket=ticket,
+            kind="acknowledgement_withheld",
+            value=f"{limit} already sent to this address in the last hour",
+            at=ticket.lodged_at,
+        )
+        return [withheld if e.kind == "auto_reply" else e for e in events]
 
 
 def _write(lodgings: Sequence[_Lodging]) -> list[Ticket]:
@@ -242,9 +258,12 @@ def _write(lodgings: Sequence[_Lodging]) -> list[Ticket]:
         for lodging in lodgings
         if lodging.ticket.client.send_acknowledgements
     ]
-    if acknowledged:
-        ticket_mail_acknowledgements(acknowledged=acknowledged)
-    TicketEvent.objects.bulk_create(row for lodging in lodgings for row in lodging.history())
+    withheld = ticket_mail_acknowledgements(acknowledged=acknowledged) if acknowledged else []
+    TicketEvent.objects.bulk_create(
+        row
+        for lodging in lodgings
+        for row in lodging.history(acknowledged=lodging.ticket not in withheld)
+    )
     return tickets
 
 
@@ -330,7 +349,7 @@ def check_subject(subject: str, *, channel: str) -> str:
     channels (web form, portal, API) refuse an empty or over-long one; mail, which
     cannot be refused for its content, gets "(no subject)" or the subject shortened
     for display (the mail's intake says so in the message; the raw mail has it all)."""
-    line = " ".join(subject.split())
+    line = single_line(subject)
     if channel == Channel.EMAIL:
         return subject_for_display(line)
     if not line:
@@ -346,7 +365,7 @@ def check_subject(subject: str, *, channel: str) -> str:
 def subject_for_display(subject: str) -> str:
     """A mail's subject as a ticket shows it: "(no subject)", or at most MAX_SUBJECT
     characters ending in an ellipsis when it was longer."""
-    line = " ".join(subject.split())
+    line = single_line(subject)
     if len(line) <= MAX_SUBJECT:
         return line or "(no subject)"
     return line[: MAX_SUBJECT - 1].rstrip() + "…"

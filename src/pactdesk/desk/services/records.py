@@ -11,7 +11,15 @@ import filetype
 from django.core.files.base import ContentFile
 
 from pactdesk.accounts.models import Customer, User
-from pactdesk.desk.models import Attachment, Message, RawMail, Ticket, TicketEvent
+from pactdesk.desk.models import (
+    Attachment,
+    Message,
+    MessageRecipient,
+    RawMail,
+    Ticket,
+    TicketEvent,
+)
+from pactdesk.desk.participants import Recipients
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,19 @@ def message_create(
         )  # fmt: skip
         stored.save()
     return message
+
+
+def recipients_record(*, message: Message, recipients: Recipients) -> None:
+    """Who a public reply was sent to: the portal shows it to them only."""
+    MessageRecipient.objects.bulk_create(
+        MessageRecipient(
+            client_id=message.client_id,
+            message=message,
+            customer=customer,
+            copied=customer.pk != recipients.to.pk,
+        )
+        for customer in recipients.everyone
+    )
 
 
 def no_nul(text: str) -> str:
