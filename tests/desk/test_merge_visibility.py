@@ -244,7 +244,7 @@ def test_existing_rows_are_backfilled_with_writer_and_recipient(alice_and_bob, a
     reply = ticket_reply(actor=agent, ticket=alice, body="Hi", now=LATER)
     MessageRecipient.objects.all().delete()
     Message.objects.filter(kind="customer").update(customer=None)
-    migration = import_module("pactdesk.desk.migrations.0003_message_recipients_and_copies")
+    migration = import_module("pactdesk.desk.migrations.0004_message_recipients_and_copies")
     migration.authors_and_recipients_backfill(apps, None)
     assert [(r.message_id, r.customer.email, r.copied) for r in MessageRecipient.objects.all()] == [
         (reply.pk, "alice@shop.test", False)
