@@ -24,7 +24,7 @@ OPERATIONS = [
     ("PATCH", "/api/tickets/{id}", {"priority": "high"}),
     ("POST", "/api/tickets/{id}/replies", {"body": "Hi"}),
     ("POST", "/api/tickets/{id}/notes", {"body": "Hi"}),
-    ("POST", "/api/tickets/{id}/merge", {"into": 0}),
+    ("POST", "/api/tickets/{id}/merge", {"into": 1}),
     ("POST", "/api/tickets/{id}/unmerge", None),
 ]
 

@@ -177,6 +177,12 @@ def test_retrying_mail_shows_its_next_attempt_and_last_error(manager_browser, ou
     assert "<td>2</td>" in page  # attempts
 
 
+def test_a_client_number_out_of_range_is_no_filter(manager_browser, outbox) -> None:
+    for value in (str(2**63), "99999999999999999999999", "\u00b2"):
+        response = manager_browser.get("/ops/outbox/", {"state": "failed", "client": value})
+        assert (response.status_code, response.context["client_id"]) == (200, None)
+
+
 def test_an_unknown_state_is_a_404(manager_browser) -> None:
     assert manager_browser.get("/ops/outbox/?state=lost").status_code == 404
 

@@ -155,9 +155,10 @@ def test_assign_to_me_to_someone_and_to_nobody(staff_browser, lodge, agent) -> N
     ticket.refresh_from_db()
     assert ticket.assignee is None
     outsider = client_user(ticket.client)
-    refused = act(staff_browser, ticket, "assign", {"assignee": str(outsider.pk)})
-    assert refused.status_code == 422
-    assert "Choose a member of staff." in refused.content.decode()
+    for value in (str(outsider.pk), str(2**63), "\u00b2"):
+        refused = act(staff_browser, ticket, "assign", {"assignee": value})
+        assert refused.status_code == 422
+        assert "Choose a member of staff." in refused.content.decode()
 
 
 def test_mark_invalid_needs_a_reason_and_mark_valid_undoes_it(staff_browser, lodge) -> None:
@@ -195,6 +196,9 @@ def test_merge_by_reference_and_unmerge(staff_browser, lodge) -> None:
     [
         ("", 422, "Give the ticket to merge into, e.g. PD-123."),
         ("PD-999999", 404, "Ticket 999999 was not found."),
+        # Numbers no ticket can have (over 2**63-1, or not ASCII digits): refused, not a 500.
+        ("PD-99999999999999999999999", 422, "Give the ticket to merge into, e.g. PD-123."),
+        ("PD-\u00b2", 422, "Give the ticket to merge into, e.g. PD-123."),
     ],
 )
 def test_merge_refusals(staff_browser, lodge, into, status, message) -> None:

@@ -23,6 +23,7 @@ from pactdesk.desk.participants import message_visible_to, ticket_merge_chain
 from pactdesk.domain.identity import email_identity
 from pactdesk.platform.cursors import cursor_decode, cursor_encode
 from pactdesk.platform.errors import NotFound, ValidationFailed
+from pactdesk.platform.ids import id_parse
 
 MAX_PAGE = 100
 OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING)
@@ -200,10 +201,10 @@ def _filtered(tickets: QuerySet[Ticket], f: TicketFilter, now: datetime) -> Quer
         tickets = tickets.filter(customer__email=email_identity(f.customer_email))
     if f.search:
         term = f.search.strip()
-        number = term.upper().removeprefix("PD-")
+        number = id_parse(term.upper().removeprefix("PD-"))
         match = Q(subject__icontains=term) | Q(customer__email__icontains=term)
-        if number.isdigit():
-            match |= Q(pk=int(number))
+        if number is not None:
+            match |= Q(pk=number)
         tickets = tickets.filter(match)
     if f.breaching_within is not None:
         tickets = tickets.filter(

@@ -9,6 +9,6 @@ app_name = "intake_pages"
 urlpatterns = [
     path("", pages.quarantine_list, name="quarantine"),
     path("reprocess-all/", pages.quarantine_reprocess_every, name="reprocess_all"),
-    path("<int:entry_id>/original.eml", pages.quarantine_raw, name="raw"),
-    path("<int:entry_id>/<slug:action>/", pages.quarantine_action, name="action"),
+    path("<id:entry_id>/original.eml", pages.quarantine_raw, name="raw"),
+    path("<id:entry_id>/<slug:action>/", pages.quarantine_action, name="action"),
 ]

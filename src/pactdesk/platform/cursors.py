@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pactdesk.platform.errors import ValidationFailed
+from pactdesk.platform.ids import id_parse
 
 
 def cursor_encode(*, at: datetime | None, pk: int) -> str:
@@ -20,10 +21,11 @@ def cursor_decode(*, cursor: str) -> tuple[datetime, int]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         at, pk = raw.split("|")
         moment = datetime.fromisoformat(at)
-        if moment.tzinfo is None:
+        row = id_parse(pk)
+        if moment.tzinfo is None or row is None:
             raise ValueError
-        return moment, int(pk)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return moment.astimezone(UTC), row  # 0001-01-01T00:00+01:00 overflows here, not in SQL
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise ValidationFailed(
             "cursor: not a cursor this list gave out", code="invalid_cursor", field="cursor"
         ) from None

@@ -30,6 +30,7 @@ from pactdesk.notify.selectors import (
 from pactdesk.notify.services import mail_retry_now, outbox_retry_failed
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ApplicationError
+from pactdesk.platform.ids import id_parse
 
 PAGE_SIZE = 50
 
@@ -141,8 +142,7 @@ def _render_outbox(
 
 
 def _client_id(params: QueryDict) -> int | None:
-    raw = params.get("client") or ""
-    return int(raw) if raw.isdigit() else None
+    return id_parse(params.get("client") or "")
 
 
 def _outbox_url(params: QueryDict) -> str:

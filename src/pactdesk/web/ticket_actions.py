@@ -21,6 +21,7 @@ from pactdesk.desk.models import Status, Ticket
 from pactdesk.desk.selectors import ticket_get
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ApplicationError, ValidationFailed
+from pactdesk.platform.ids import id_parse
 from pactdesk.web.htmx import is_htmx
 from pactdesk.web.ticket_page import actor_ticket, render_ticket
 from pactdesk.web.uploads import attachments_from_uploads
@@ -73,7 +74,8 @@ def _assign(request: HttpRequest, actor: User, ticket: Ticket, now: datetime) ->
     if raw == "me":
         assignee = actor
     elif raw:
-        found = staff_assignable(actor=actor).filter(pk=raw).first() if raw.isdigit() else None
+        user_id = id_parse(raw)
+        found = staff_assignable(actor=actor).filter(pk=user_id).first() if user_id else None
         if found is None:
             raise ValidationFailed("Choose a member of staff.", code="not_staff", field="assignee")
         assignee = found
@@ -92,11 +94,12 @@ def _valid(request: HttpRequest, actor: User, ticket: Ticket, now: datetime) -> 
 
 def _merge(request: HttpRequest, actor: User, ticket: Ticket, now: datetime) -> object:
     raw = request.POST.get("into", "").strip().upper().removeprefix("PD-").strip()
-    if not raw.isdigit():
+    into_id = id_parse(raw)
+    if into_id is None:
         raise ValidationFailed(
             "Give the ticket to merge into, e.g. PD-123.", code="required", field="into"
         )
-    into = ticket_get(actor=actor, ticket_id=int(raw))
+    into = ticket_get(actor=actor, ticket_id=into_id)
     return services.ticket_merge(
         actor=actor,
         ticket=ticket,

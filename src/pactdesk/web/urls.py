@@ -29,22 +29,22 @@ urlpatterns = [
     path("desk/", workspace.desk_index, name="desk"),
     path("desk/list/<slug:name>/", workspace.work_list, name="work_list"),
     path("desk/clients/", workspace.client_index, name="clients"),
-    path("desk/clients/<int:client_id>/", workspace.client_tickets, name="client_tickets"),
+    path("desk/clients/<id:client_id>/", workspace.client_tickets, name="client_tickets"),
     path("desk/search/", workspace.search, name="search"),
-    path("desk/tickets/<int:ticket_id>/", ticket_page.ticket_page, name="ticket"),
-    path("desk/tickets/<int:ticket_id>/sla/", ticket_page.ticket_sla, name="ticket_sla"),
+    path("desk/tickets/<id:ticket_id>/", ticket_page.ticket_page, name="ticket"),
+    path("desk/tickets/<id:ticket_id>/sla/", ticket_page.ticket_sla, name="ticket_sla"),
     path(
-        "desk/tickets/<int:ticket_id>/<slug:action>/",
+        "desk/tickets/<id:ticket_id>/<slug:action>/",
         ticket_actions.ticket_action,
         name="ticket_action",
     ),
     path(
-        "desk/attachments/<int:attachment_id>/",
+        "desk/attachments/<id:attachment_id>/",
         ticket_page.attachment_download,
         name="attachment",
     ),
     path(
-        "desk/messages/<int:message_id>/original.eml",
+        "desk/messages/<id:message_id>/original.eml",
         ticket_page.raw_mail_download,
         name="raw_mail",
     ),
@@ -56,12 +56,12 @@ urlpatterns = [
         name="acknowledgement_new",
     ),
     path(
-        "desk/acknowledgements/<int:template_id>/",
+        "desk/acknowledgements/<id:template_id>/",
         acknowledgements.acknowledgement_edit,
         name="acknowledgement_edit",
     ),
     path(
-        "desk/acknowledgements/<int:template_id>/delete/",
+        "desk/acknowledgements/<id:template_id>/delete/",
         acknowledgements.acknowledgement_delete,
         name="acknowledgement_delete",
     ),
@@ -69,7 +69,7 @@ urlpatterns = [
     # pactdesk.api.page_urls, included by config.urls under ops/api-keys/).
     path("ops/", operations.ops_index, name="ops"),
     path("ops/outbox/", operations.outbox, name="ops_outbox"),
-    path("ops/outbox/<int:mail_id>/retry/", operations.mail_retry, name="ops_mail_retry"),
+    path("ops/outbox/<id:mail_id>/retry/", operations.mail_retry, name="ops_mail_retry"),
     path("ops/outbox/retry-failed/", operations.outbox_retry_all_failed, name="ops_retry_failed"),
     # The public web form of each client.
     path("c/<slug:slug>/new", public_form.web_form, name="web_form"),
@@ -80,12 +80,12 @@ urlpatterns = [
     path("portal/<slug:slug>/logout/", portal.portal_logout, name="portal_logout"),
     path("portal/<slug:slug>/tickets/", portal.portal_tickets, name="portal_tickets"),
     path(
-        "portal/<slug:slug>/tickets/<int:ticket_id>/",
+        "portal/<slug:slug>/tickets/<id:ticket_id>/",
         portal.portal_ticket,
         name="portal_ticket",
     ),
     path(
-        "portal/<slug:slug>/attachments/<int:attachment_id>/",
+        "portal/<slug:slug>/attachments/<id:attachment_id>/",
         portal.portal_attachment,
         name="portal_attachment",
     ),

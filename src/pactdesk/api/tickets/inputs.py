@@ -22,6 +22,7 @@ from pydantic import (
 from pactdesk.desk.models import Priority, Status
 from pactdesk.desk.services.lodging import MAX_FILENAME, MAX_SUBJECT
 from pactdesk.platform.errors import ValidationFailed
+from pactdesk.platform.ids import ID_MAX, Id, id_parse
 
 PriorityName = Literal["low", "normal", "high", "urgent"]
 StatusName = Literal["new", "open", "waiting", "solved", "closed"]
@@ -35,13 +36,31 @@ MAX_LIST = 100
 def _client_ref(value: Any) -> int | str:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise ValueError("a client id (integer) or slug (string)")
+    if isinstance(value, int) and not 1 <= value <= ID_MAX:
+        raise ValueError(f"a client id is 1..{ID_MAX}")
     return value
 
 
 ClientRef = Annotated[
     int | str,
     PlainValidator(_client_ref),
-    WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "string"}],
+    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1, "maximum": ID_MAX},
+                              {"type": "string"}],
+                    "description": "client id or slug"}),
+]  # fmt: skip
+
+# Query strings carry text; these say which text is an id, so the schema tells callers
+# (and the fuzzer) the range.
+AssigneeQuery = Annotated[
+    str,
+    WithJsonSchema({"anyOf": [{"enum": ["me", "none"]},
+                              {"type": "integer", "minimum": 1, "maximum": ID_MAX}],
+                    "description": "me, none or a staff user id"}),
+]  # fmt: skip
+ClientQuery = Annotated[
+    str,
+    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1, "maximum": ID_MAX},
+                              {"type": "string"}],
                     "description": "client id or slug"}),
 ]  # fmt: skip
 
@@ -123,7 +142,7 @@ class TicketPatchIn(StrictBody):
 
     status: ChangeStatus | None = None
     priority: PriorityName | None = None
-    assignee_id: int | None = None
+    assignee_id: Id | None = None
     valid: bool | None = None
     invalid_reason: Annotated[str, StringConstraints(max_length=200)] | None = None
 
@@ -146,7 +165,7 @@ class TicketPatchIn(StrictBody):
 
 
 class MergeIn(StrictBody):
-    into: int
+    into: Id
     confirm_other_customer: bool = Field(
         False,
         description="Required (true) when the tickets are of different customers; "
@@ -165,8 +184,8 @@ class TicketListQuery(Schema):
     model_config = ConfigDict(extra="forbid")
 
     status: str | None = None
-    client: str | None = None
-    assignee: str | None = Field(None, description="me, none or a staff user id")
+    client: ClientQuery | None = None
+    assignee: AssigneeQuery | None = None
     priority: PriorityName | None = None
     valid: bool | None = None
     q: Annotated[str, StringConstraints(max_length=200)] = ""
@@ -187,6 +206,6 @@ class TicketListQuery(Schema):
     @field_validator("assignee")
     @classmethod
     def _assignee(cls, value: str | None) -> str | None:
-        if value is None or value in ("me", "none") or value.isdigit():
+        if value is None or value in ("me", "none") or id_parse(value) is not None:
             return value
         raise ValueError("use me, none or a user id")

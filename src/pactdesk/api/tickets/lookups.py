@@ -14,6 +14,7 @@ from pactdesk.api.tickets.inputs import TicketListQuery
 from pactdesk.desk.models import Ticket
 from pactdesk.desk.selectors import TicketFilter, ticket_get
 from pactdesk.platform.errors import NotFound, ValidationFailed
+from pactdesk.platform.ids import id_parse
 
 
 def staff_resolve(*, actor: User, user_id: int | None) -> User | None:
@@ -77,7 +78,7 @@ def list_filter(*, actor: User, query: TicketListQuery) -> TicketFilter:
         assignee_id = int(query.assignee)
     client_id = None
     if query.client is not None:
-        ref: int | str = int(query.client) if query.client.isdigit() else query.client
+        ref: int | str = id_parse(query.client) or query.client
         client_id = client_resolve(actor=actor, ref=ref).pk
     minutes = query.breaching_within_minutes
     return TicketFilter(

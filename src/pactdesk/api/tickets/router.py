@@ -49,6 +49,7 @@ from pactdesk.desk.services import (
     ticket_unmerge,
 )
 from pactdesk.platform.clock import clock_now
+from pactdesk.platform.ids import Id
 
 router = Router(tags=["tickets"])
 REFUSALS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 409, 422), ErrorOut)
@@ -80,7 +81,7 @@ def create_ticket(
     return Status(201 if made_now else 200, ticket_out(ticket))
 
 
-def _staff_on(request: HttpRequest, ticket_id: int) -> tuple[Principal, Ticket]:
+def _staff_on(request: HttpRequest, ticket_id: Id) -> tuple[Principal, Ticket]:
     """The ticket as the caller sees it, then the staff check: another client's ticket
     is a 404 before it can be a 403."""
     principal = principal_of(request)
@@ -103,7 +104,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketListQuery]) -> Answe
 
 @router.get("/tickets/{ticket_id}", response={200: TicketDetailOut, **REFUSALS},
             summary="A ticket with its messages (internal notes for staff only)")  # fmt: skip
-def get_ticket(request: HttpRequest, ticket_id: int) -> Answer:
+def get_ticket(request: HttpRequest, ticket_id: Id) -> Answer:
     principal = principal_of(request)
     ticket = ticket_get(actor=principal.actor, ticket_id=ticket_id)
     messages = ticket_messages(ticket=ticket, include_notes=principal.is_staff)
@@ -112,7 +113,7 @@ def get_ticket(request: HttpRequest, ticket_id: int) -> Answer:
 
 @router.patch("/tickets/{ticket_id}", response={200: TicketOut, **REFUSALS},
               summary="Change status, priority, assignee or validity")  # fmt: skip
-def change_ticket(request: HttpRequest, ticket_id: int, payload: TicketPatchIn) -> Answer:
+def change_ticket(request: HttpRequest, ticket_id: Id, payload: TicketPatchIn) -> Answer:
     principal, ticket = _staff_on(request, ticket_id)
     payload.check()
     ticket_patch(actor=principal.actor, ticket=ticket, changes=payload, now=clock_now())
@@ -121,7 +122,7 @@ def change_ticket(request: HttpRequest, ticket_id: int, payload: TicketPatchIn) 
 
 @router.post("/tickets/{ticket_id}/replies", response={201: MessageOut, **REFUSALS},
              summary="Reply to the customer (mailed); optionally set the status")  # fmt: skip
-def reply_ticket(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Answer:
+def reply_ticket(request: HttpRequest, ticket_id: Id, payload: ReplyIn) -> Answer:
     principal, ticket = _staff_on(request, ticket_id)
     message = ticket_reply(
         actor=principal.actor, ticket=ticket, body=payload.body, now=clock_now(),
@@ -134,7 +135,7 @@ def reply_ticket(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Answ
 
 @router.post("/tickets/{ticket_id}/notes", response={201: MessageOut, **REFUSALS},
              summary="Add an internal note (never mailed)")  # fmt: skip
-def note_ticket(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Answer:
+def note_ticket(request: HttpRequest, ticket_id: Id, payload: NoteIn) -> Answer:
     principal, ticket = _staff_on(request, ticket_id)
     message = ticket_note(
         actor=principal.actor, ticket=ticket, body=payload.body, now=clock_now(), channel="api"
@@ -148,7 +149,7 @@ def note_ticket(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Answer
     summary="Merge a duplicate into another ticket of the same client "
     "(of another customer: only with confirm_other_customer)",
 )
-def merge_ticket(request: HttpRequest, ticket_id: int, payload: MergeIn) -> Answer:
+def merge_ticket(request: HttpRequest, ticket_id: Id, payload: MergeIn) -> Answer:
     principal, ticket = _staff_on(request, ticket_id)
     into = ticket_ref(actor=principal.actor, ticket_id=payload.into, field="into")
     ticket_merge(
@@ -164,7 +165,7 @@ def merge_ticket(request: HttpRequest, ticket_id: int, payload: MergeIn) -> Answ
 
 @router.post("/tickets/{ticket_id}/unmerge", response={200: TicketOut, **REFUSALS},
              summary="Undo a merge: the ticket is open and counted again")  # fmt: skip
-def unmerge_ticket(request: HttpRequest, ticket_id: int) -> Answer:
+def unmerge_ticket(request: HttpRequest, ticket_id: Id) -> Answer:
     principal, ticket = _staff_on(request, ticket_id)
     ticket_unmerge(actor=principal.actor, ticket=ticket, now=clock_now())
     return Status(200, ticket_out(ticket))

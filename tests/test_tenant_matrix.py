@@ -1,0 +1,416 @@
+"""The tenant matrix: every route, every kind of outsider, the victim's objects.
+
+The routes are read from the URL configuration (web pages, portal, public form, the
+Operations pages, the Django admin, the API) and the API's methods, query parameters
+and body fields from its OpenAPI schema, so a new route or field is in the matrix
+without anyone listing it. Each path parameter is filled with the victim client's
+objects (its ticket, attachment, message, customer, client, template, mail, quarantined
+mail, API key); a parameter the test does not know fails it until it is added to
+PARAMS or ROUTE_PARAMS below, with what to put there.
+
+The outsiders belong to another client: its API key, its client admin, its client
+member and one of its customers signed in to its portal. They send GET and POST (CSRF
+checks off, as a script would) to every web route, and every method the schema lists
+to every API operation. The test fails when any answer carries the victim's data (its
+ticket's subject, message texts, customer's address or name, file name or bytes, raw
+mail) and when any victim row changed afterwards. The public web form may lodge new
+tickets for the victim client (that is what it is for); nothing else may.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from itertools import product
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import Client as Browser
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+from pactdesk.accounts.models import Client, Customer, Role, User
+from pactdesk.accounts.selectors import customer_portal_token
+from pactdesk.api.main import api
+from pactdesk.api.models import ApiKey
+from pactdesk.api.services import api_key_create
+from pactdesk.desk.models import Attachment, Channel, Message, Ticket, TicketEvent
+from pactdesk.desk.services import ticket_reply
+from pactdesk.intake.models import QuarantinedMail
+from pactdesk.intake.services import mail_receive
+from pactdesk.notify.models import AcknowledgementTemplate, OutboundMail
+from pactdesk.notify.services import acknowledgement_template_save
+from pactdesk.platform.clock import clock_now
+from pactdesk.web.portal_access import SESSION_KEY
+from pactdesk.web.ticket_actions import ACTIONS as TICKET_ACTIONS
+from pactdesk.web.workspace import WORK_LISTS
+from tests.factories import ClientFactory, UserFactory, client_user, shared_agreement
+
+pytestmark = pytest.mark.django_db
+
+# What only the victim's own people may read; no answer to an outsider may carry it.
+SUBJECT = "Victim subject kestrel-4471"
+BODY = "Victim body heron-9924"
+REPLY = "Victim reply wren-1187"
+CUSTOMER_EMAIL = "vera@victim-shop.test"
+CUSTOMER_NAME = "Vera Victimova"
+FILENAME = "victim-ledger-5521.txt"
+FILE_BYTES = "victim file osprey-3318"
+TEMPLATE = "Victim template lark-2290"
+QUARANTINED = "victim quarantine plover-6603"
+SECRETS = (SUBJECT, BODY, REPLY, CUSTOMER_EMAIL, CUSTOMER_NAME, FILENAME, FILE_BYTES,
+           TEMPLATE, QUARANTINED)  # fmt: skip
+
+
+@dataclass
+class Victim:
+    client: Client
+    ticket: Ticket
+    message: Message
+    attachment: Attachment
+    customer: Customer
+    admin: User
+    template: AcknowledgementTemplate
+    mail: OutboundMail
+    quarantined: QuarantinedMail
+    key: ApiKey
+
+
+@dataclass
+class Outsider:
+    """Another client's people, and a customer of theirs with a portal link."""
+
+    client: Client
+    secret: str
+    admin: User
+    member: User
+    customer: Customer
+    token: str = ""
+
+
+def _victim_mail(support: str) -> bytes:
+    mail = EmailMessage()
+    mail["From"] = f"{CUSTOMER_NAME} <{CUSTOMER_EMAIL}>"
+    mail["To"] = support
+    mail["Subject"] = SUBJECT
+    mail["Message-ID"] = "<victim-1@victim-shop.test>"
+    mail.set_content(BODY)
+    mail.add_attachment(FILE_BYTES.encode(), maintype="text", subtype="plain", filename=FILENAME)
+    return mail.as_bytes()
+
+
+@pytest.fixture
+def victim(django_capture_on_commit_callbacks) -> Victim:
+    """The victim client with a ticket lodged by mail (a message with its raw mail and
+    an attachment), a public reply, an acknowledgement template, its outbound mail, a
+    mail held in quarantine for it and an API key."""
+    client = ClientFactory(name="Victim Co", slug="victim-co", support_email="help@victim.test")
+    shared_agreement(client, round_the_clock=True)
+    admin = client_user(client, Role.CLIENT_ADMIN)
+    agent = UserFactory(role=Role.AGENT)
+    now = clock_now()
+    with django_capture_on_commit_callbacks(execute=True):
+        mail_receive(raw=_victim_mail(client.support_email), recipients=[client.support_email],
+                     envelope_sender=CUSTOMER_EMAIL, now=now)  # fmt: skip
+        ticket = Ticket.objects.get(client=client)
+        ticket_reply(actor=agent, ticket=ticket, body=REPLY, now=now)
+        mail_receive(raw=f"\x00 {QUARANTINED}\r\n".encode(), recipients=[client.support_email],
+                     envelope_sender=CUSTOMER_EMAIL, now=now)  # fmt: skip
+    template = acknowledgement_template_save(
+        actor=admin, client=client, language="en", body=TEMPLATE, is_default=True
+    )
+    message = ticket.messages.get(kind="customer")
+    return Victim(
+        client=client, ticket=ticket, message=message, attachment=message.attachments.get(),
+        customer=ticket.customer, admin=admin, template=template,
+        mail=OutboundMail.objects.filter(client=client).first(),
+        quarantined=QuarantinedMail.objects.get(client=client),
+        key=api_key_create(now=now, client_slug=client.slug).key,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def outsider(victim, django_capture_on_commit_callbacks) -> Outsider:
+    client = ClientFactory(name="Other Co", slug="other-co", support_email="help@other.test")
+    shared_agreement(client, round_the_clock=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        mail_receive(
+            raw=b"From: owen@other-shop.test\r\nTo: help@other.test\r\nSubject: Ours\r\n"
+            b"Message-ID: <other-1@other-shop.test>\r\n\r\nOur own question.\r\n",
+            recipients=[client.support_email], envelope_sender="owen@other-shop.test",
+            now=clock_now(),
+        )  # fmt: skip
+    customer = Customer.objects.get(client=client)
+    return Outsider(
+        client=client,
+        secret=api_key_create(now=clock_now(), client_slug=client.slug).secret,
+        admin=client_user(client, Role.CLIENT_ADMIN),
+        member=client_user(client, Role.CLIENT_MEMBER),
+        customer=customer,
+        token=customer_portal_token(customer=customer),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings) -> None:
+    """Rate limits count from zero (the public form may answer 429 partway: fine)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": f"matrix-{uuid.uuid4()}"}}  # fmt: skip
+
+
+# --- What goes into each path parameter --------------------------------------------
+
+Values = Callable[[Victim, Outsider], list[Any]]
+ADMIN_OBJECTS: dict[str, Callable[[Victim], Any]] = {
+    "accounts/client": lambda v: v.client.pk,
+    "accounts/customer": lambda v: v.customer.pk,
+    "accounts/user": lambda v: v.admin.pk,
+    "notify/acknowledgementtemplate": lambda v: v.template.pk,
+}
+
+# By parameter name, for every route that has it.
+PARAMS: dict[str, Values] = {
+    "ticket_id": lambda v, o: [v.ticket.pk],
+    "attachment_id": lambda v, o: [v.attachment.pk],
+    "message_id": lambda v, o: [v.message.pk],
+    "client_id": lambda v, o: [v.client.pk],
+    "template_id": lambda v, o: [v.template.pk],
+    "mail_id": lambda v, o: [v.mail.pk],
+    "entry_id": lambda v, o: [v.quarantined.pk],
+    "prefix": lambda v, o: [v.key.prefix],
+    # A client's public pages: the victim's, and the outsider's own with victim ids.
+    "slug": lambda v, o: [v.client.slug, o.client.slug],
+    # The outsider's own portal link, tried on the victim's portal too.
+    "token": lambda v, o: [o.token, "not-a-token"],
+    "rest": lambda v, o: [f"tickets/{v.ticket.pk}/messages"],
+    # The Django admin (provider admins only): the victim's row of each model.
+    "content_type_id": lambda v, o: [1],
+    "app_label": lambda v, o: ["accounts"],
+    "url": lambda v, o: [f"desk/ticket/{v.ticket.pk}/"],  # no such admin page
+    "id": lambda v, o: [v.admin.pk],
+}
+# By (route name, parameter) where the name alone does not say what goes there.
+ROUTE_PARAMS: dict[tuple[str, str], Values] = {
+    ("web:ticket_action", "action"): lambda v, o: list(TICKET_ACTIONS),
+    ("intake_pages:action", "action"): lambda v, o: ["reprocess", "discard"],
+    ("web:work_list", "name"): lambda v, o: list(WORK_LISTS),
+    # The admin's "view on site" redirect (behind the admin's own log-in).
+    ("admin:view_on_site", "object_id"): lambda v, o: [v.customer.pk],
+}
+# Admin change, delete and history pages take the victim's row of their own model.
+ADMIN_OBJECT = re.compile(r"^admin/(\w+/\w+)/<path:object_id>/")
+
+# Query strings of the web pages: references to the victim's rows.
+WEB_QUERY: Callable[[Victim], dict[str, Any]] = lambda v: {  # noqa: E731
+    "client": v.client.pk, "q": v.ticket.reference, "ticket": v.ticket.pk,
+}  # fmt: skip
+# API query parameters and body fields (from the schema), by name: a victim reference
+# where the field names a row, otherwise a plain valid value. A new field fails the
+# test until it is classified here.
+API_FIELDS: dict[str, Callable[[Victim], Any]] = {
+    "client": lambda v: v.client.pk, "q": lambda v: v.ticket.reference,
+    "into": lambda v: v.ticket.pk, "assignee_id": lambda v: v.admin.pk,
+    "assignee": lambda v: str(v.admin.pk), "customer_email": lambda v: "mallory@evil.test",
+    "customer_name": lambda v: "Mallory", "subject": lambda v: "Matrix", "body": lambda v: "x",
+    "status": lambda v: "solved", "priority": lambda v: "urgent", "valid": lambda v: False,
+    "invalid_reason": lambda v: "matrix", "attachments": lambda v: [],
+    "breaching_within_minutes": lambda v: 60, "cursor": lambda v: None, "limit": lambda v: 100,
+}  # fmt: skip
+# One form for every POST to a web page: every field a page reads, victim references
+# where a field names a row.
+FORM: Callable[[Victim], dict[str, Any]] = lambda v: {  # noqa: E731
+    "body": "matrix", "status": "solved", "priority": "urgent", "assignee": "me",
+    "reason": "matrix", "into": v.ticket.reference, "client": v.client.pk,
+    "email": "mallory@evil.test", "name": "Mallory", "subject": "Matrix", "language": "en",
+    "is_default": "on", "state": "failed",
+}  # fmt: skip
+
+
+# --- The routes ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    pattern: str  # as in the URL configuration, e.g. "desk/tickets/<id:ticket_id>/"
+    name: str
+    params: tuple[str, ...] = field(default=())
+
+
+PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
+
+
+def routes() -> list[Route]:
+    def walk(patterns: list[Any], prefix: str, namespace: str) -> Iterator[Route]:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = f"{namespace}:{entry.namespace}" if entry.namespace else namespace
+                yield from walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+            elif isinstance(entry, URLPattern):
+                pattern = prefix + str(entry.pattern)
+                name = f"{namespace.strip(':')}:{entry.name}" if entry.name else pattern
+                names = tuple(a or b for a, b in PARAM.findall(pattern))
+                yield Route(pattern=pattern, name=name, params=names)
+
+    return list(walk(get_resolver().url_patterns, "", ""))
+
+
+def values_for(route: Route, param: str) -> Values | None:
+    if (route.name, param) in ROUTE_PARAMS:
+        return ROUTE_PARAMS[(route.name, param)]
+    admin = ADMIN_OBJECT.match(route.pattern)
+    if admin and param == "object_id":
+        pick = ADMIN_OBJECTS.get(admin.group(1))
+        return lambda v, o: [pick(v) if pick else v.ticket.pk]
+    return PARAMS.get(param)
+
+
+def paths(route: Route, victim: Victim, outsider: Outsider) -> list[str]:
+    choices = [values_for(route, p)(victim, outsider) for p in route.params]  # type: ignore[misc]
+    made = []
+    for combination in product(*choices):
+        filled = iter(combination)
+        path = PARAM.sub(lambda _, given=filled: str(next(given)), route.pattern)
+        made.append("/" + path.replace("^", "").replace("$", ""))
+    return made
+
+
+def test_every_route_parameter_is_classified() -> None:
+    unknown = [(r.name, p) for r in routes() for p in r.params if values_for(r, p) is None]
+    assert unknown == [], "say what goes in these parameters (PARAMS or ROUTE_PARAMS)"
+
+
+def api_operations() -> list[tuple[str, str, dict[str, Any]]]:
+    """(method, path template, operation) of every API operation in the schema."""
+    schema = api.get_openapi_schema()
+    return [(method.upper(), path, operation)
+            for path, item in schema["paths"].items()
+            for method, operation in item.items()]  # fmt: skip
+
+
+def test_every_api_field_is_classified() -> None:
+    names: set[str] = set()
+    for _, _, operation in api_operations():
+        names |= {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+        names |= _body_fields(operation)
+    assert names - set(API_FIELDS) == set(), "classify the new API field in API_FIELDS"
+
+
+# --- The outsiders ---------------------------------------------------------------------
+
+
+class Actor:
+    """One kind of outsider. `browser()` is signed in afresh when a request ended the
+    sign-in (a log-out route of the site or of the portal)."""
+
+    def __init__(self, kind: str, outsider: Outsider) -> None:
+        self.kind, self.outsider = kind, outsider
+        self.session_key = ""
+
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.outsider.secret}"} if self.kind == "key" else {}
+
+    def browser(self) -> Browser:
+        browser = Browser()
+        if self.kind == "key":
+            return browser
+        held = SessionStore(session_key=self.session_key).load() if self.session_key else {}
+        if (SESSION_KEY if self.kind == "portal" else "_auth_user_id") not in held:
+            self.session_key = self._sign_in(browser)
+        browser.cookies[settings.SESSION_COOKIE_NAME] = self.session_key
+        return browser
+
+    def _sign_in(self, browser: Browser) -> str:
+        if self.kind == "portal":
+            session = browser.session
+            session[SESSION_KEY] = {"client": self.outsider.client.pk,
+                                    "customer": self.outsider.customer.pk}  # fmt: skip
+            session.save()
+            return session.session_key or ""
+        user = self.outsider.admin if self.kind == "admin" else self.outsider.member
+        browser.force_login(user)
+        return browser.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+ACTORS = ["key", "admin", "member", "portal"]
+
+
+def body_of(response: Any) -> str:
+    content = (b"".join(response.streaming_content) if response.streaming
+               else response.content)  # fmt: skip
+    return content.decode("utf-8", "replace")
+
+
+def victim_rows(victim: Victim) -> dict[str, list[dict[str, Any]]]:
+    """Every row of the victim's that existed before the matrix, as stored."""
+    ticket_ids = [victim.ticket.pk]
+    rows = {
+        "client": Client.objects.filter(pk=victim.client.pk),
+        "ticket": Ticket.objects.filter(pk__in=ticket_ids),
+        "messages": Message.objects.filter(ticket_id__in=ticket_ids),
+        "attachments": Attachment.objects.filter(message__ticket_id__in=ticket_ids),
+        "events": TicketEvent.objects.filter(ticket_id__in=ticket_ids),
+        "customer": Customer.objects.filter(pk=victim.customer.pk),
+        "users": User.objects.filter(client=victim.client),
+        "keys": ApiKey.objects.filter(pk=victim.key.pk),
+        "templates": AcknowledgementTemplate.objects.filter(client=victim.client),
+        "mail": OutboundMail.objects.filter(pk=victim.mail.pk),
+        "quarantined": QuarantinedMail.objects.filter(pk=victim.quarantined.pk),
+    }
+    return {name: list(query.order_by("pk").values()) for name, query in rows.items()}
+
+
+@pytest.mark.parametrize("kind", ACTORS)
+def test_no_outsider_reads_or_changes_the_victim_s_rows(
+    kind, victim, outsider, django_capture_on_commit_callbacks
+) -> None:
+    actor = Actor(kind, outsider)
+    before = victim_rows(victim)
+    own_tickets = set(Ticket.objects.filter(client=victim.client).values_list("pk", flat=True))
+    leaks: list[str] = []
+
+    def check(method: str, path: str, response: Any) -> None:
+        text = body_of(response)
+        found = [secret for secret in SECRETS if secret in text]
+        if found:
+            leaks.append(f"{method} {path} as {kind}: {response.status_code} shows {found}")
+
+    web = [r for r in routes() if not r.pattern.startswith("api/")]
+    with django_capture_on_commit_callbacks(execute=True):
+        for route in web:
+            for path in paths(route, victim, outsider):
+                resolved = resolve(path).route.replace("^", "")
+                assert resolved == route.pattern.replace("^", ""), f"{path}: {route.pattern}"
+                headers = actor.headers()
+                for query in ({}, WEB_QUERY(victim)):
+                    check("GET", path, actor.browser().get(path, query, headers=headers))
+                check("POST", path, actor.browser().post(path, FORM(victim), headers=headers))
+        for method, template, operation in api_operations():
+            path = template.replace("{ticket_id}", str(victim.ticket.pk))
+            send = getattr(actor.browser(), method.lower())
+            if method == "GET":  # bare, then each query parameter alone
+                names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
+                for query in [{}, *({n: API_FIELDS[n](victim)} for n in names)]:
+                    query = {n: value for n, value in query.items() if value is not None}
+                    check(method, path, send(path, query, headers=actor.headers()))
+            else:
+                body = {n: API_FIELDS[n](victim) for n in _body_fields(operation)}
+                check(method, path, send(path, json.dumps(body), content_type="application/json",
+                                         headers=actor.headers()))  # fmt: skip
+
+    assert leaks == [], "\n".join(leaks)
+    assert victim_rows(victim) == before
+    lodged = Ticket.objects.filter(client=victim.client).exclude(pk__in=own_tickets)
+    assert set(lodged.values_list("channel", flat=True)) <= {Channel.WEB}
+
+
+def _body_fields(operation: dict[str, Any]) -> set[str]:
+    content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    if not content:
+        return set()
+    component = content["schema"]["$ref"].rsplit("/", 1)[-1]
+    return set(api.get_openapi_schema()["components"]["schemas"][component]["properties"])
