@@ -220,6 +220,8 @@ API_FIELDS: dict[str, Callable[[Victim], Any]] = {
     "status": lambda v: "solved", "priority": lambda v: "urgent", "valid": lambda v: False,
     "invalid_reason": lambda v: "matrix", "attachments": lambda v: [],
     "breaching_within_minutes": lambda v: 60, "cursor": lambda v: None, "limit": lambda v: 100,
+    "to_customer_id": lambda v: v.customer.pk, "confirm_other_customer": lambda v: True,
+    "copy_customers": lambda v: True, "language": lambda v: "de",
 }  # fmt: skip
 # One form for every POST to a web page: every field a page reads, victim references
 # where a field names a row.
