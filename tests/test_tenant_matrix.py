@@ -156,6 +156,22 @@ def outsider(victim, django_capture_on_commit_callbacks) -> Outsider:
     )
 
 
+@pytest.fixture
+def neighbour(victim, django_capture_on_commit_callbacks) -> Outsider:
+    """Another customer of the victim's own client, with a ticket and a portal link: a
+    customer sees only what is theirs, not only what is their client's."""
+    with django_capture_on_commit_callbacks(execute=True):
+        mail_receive(
+            raw=b"From: nell@victim-shop.test\r\nTo: help@victim.test\r\nSubject: Mine\r\n"
+            b"Message-ID: <nell-1@victim-shop.test>\r\n\r\nMy own question.\r\n",
+            recipients=[victim.client.support_email], envelope_sender="nell@victim-shop.test",
+            now=clock_now(),
+        )  # fmt: skip
+    customer = Customer.objects.get(client=victim.client, email="nell@victim-shop.test")
+    return Outsider(client=victim.client, secret="", admin=victim.admin, member=victim.admin,
+                    customer=customer, token=customer_portal_token(customer=customer))  # fmt: skip
+
+
 @pytest.fixture(autouse=True)
 def _own_cache(settings) -> None:
     """Rate limits count from zero (the public form may answer 429 partway: fine)."""
@@ -338,7 +354,7 @@ class Actor:
         return browser.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-ACTORS = ["key", "admin", "member", "portal"]
+ACTORS = ["key", "admin", "member", "portal", "neighbour"]
 
 
 def body_of(response: Any) -> str:
@@ -368,9 +384,12 @@ def victim_rows(victim: Victim) -> dict[str, list[dict[str, Any]]]:
 
 @pytest.mark.parametrize("kind", ACTORS)
 def test_no_outsider_reads_or_changes_the_victim_s_rows(
-    kind, victim, outsider, django_capture_on_commit_callbacks
+    kind, victim, request, django_capture_on_commit_callbacks
 ) -> None:
-    actor = Actor(kind, outsider)
+    """Each kind of outsider of another client, and a portal customer of the victim's
+    own client ("neighbour"), through every route."""
+    outsider = request.getfixturevalue("neighbour" if kind == "neighbour" else "outsider")
+    actor = Actor("portal" if kind == "neighbour" else kind, outsider)
     before = victim_rows(victim)
     own_tickets = set(Ticket.objects.filter(client=victim.client).values_list("pk", flat=True))
     leaks: list[str] = []
