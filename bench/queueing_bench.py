@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python bench/queueing_bench.py            # a few seconds, most of it the peer at 100,000 Erlangs
+    python bench/queueing_bench.py            # a few seconds, most in the peer at 100,000 Erlangs
     python bench/queueing_bench.py --quick    # skips the peer at 100,000 Erlangs
 
 Workload: arrivals at 10, 100, 1,000, 10,000 and 100,000 Erlangs, 3-minute handle time,
