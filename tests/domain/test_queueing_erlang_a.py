@@ -267,3 +267,18 @@ def test_urgent_tickets_are_answered_sooner_and_normal_ones_starve_when_overload
             agents=10, arrivals_per_hour_urgent=50, arrivals_per_hour_normal=200, handle=MINUTES_3
         )
     assert caught.value.code == "unstable_queue"
+
+
+def test_absurd_patience_at_huge_loads_is_answered_in_bounded_time() -> None:
+    # patience of 2,700 years at a billion Erlangs: the series is capped, not walked.
+    started = time.perf_counter()
+    needed = erlang_a_required_agents(
+        arrivals_per_hour=1e9,
+        handle=timedelta(hours=1),
+        patience=timedelta(days=999_999),
+        within=timedelta(hours=8),
+        goal=0.5,
+    )
+
+    assert time.perf_counter() - started < 20
+    assert 0.99e9 < needed < 1.01e9

@@ -370,3 +370,35 @@ def test_required_agents_never_falls_as_arrivals_rise(
         return required_agents(arrivals_per_hour=per_hour, handle=handle, within=within, goal=goal)
 
     assert needed(low) <= needed(high)
+
+
+@pytest.mark.parametrize(
+    ("per_hour", "handle"),
+    [(1e20, timedelta(seconds=1)), (1e9, timedelta(days=999_999)), (1e300, MINUTES_3)],
+)
+def test_loads_beyond_a_billion_erlangs_are_refused_not_mis_answered(
+    per_hour: float, handle: timedelta
+) -> None:
+    with pytest.raises(QueueingError) as caught:
+        required_agents(arrivals_per_hour=per_hour, handle=handle, within=SECONDS_20, goal=0.8)
+
+    assert (caught.value.code, caught.value.field) == ("traffic_too_large", "arrivals_per_hour")
+    with pytest.raises(QueueingError) as direct:
+        erlang_c(agents=10, traffic=2e9)
+    assert direct.value.code == "traffic_too_large"
+
+
+def test_a_billion_erlangs_is_still_exact() -> None:
+    per_hour = 1e9 * 20  # 3-minute handle
+
+    needed = required_agents(
+        arrivals_per_hour=per_hour, handle=MINUTES_3, within=SECONDS_20, goal=0.8
+    )
+
+    def level(n: int) -> float:
+        return service_level(
+            agents=n, arrivals_per_hour=per_hour, handle=MINUTES_3, within=SECONDS_20
+        )
+
+    assert level(needed - 1) < 0.8 <= level(needed)
+    assert erlang_c(agents=10**15, traffic=3.0) == 0.0

@@ -9,6 +9,9 @@ from numbers import Real
 from pactdesk.domain.errors import QueueingCode, QueueingError
 
 _HOUR = timedelta(hours=1)
+# Above a billion Erlangs a float no longer tells n agents from the load n - A apart
+# finely enough (and no desk is that big): such loads are refused, not mis-answered.
+MAX_TRAFFIC = 1e9
 
 
 def agents_count(value: object, *, field: str = "agents") -> int:
@@ -88,6 +91,17 @@ def occupancy_cap(value: object) -> float:
     )
 
 
-def offered_load(per_hour: float, handle: float) -> float:
+def offered_load(per_hour: float, handle: float, *, field: str = "arrivals_per_hour") -> float:
     """Offered load in Erlangs: arrivals per hour times the handle time in hours."""
-    return per_hour * (handle / _HOUR.total_seconds())
+    return traffic_bound(per_hour * (handle / _HOUR.total_seconds()), field=field)
+
+
+def traffic_bound(load: float, *, field: str) -> float:
+    """``load`` unless it exceeds :data:`MAX_TRAFFIC` Erlangs (``traffic_too_large``)."""
+    if load > MAX_TRAFFIC:
+        raise QueueingError(
+            QueueingCode.TRAFFIC_TOO_LARGE,
+            f"an offered load of {load:.3g} Erlangs is above the {MAX_TRAFFIC:.0e} supported",
+            field=field,
+        )
+    return load

@@ -49,6 +49,7 @@ class QueueingCode(StrEnum):
 
     INVALID_AGENTS = "invalid_agents"
     INVALID_TRAFFIC = "invalid_traffic"
+    TRAFFIC_TOO_LARGE = "traffic_too_large"
     INVALID_ARRIVALS = "invalid_arrivals"
     INVALID_HANDLE = "invalid_handle"
     INVALID_WITHIN = "invalid_within"

@@ -62,10 +62,12 @@ def erlang_c(*, agents: int, traffic: float) -> float:
 
     Raises:
         QueueingError: ``invalid_agents`` unless ``agents`` is an int >= 1;
-            ``invalid_traffic`` for a negative, NaN or infinite ``traffic``.
+            ``invalid_traffic`` for a negative, NaN or infinite ``traffic``;
+            ``traffic_too_large`` above 10^9 Erlangs.
     """
     n = check.agents_count(agents)
     load = check.rate(traffic, field="traffic", code=QueueingCode.INVALID_TRAFFIC)
+    check.traffic_bound(load, field="traffic")
     if load == 0.0:
         return 0.0
     if n <= load:
@@ -85,7 +87,7 @@ def service_level(
     Raises:
         QueueingError: ``invalid_agents``, ``invalid_arrivals`` (negative or not
             finite), ``invalid_handle`` (not longer than zero), ``invalid_within``
-            (negative).
+            (negative); ``traffic_too_large`` for a load above 10^9 Erlangs.
     """
     n = check.agents_count(agents)
     per_hour = check.arrivals(arrivals_per_hour)
@@ -197,8 +199,7 @@ def erlang_a_service_level(
             :func:`service_level`.
     """
     n = check.agents_count(agents)
-    per_second = check.arrivals(arrivals_per_hour) / 3600.0
-    handle_s = check.handle_seconds(handle)
+    per_second, handle_s = _rate_and_handle(arrivals_per_hour, handle)
     patience_s = check.patience_seconds(patience)
     within_s = check.within_seconds(within)
     return _erlang_a.service_level(n, per_second, handle_s, patience_s, within_s)
@@ -213,8 +214,7 @@ def erlang_a_abandonment(
         QueueingError: as :func:`erlang_a_service_level`.
     """
     n = check.agents_count(agents)
-    per_second = check.arrivals(arrivals_per_hour) / 3600.0
-    handle_s = check.handle_seconds(handle)
+    per_second, handle_s = _rate_and_handle(arrivals_per_hour, handle)
     return _erlang_a.abandonment(n, per_second, handle_s, check.patience_seconds(patience))
 
 
@@ -227,8 +227,7 @@ def erlang_a_wait_probability(
         QueueingError: as :func:`erlang_a_service_level`.
     """
     n = check.agents_count(agents)
-    per_second = check.arrivals(arrivals_per_hour) / 3600.0
-    handle_s = check.handle_seconds(handle)
+    per_second, handle_s = _rate_and_handle(arrivals_per_hour, handle)
     return _erlang_a.wait_probability(n, per_second, handle_s, check.patience_seconds(patience))
 
 
@@ -250,8 +249,7 @@ def erlang_a_required_agents(
         QueueingError: ``invalid_goal`` unless 0 < goal < 1, and the codes of
             :func:`erlang_a_service_level`.
     """
-    per_second = check.arrivals(arrivals_per_hour) / 3600.0
-    handle_s = check.handle_seconds(handle)
+    per_second, handle_s = _rate_and_handle(arrivals_per_hour, handle)
     patience_s = check.patience_seconds(patience)
     within_s = check.within_seconds(within)
     target = check.goal_fraction(goal)
@@ -349,6 +347,14 @@ def priority_average_wait(
     if normal_s > _LARGEST_WAIT.total_seconds():
         raise _unstable(n, load)
     return timedelta(seconds=urgent_s), timedelta(seconds=normal_s)
+
+
+def _rate_and_handle(arrivals_per_hour: object, handle: object) -> tuple[float, float]:
+    """Arrivals per second and the handle time in seconds, the load checked."""
+    per_hour = check.arrivals(arrivals_per_hour)
+    handle_s = check.handle_seconds(handle)
+    check.offered_load(per_hour, handle_s)
+    return per_hour / 3600.0, handle_s
 
 
 def _least_within_cap(load: float, cap: float) -> int:
