@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pactdesk.domain.errors import CalendarError, DomainError, SlaError
+from pactdesk.domain.errors import BillingError, CalendarError, DomainError, QueueingError, SlaError
 
 
 def test_domain_error_is_a_value_error_with_code_field_and_message() -> None:
@@ -20,7 +20,7 @@ def test_field_defaults_to_none() -> None:
     assert DomainError("bad_events", "empty").field is None
 
 
-@pytest.mark.parametrize("subclass", [CalendarError, SlaError])
+@pytest.mark.parametrize("subclass", [CalendarError, SlaError, QueueingError, BillingError])
 def test_context_errors_derive_from_domain_error(subclass: type[DomainError]) -> None:
     with pytest.raises(DomainError) as caught:
         raise subclass("no_open_time", "closed all week", field="hours")

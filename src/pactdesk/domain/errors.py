@@ -8,6 +8,8 @@ input is to blame, the ``field`` naming it (``"hours.mon[0]"``, ``"timezone"``,
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 
 class DomainError(ValueError):
     """Invalid input to the domain core.
@@ -36,3 +38,37 @@ class CalendarError(DomainError):
 
 class SlaError(DomainError):
     """An SLA policy, event history or attainment input is invalid."""
+
+
+class QueueingError(DomainError):
+    """A queueing (staffing maths) input is invalid: see :class:`QueueingCode`."""
+
+
+class QueueingCode(StrEnum):
+    """Stable codes of :class:`QueueingError` (``error.code == "invalid_agents"`` holds)."""
+
+    INVALID_AGENTS = "invalid_agents"
+    INVALID_TRAFFIC = "invalid_traffic"
+    TRAFFIC_TOO_LARGE = "traffic_too_large"
+    INVALID_ARRIVALS = "invalid_arrivals"
+    INVALID_HANDLE = "invalid_handle"
+    INVALID_WITHIN = "invalid_within"
+    INVALID_PATIENCE = "invalid_patience"
+    INVALID_GOAL = "invalid_goal"
+    INVALID_MAX_OCCUPANCY = "invalid_max_occupancy"
+    UNSTABLE_QUEUE = "unstable_queue"
+
+
+class BillingError(DomainError):
+    """A money input to the pure billing core is invalid: see :class:`BillingCode`."""
+
+
+class BillingCode(StrEnum):
+    """Stable codes of :class:`BillingError`."""
+
+    UNKNOWN_CURRENCY = "unknown_currency"
+    INVALID_FEE = "invalid_fee"
+    NEGATIVE_FEE = "negative_fee"
+    TOO_MANY_DECIMALS = "too_many_decimals"
+    INVALID_DATE = "invalid_date"
+    INVALID_GUARANTEE_DAYS = "invalid_guarantee_days"
