@@ -115,6 +115,39 @@ def test_right_after_the_merge_the_reply_answers_bob_whose_message_is_the_latest
     assert outbox() == [("bob@shop.test", f"Re: [PD-{bob.pk}] Bob's secret")]
 
 
+def test_after_a_chain_of_merges_a_reply_carries_the_writers_own_subject_and_thread(
+    alice_and_bob, agent, lodge
+) -> None:
+    """Bob's ticket into Alice's, then Alice's into Carol's: Bob's reply reaches
+    Carol's ticket, and the answer to Bob is on Bob's own thread, never with Carol's
+    (or Alice's) subject."""
+    alice, bob = alice_and_bob
+    carol = lodge(
+        customer_email="carol@shop.test",
+        subject="Carol's secret",
+        channel="email",
+        mail_message_id="<c1@shop.test>",
+    )
+    ticket_merge(actor=agent, ticket=bob, into=alice, now=LATER, confirm_other_customer=True)
+    ticket_merge(actor=agent, ticket=alice, into=carol, now=LATER, confirm_other_customer=True)
+    ticket_customer_reply(
+        ticket=bob, customer=bob.customer, body="Bob again.", now=LATER, channel="portal"
+    )
+    assert Message.objects.filter(ticket=carol, customer=bob.customer).count() == 1
+
+    ticket_reply(actor=agent, ticket=carol, body="Bob: done.", now=LATEST)
+
+    row = OutboundMail.objects.get(kind="reply")
+    assert (row.to_address, row.subject) == ("bob@shop.test", f"Re: [PD-{bob.pk}] Bob's secret")
+    ack_to_bob = OutboundMail.objects.get(ticket_id_ref=bob.pk, kind="acknowledgement")
+    assert row.references.split()[:2] == ["<b1@shop.test>", ack_to_bob.message_id]
+    # Staff may also answer Alice, who wrote on a ticket merged in two steps.
+    ticket_reply(
+        actor=agent, ticket=carol, body="Alice.", now=LATEST, to_customer_id=alice.customer_id
+    )
+    assert outbox()[-1] == ("alice@shop.test", f"Re: [PD-{alice.pk}] Printer")
+
+
 def test_staff_may_answer_alice_instead_and_bob_gets_nothing(alice_and_bob, agent) -> None:
     alice, bob = alice_and_bob
     ticket_merge(actor=agent, ticket=bob, into=alice, now=LATER, confirm_other_customer=True)

@@ -46,6 +46,27 @@ def ticket_merge_chain(ticket: Ticket) -> list[Ticket]:
     return chain
 
 
+def ticket_merged_family(ticket: Ticket) -> list[Ticket]:
+    """`ticket`, then every ticket merged into it, straight or through a ticket that was
+    itself merged on (A into B, then B into `ticket`), newest lodged first, at most
+    MAX_MERGE_HOPS levels: the tickets whose customers' threads continue on `ticket`."""
+    family, seen, level = [ticket], {ticket.pk}, [ticket.pk]
+    for _hop in range(MAX_MERGE_HOPS):
+        merged = [
+            t
+            for t in Ticket.objects.filter(client_id=ticket.client_id, merged_into_id__in=level)
+            .select_related("customer")
+            .order_by("-lodged_at", "-id")
+            if t.pk not in seen
+        ]
+        if not merged:
+            break
+        family += merged
+        seen.update(t.pk for t in merged)
+        level = [t.pk for t in merged]
+    return [ticket, *sorted(family[1:], key=lambda t: (t.lodged_at, t.pk), reverse=True)]
+
+
 def message_visible_to(customer: Customer) -> Q:
     """The messages `customer` may see: those they wrote and the public replies sent
     to them (never a note, never another customer's message)."""
@@ -69,10 +90,10 @@ def ticket_writers(ticket: Ticket, messages: Sequence[Message] | None = None) ->
 
 
 def family_messages(ticket: Ticket) -> list[Message]:
-    """The customer messages on `ticket` and on the tickets merged straight into it,
-    oldest first, with their writers: one query."""
+    """The customer messages on `ticket` and on the tickets merged into it
+    (`ticket_merged_family`), oldest first, with their writers."""
     rows = Message.objects.filter(
-        Q(ticket=ticket) | Q(ticket__merged_into=ticket),
+        ticket_id__in=[t.pk for t in ticket_merged_family(ticket)],
         client_id=ticket.client_id,
         kind=MessageKind.CUSTOMER,
     )

@@ -15,7 +15,7 @@ from pactdesk.accounts.models import Client, Customer
 from pactdesk.accounts.selectors import customer_portal_token
 from pactdesk.agreements.selectors import agreement_promise
 from pactdesk.desk.models import Channel, Message, MessageKind, Ticket
-from pactdesk.desk.participants import Recipients, ticket_copied
+from pactdesk.desk.participants import Recipients, ticket_copied, ticket_merged_family
 from pactdesk.notify.acknowledgements import AcknowledgementFacts, acknowledgement_render
 from pactdesk.notify.models import OutboundMail
 from pactdesk.notify.selectors import acknowledgement_template_choose, acknowledgement_templates_of
@@ -210,10 +210,9 @@ def _mail_out(
 
 
 def _family(ticket: Ticket) -> list[Ticket]:
-    """The ticket and the tickets merged straight into it (their customers' threads
-    continue here)."""
-    merged = Ticket.objects.filter(client_id=ticket.client_id, merged_into=ticket)
-    return [ticket, *merged.order_by("-lodged_at", "-id")]
+    """The ticket and the tickets merged into it, straight or through another merged
+    ticket (their customers' threads continue here)."""
+    return ticket_merged_family(ticket)
 
 
 def _subject_for(*, ticket: Ticket, customer: Customer, family: Sequence[Ticket]) -> str:
