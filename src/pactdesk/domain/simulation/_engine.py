@@ -86,7 +86,7 @@ class _Desk:
         self.kind: list[int] = kind.tolist()
         self.deadline: list[float] = deadline.tolist()
         self.queue: list[tuple[int, int]] = []
-        self.idle: dict[int, simpy.Event] = {}
+        self.idle: dict[int, tuple[simpy.Event, float]] = {}  # agent: (wake-up, end of duty)
         self.pick_up = [np.inf] * len(self.kind)
         self.agent = [-1] * len(self.kind)
         self.measured = measured
@@ -96,11 +96,15 @@ class _Desk:
             self.all_answered.succeed()
 
     def arrive(self, ticket: int) -> None:
-        if self.idle:
+        """Hand ``ticket`` to the agent idle longest whose duty has not ended, else queue it."""
+        while self.idle:
             agent = next(iter(self.idle))
-            self.idle.pop(agent).succeed(ticket)
-        else:
-            heapq.heappush(self.queue, (self.kind[ticket], ticket))
+            wake, end = self.idle.pop(agent)
+            if end > self.env.now:
+                wake.succeed(ticket)
+                return
+            wake.succeed(None)  # its duty ends this instant: let it go
+        heapq.heappush(self.queue, (self.kind[ticket], ticket))
 
     def next_ticket(self) -> int | None:
         now = self.env.now
@@ -222,9 +226,9 @@ def _agent(
     next_task = 0
 
     def look_again(_: object) -> None:
-        wake = desk.idle.pop(me, None)
-        if wake is not None:
-            wake.succeed(None)
+        waiting = desk.idle.pop(me, None)
+        if waiting is not None:
+            waiting[0].succeed(None)
 
     for at in due:
         env.timeout(at - env.now).callbacks.append(look_again)
@@ -242,7 +246,7 @@ def _agent(
             ticket = desk.next_ticket()
             if ticket is None:
                 wake = env.event()
-                desk.idle[me] = wake
+                desk.idle[me] = (wake, end)
                 picked = yield wake
                 if picked is None:
                     continue

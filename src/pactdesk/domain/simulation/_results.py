@@ -274,7 +274,12 @@ class SimulationResult:
             counts = np.bincount(keys, minlength=size)
             met = np.bincount(keys, weights=r.attained[mask][order], minlength=size)
             starts = np.cumsum(counts) - counts
-            levels = [response[starts + _rank(level, counts)].tolist() for level in _LEVELS]
+            last = max(response.size - 1, 0)  # empty windows read a placeholder, ignored below
+            padded = response if response.size else np.zeros(1)
+            levels = [
+                padded[np.minimum(starts + _rank(level, counts), last)].tolist()
+                for level in _LEVELS
+            ]
             for w in range(size):
                 if counts[w] == 0:
                     rows[w].append(None)
