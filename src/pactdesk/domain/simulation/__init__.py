@@ -122,7 +122,7 @@ __all__ = [
     "simulate",
 ]
 
-MAX_TICKETS = 2_000_000
+MAX_TICKETS = 1_000_000
 """The most tickets and tasks (expected, over all replications) one call simulates."""
 
 MAX_WEEKS = 52
@@ -226,8 +226,10 @@ def simulate(*, scenario: Scenario, seed: int, replications: int = 10) -> Simula
 def _plan(scenario: Scenario) -> Plan:
     warmup = scenario.warmup.total_seconds()
     horizon = scenario.weeks * check.WEEK_S
+    start, stop = -warmup, horizon + DRAIN_S
     agents = tuple(
-        tuple(on_duty(week, -warmup, horizon + DRAIN_S)) for _, week in scenario.staffing.agents()
+        tuple((max(a, start), min(b, stop)) for a, b in on_duty(week, start, stop))
+        for _, week in scenario.staffing.agents()
     )
     return Plan(
         classes=scenario.classes,
