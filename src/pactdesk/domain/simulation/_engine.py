@@ -62,8 +62,9 @@ class Run:
 
     Arrays of shape ``(tickets,)`` in arrival order: ``arrival``, ``pick_up`` (``inf``
     if never picked), ``handle`` (seconds), ``deadline`` (patience; ``inf`` without),
-    ``kind`` (index into the classes), ``agent`` (index, -1 if never picked); and per
-    agent ``task_seconds`` spent on tasks within ``[0, horizon)``.
+    ``kind`` (index into the classes), ``agent`` (index, -1 if never picked);
+    ``task_busy``: every task done, as ``(start, end)`` seconds; ``stopped_at``: when
+    the run ended.
     """
 
     arrival: Seconds
