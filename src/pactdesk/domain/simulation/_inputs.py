@@ -197,8 +197,9 @@ class HourlyArrivals:
 class ScheduledArrivals:
     """Arrivals at given instants (a past week replayed, or a hand-checked scenario).
 
-    ``at``: offsets from Monday 00:00 of the first simulated week, each in
-    ``[0, weeks * 7 days)``; any order. Nothing arrives in the warm-up.
+    ``at``: offsets from Monday 00:00 of the first measured week, zero or later, in any
+    order; those at or after the horizon (``weeks`` x 7 days) are simulated but not
+    measured. Nothing arrives in the warm-up.
     """
 
     at: tuple[timedelta, ...]

@@ -268,8 +268,6 @@ class Seats:
     tasks: TaskLoad | None = None
 
     def __post_init__(self) -> None:
-        if isinstance(self.count, int) and not isinstance(self.count, bool) and self.count == 0:
-            raise check.fail(SimulationCode.NO_SEATS, "a client with no seats", "count")
         check.whole(self.count, field="count", code=SimulationCode.NO_SEATS, low=1, high=MAX_AGENTS)
         if not isinstance(self.hours, WeekHours):
             raise check.fail(SimulationCode.INVALID_CALENDAR, "hours must be WeekHours", "hours")
