@@ -72,3 +72,35 @@ class BillingCode(StrEnum):
     TOO_MANY_DECIMALS = "too_many_decimals"
     INVALID_DATE = "invalid_date"
     INVALID_GUARANTEE_DAYS = "invalid_guarantee_days"
+
+
+class SimulationError(DomainError):
+    """An input to the staffing simulation is invalid: see :class:`SimulationCode`."""
+
+
+class SimulationCode(StrEnum):
+    """Stable codes of :class:`SimulationError`."""
+
+    NO_TICKET_CLASSES = "no_ticket_classes"
+    INVALID_CLASS = "invalid_class"
+    DUPLICATE_CLASS = "duplicate_class"
+    UNKNOWN_CLASS = "unknown_class"
+    INVALID_ARRIVALS = "invalid_arrivals"
+    INVALID_HANDLE = "invalid_handle"
+    INVALID_TARGET = "invalid_target"
+    INVALID_GOAL = "invalid_goal"
+    INVALID_PATIENCE = "invalid_patience"
+    INVALID_SHIFT = "invalid_shift"
+    OVERLAPPING_SHIFTS = "overlapping_shifts"
+    EMPTY_ROSTER = "empty_roster"
+    INVALID_HEADCOUNT = "invalid_headcount"
+    NO_SEATS = "no_seats"
+    INVALID_TASK_SHARE = "invalid_task_share"
+    INVALID_CALENDAR = "invalid_calendar"
+    INVALID_HORIZON = "invalid_horizon"
+    INVALID_REPLICATIONS = "invalid_replications"
+    INVALID_SEED = "invalid_seed"
+    TOO_MUCH_WORK = "too_much_work"
+    INVALID_WINDOW = "invalid_window"
+    INVALID_QUANTILE = "invalid_quantile"
+    INVALID_CONFIDENCE = "invalid_confidence"
