@@ -9,31 +9,28 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Literal
 
 from pactdesk.domain._time import require_duration
 from pactdesk.domain.errors import DomainError, SlaError
-
-Metric = Literal["first_response", "effective_answer", "next_reply"]
-State = Literal["running", "paused", "met", "breached", "not_applicable"]
-
-METRICS: tuple[str, ...] = ("first_response", "effective_answer", "next_reply")
-PRIORITIES: tuple[str, ...] = ("low", "normal", "high", "urgent")
-STATUSES: tuple[str, ...] = ("open", "waiting", "solved", "closed")
-EVENT_KINDS: tuple[str, ...] = (
-    "lodged",
-    "staff_reply",
-    "auto_reply",
-    "note",
-    "customer_reply",
-    "status",
-    "reopened",
-    "invalid",
-    "valid",
-    "merged",
-    "priority",
+from pactdesk.domain.vocabulary import (
+    EVENT_STATUSES,
+    REPLAYED_KINDS,
+    EventKind,
+    Metric,
+    Priority,
+    SlaState,
+    Status,
 )
-DEFAULT_PRIORITY = "normal"
+
+# The words are the vocabulary's enums; these names and tuples are the SLA module's
+# long-standing public spellings of them.
+State = SlaState
+METRICS: tuple[Metric, ...] = tuple(Metric)
+PRIORITIES: tuple[Priority, ...] = tuple(Priority)
+# The statuses a `status` event may carry (`new` is never set by an event).
+STATUSES: tuple[Status, ...] = EVENT_STATUSES
+# The kinds the replay reads; audit-only kinds (vocabulary.AUDIT_KINDS) are left out.
+EVENT_KINDS: tuple[EventKind, ...] = REPLAYED_KINDS
 
 
 @dataclass(frozen=True)

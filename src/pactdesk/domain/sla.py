@@ -31,7 +31,6 @@ from pactdesk.domain._sla_values import (
     PRIORITIES,
     STATUSES,
     Event,
-    Metric,
     Policy,
     State,
     Target,
@@ -42,6 +41,7 @@ from pactdesk.domain._time import require_aware
 from pactdesk.domain.attainment import Attainment, attainment
 from pactdesk.domain.calendars import BusinessCalendar
 from pactdesk.domain.errors import DomainError, SlaError
+from pactdesk.domain.vocabulary import EventKind, Metric, SlaState
 
 __all__ = [
     "EVENT_KINDS",
@@ -96,9 +96,9 @@ def _metric_result(
     target = state.policy.target_for(metric, state.priority)
     if target is None or not state.valid:
         return not_applicable(metric, target)
-    if metric == "first_response":
+    if metric == Metric.FIRST_RESPONSE:
         return result(state.first, target=target, calendar=calendar, now=now)
-    if metric == "effective_answer":
+    if metric == Metric.EFFECTIVE_ANSWER:
         return result(state.effective, target=target, calendar=calendar, now=now)
     return _next_reply_result(state, target=target, calendar=calendar, now=now)
 
@@ -108,15 +108,15 @@ def _next_reply_result(
 ) -> TargetResult:
     """The latest cycle's result, kept ``breached`` if any earlier cycle breached."""
     if not state.cycles:
-        return not_applicable("next_reply", target)
+        return not_applicable(Metric.NEXT_REPLY, target)
     cycles = [result(cycle, target=target, calendar=calendar, now=now) for cycle in state.cycles]
     latest = cycles[-1]
-    first_breach = next((cycle for cycle in cycles if cycle.state == "breached"), None)
+    first_breach = next((cycle for cycle in cycles if cycle.state == SlaState.BREACHED), None)
     if first_breach is None or first_breach is latest:
         return latest
     return TargetResult(
         metric=latest.metric,
-        state="breached",
+        state=SlaState.BREACHED,
         due_at=latest.due_at,
         met_at=latest.met_at,
         breached_at=first_breach.breached_at,
@@ -133,9 +133,9 @@ def _checked(events: list[Event]) -> list[Event]:
     for index, event in enumerate(events):
         _check_event(event, f"events[{index}]")
     ordered = sorted(events, key=lambda event: event.at)
-    if ordered[0].kind != "lodged":
+    if ordered[0].kind != EventKind.LODGED:
         raise SlaError("bad_events", "the event history must start with lodged", field="events")
-    if any(event.kind == "lodged" for event in ordered[1:]):
+    if any(event.kind == EventKind.LODGED for event in ordered[1:]):
         raise SlaError("bad_events", "a ticket is lodged only once", field="events")
     return ordered
 
@@ -149,8 +149,12 @@ def _check_event(event: object, field: str) -> None:
         raise SlaError(exc.code, exc.message, field=exc.field) from exc
     if event.kind not in EVENT_KINDS:
         raise SlaError("bad_events", f"unknown event kind {event.kind!r}", field=f"{field}.kind")
-    allowed = {"status": STATUSES, "priority": PRIORITIES}.get(event.kind)
-    if event.kind == "lodged" and event.value is not None:
+    valued: dict[str, tuple[str, ...]] = {
+        EventKind.STATUS: STATUSES,
+        EventKind.PRIORITY: PRIORITIES,
+    }
+    allowed = valued.get(event.kind)
+    if event.kind == EventKind.LODGED and event.value is not None:
         allowed = PRIORITIES
     if allowed is not None and event.value not in allowed:
         raise SlaError(

@@ -7,12 +7,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pactdesk.desk.models import SlaState, Ticket
+from pactdesk.domain.vocabulary import LABELS, Metric
 
-METRICS = (
-    ("first_response", "First response"),
-    ("effective_answer", "Effective answer"),
-    ("next_reply", "Next reply"),
-)
+METRICS = tuple((metric.value, metric.label) for metric in Metric)
 
 
 @dataclass(frozen=True)
@@ -35,7 +32,7 @@ class Clock:
 def ticket_clocks(ticket: Ticket) -> list[Clock]:
     """One clock per metric the ticket's policy applies, in a fixed order."""
     clocks = []
-    labels = dict(SlaState.choices)
+    labels = LABELS[SlaState]
     for metric, label in METRICS:
         state = getattr(ticket, f"sla_{metric}_state")
         if not state:

@@ -21,6 +21,7 @@ from pydantic import (
 
 from pactdesk.desk.models import Priority, Status
 from pactdesk.desk.services.lodging import MAX_FILENAME, MAX_SUBJECT
+from pactdesk.domain.vocabulary import values
 from pactdesk.platform.errors import ValidationFailed
 from pactdesk.platform.ids import ID_MAX, Id, id_parse
 
@@ -64,8 +65,8 @@ ClientQuery = Annotated[
                     "description": "client id or slug"}),
 ]  # fmt: skip
 
-assert set(PriorityName.__args__) == set(Priority.values)  # type: ignore[attr-defined]
-assert set(StatusName.__args__) == set(Status.values)  # type: ignore[attr-defined]
+assert set(PriorityName.__args__) == set(values(Priority))  # type: ignore[attr-defined]
+assert set(StatusName.__args__) == set(values(Status))  # type: ignore[attr-defined]
 
 
 class StrictBody(Schema):
@@ -198,9 +199,9 @@ class TicketListQuery(Schema):
     def _statuses(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        unknown = [s for s in value.split(",") if s not in Status.values]
+        unknown = [s for s in value.split(",") if s not in values(Status)]
         if unknown:
-            raise ValueError(f"{unknown[0]!r} is not one of {', '.join(Status.values)}")
+            raise ValueError(f"{unknown[0]!r} is not one of {', '.join(Status)}")
         return value
 
     @field_validator("assignee")

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from pactdesk.accounts.models import Client, Customer, User
 from pactdesk.desk.models import Message, Ticket
+from pactdesk.domain.vocabulary import Priority, SlaState, Status
 
 
 class ErrorOut(BaseModel):
@@ -43,7 +44,7 @@ class SlaTargetOut(BaseModel):
 
 
 class SlaMetricOut(BaseModel):
-    state: str
+    state: SlaState
     due_at: datetime | None = None
     met_at: datetime | None = None
     breached_at: datetime | None = None
@@ -64,8 +65,8 @@ class TicketOut(BaseModel):
     id: int
     reference: str
     subject: str
-    status: str
-    priority: str
+    status: Status
+    priority: Priority
     channel: str
     client: ClientRef
     customer: CustomerRef

@@ -8,12 +8,13 @@ from django.db import transaction
 
 from pactdesk.accounts.models import Customer, Role, User
 from pactdesk.agreements.models import PlanKind, Seat
-from pactdesk.desk.models import Priority, Status, Ticket, TicketCopy
+from pactdesk.desk.models import EventKind, Priority, Status, Ticket, TicketCopy
 from pactdesk.desk.participants import ticket_copied
 from pactdesk.desk.services.access import check_staff
 from pactdesk.desk.services.mail import ticket_mail_status_notice
 from pactdesk.desk.services.records import event_add
 from pactdesk.desk.services.sla_state import ticket_sla_refresh, tickets_with_sla_inputs
+from pactdesk.domain.vocabulary import values
 from pactdesk.platform.errors import Conflict, ValidationFailed
 
 # Where each status may go by a staff action. Closed is final: a customer reply to a
@@ -33,8 +34,8 @@ def status_set(
     """Move the ticket to `status` and record it (the caller refreshes the SLA)."""
     if record:
         if ticket.status == Status.SOLVED and status == Status.OPEN:
-            event_add(ticket=ticket, kind="reopened", at=now, actor=actor)
-        event_add(ticket=ticket, kind="status", at=now, actor=actor, value=status)
+            event_add(ticket=ticket, kind=EventKind.REOPENED, at=now, actor=actor)
+        event_add(ticket=ticket, kind=EventKind.STATUS, at=now, actor=actor, value=status)
     ticket.status = status
     if status == Status.SOLVED:
         ticket.solved_at = now
@@ -48,9 +49,9 @@ def status_set(
 
 def check_transition(*, ticket: Ticket, status: str) -> None:
     """Refuse a status the table does not allow from the ticket's current one."""
-    if status not in Status.values:
+    if status not in values(Status):
         raise ValidationFailed(
-            f"status: {status!r} is not one of {', '.join(Status.values)}",
+            f"status: {status!r} is not one of {', '.join(Status)}",
             code="invalid_choice", field="status",
         )  # fmt: skip
     if status != ticket.status and status not in TRANSITIONS[ticket.status]:
@@ -80,15 +81,15 @@ def ticket_status_change(*, actor: User, ticket: Ticket, status: str, now: datet
 
 def ticket_priority_change(*, actor: User, ticket: Ticket, priority: str, now: datetime) -> Ticket:
     check_staff(actor)
-    if priority not in Priority.values:
+    if priority not in values(Priority):
         raise ValidationFailed(
-            f"priority: {priority!r} is not one of {', '.join(Priority.values)}",
+            f"priority: {priority!r} is not one of {', '.join(Priority)}",
             code="invalid_choice", field="priority",
         )  # fmt: skip
     if priority == ticket.priority:
         return ticket
     with transaction.atomic():
-        event_add(ticket=ticket, kind="priority", at=now, actor=actor, value=priority)
+        event_add(ticket=ticket, kind=EventKind.PRIORITY, at=now, actor=actor, value=priority)
         ticket.priority = priority
         ticket.updated_at = now
         ticket.save(update_fields=["priority", "updated_at"])
@@ -108,7 +109,7 @@ def ticket_assign(*, actor: User, ticket: Ticket, assignee: User | None, now: da
     with transaction.atomic():
         event_add(
             ticket=ticket,
-            kind="assigned",
+            kind=EventKind.ASSIGNED,
             at=now,
             actor=actor,
             value=assignee.name if assignee else "",  # client users read it: no e-mail
@@ -129,7 +130,7 @@ def ticket_mark_invalid(*, actor: User, ticket: Ticket, reason: str, now: dateti
     if len(reason) > 200:
         raise ValidationFailed("reason: at most 200 characters", code="too_long", field="reason")
     with transaction.atomic():
-        event_add(ticket=ticket, kind="invalid", at=now, actor=actor, value=reason)
+        event_add(ticket=ticket, kind=EventKind.INVALID, at=now, actor=actor, value=reason)
         ticket.is_valid = False
         ticket.invalid_reason = reason
         ticket.updated_at = now
@@ -143,7 +144,7 @@ def ticket_mark_valid(*, actor: User, ticket: Ticket, now: datetime) -> Ticket:
     if ticket.is_valid:
         return ticket
     with transaction.atomic():
-        event_add(ticket=ticket, kind="valid", at=now, actor=actor)
+        event_add(ticket=ticket, kind=EventKind.VALID, at=now, actor=actor)
         ticket.is_valid = True
         ticket.invalid_reason = ""
         ticket.updated_at = now
@@ -194,8 +195,10 @@ def ticket_merge(
             field="confirm_other_customer",
         )
     with transaction.atomic():
-        event_add(ticket=ticket, kind="merged", at=now, actor=actor, value=into.reference)
-        event_add(ticket=into, kind="merged_in", at=now, actor=actor, value=ticket.reference)
+        event_add(ticket=ticket, kind=EventKind.MERGED, at=now, actor=actor, value=into.reference)
+        event_add(
+            ticket=into, kind=EventKind.MERGED_IN, at=now, actor=actor, value=ticket.reference
+        )
         if across and copy_customers:
             _copy(ticket=into, customer=ticket.customer, now=now, actor=actor)
             for customer in ticket_copied(ticket):
@@ -213,7 +216,9 @@ def _copy(*, ticket: Ticket, customer: Customer, now: datetime, actor: User) -> 
         client_id=ticket.client_id, ticket=ticket, customer=customer, defaults={"added_at": now}
     )
     if made:
-        event_add(ticket=ticket, kind="copied", at=now, actor=actor, value=customer.email[:200])
+        event_add(
+            ticket=ticket, kind=EventKind.COPIED, at=now, actor=actor, value=customer.email[:200]
+        )
 
 
 def ticket_unmerge(*, actor: User, ticket: Ticket, now: datetime) -> Ticket:
@@ -224,10 +229,14 @@ def ticket_unmerge(*, actor: User, ticket: Ticket, now: datetime) -> Ticket:
         raise Conflict(f"{ticket.reference} is not merged", code="not_merged")
     with transaction.atomic():
         event_add(
-            ticket=ticket, kind="unmerged", at=now, actor=actor, value=f"PD-{ticket.merged_into_id}"
+            ticket=ticket,
+            kind=EventKind.UNMERGED,
+            at=now,
+            actor=actor,
+            value=f"PD-{ticket.merged_into_id}",
         )
-        event_add(ticket=ticket, kind="valid", at=now, actor=actor)
-        event_add(ticket=ticket, kind="status", at=now, actor=actor, value=Status.OPEN)
+        event_add(ticket=ticket, kind=EventKind.VALID, at=now, actor=actor)
+        event_add(ticket=ticket, kind=EventKind.STATUS, at=now, actor=actor, value=Status.OPEN)
         copy = TicketCopy.objects.filter(
             ticket_id=ticket.merged_into_id, customer_id=ticket.customer_id
         ).first()
@@ -235,7 +244,7 @@ def ticket_unmerge(*, actor: User, ticket: Ticket, now: datetime) -> Ticket:
             copy.delete()
             event_add(
                 ticket=ticket.merged_into,
-                kind="uncopied",
+                kind=EventKind.UNCOPIED,
                 at=now,
                 actor=actor,
                 value=ticket.customer.email[:200],

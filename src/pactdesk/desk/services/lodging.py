@@ -29,6 +29,7 @@ from pactdesk.desk.services.mail import Acknowledged, ticket_mail_acknowledgemen
 from pactdesk.desk.services.records import AttachmentIn, mail_key, message_create, no_nul
 from pactdesk.desk.services.sla_state import ticket_sla_fields
 from pactdesk.domain.sla import Event
+from pactdesk.domain.vocabulary import EventKind, values
 from pactdesk.platform.batching import GroupWriter
 from pactdesk.platform.errors import Conflict, ServiceClosed, ValidationFailed
 from pactdesk.platform.text import single_line
@@ -146,11 +147,11 @@ def _prepare(
     customer = customer_find(client=client, email=customer_email)
     if customer is None:
         customer_address(customer_email)  # refused now, not inside the shared write
-    events = [Event(now, "lodged")]
+    events = [Event(now, EventKind.LODGED)]
     if priority != Priority.NORMAL:
-        events.append(Event(now, "priority", priority))
+        events.append(Event(now, EventKind.PRIORITY, priority))
     if client.send_acknowledgements:
-        events.append(Event(now, "auto_reply"))
+        events.append(Event(now, EventKind.AUTO_REPLY))
     ticket = Ticket(
         client=client, agreement=agreement, customer=customer, subject=subject,
         channel=channel, priority=priority, lodged_at=now, updated_at=now,
@@ -216,11 +217,11 @@ class _Lodging:
         withheld = TicketEvent(
             client_id=ticket.client_id,
             ticket=ticket,
-            kind="acknowledgement_withheld",
+            kind=EventKind.ACKNOWLEDGEMENT_WITHHELD,
             value=f"{limit} already sent to this address in the last hour",
             at=ticket.lodged_at,
         )
-        return [withheld if e.kind == "auto_reply" else e for e in events]
+        return [withheld if e.kind == EventKind.AUTO_REPLY else e for e in events]
 
 
 def _write(lodgings: Sequence[_Lodging]) -> list[Ticket]:
@@ -307,9 +308,9 @@ def check_body(body: str) -> None:
 def _check(*, channel: str, priority: str, body: str, attachments: Sequence[AttachmentIn]) -> None:
     if channel not in Channel.values:
         raise ValidationFailed(f"channel: {channel!r} is not known", field="channel")
-    if priority not in Priority.values:
+    if priority not in values(Priority):
         raise ValidationFailed(
-            f"priority: {priority!r} is not one of {', '.join(Priority.values)}",
+            f"priority: {priority!r} is not one of {', '.join(Priority)}",
             code="invalid_choice", field="priority",
         )  # fmt: skip
     check_body(body)

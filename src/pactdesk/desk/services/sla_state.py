@@ -10,8 +10,9 @@ from django.db.models import QuerySet
 from pactdesk.agreements.selectors import agreement_calendar, sla_policy_value
 from pactdesk.desk.models import SlaState, Status, Ticket, TicketEvent
 from pactdesk.domain.sla import EVENT_KINDS, Event, TargetResult, TicketSla, evaluate
+from pactdesk.domain.vocabulary import Metric
 
-STORED_METRICS = ("first_response", "effective_answer", "next_reply")
+STORED_METRICS = tuple(Metric)
 
 
 def ticket_events_value(*, ticket: Ticket) -> list[Event]:
