@@ -133,8 +133,8 @@ class Policy:
         """The shared support plan: first response 30 min and effective answer 4 h, 90%."""
         return cls(
             targets=(
-                Target("first_response", timedelta(minutes=30), Decimal(90)),
-                Target("effective_answer", timedelta(hours=4), Decimal(90)),
+                Target(Metric.FIRST_RESPONSE, timedelta(minutes=30), Decimal(90)),
+                Target(Metric.EFFECTIVE_ANSWER, timedelta(hours=4), Decimal(90)),
             )
         )
 
