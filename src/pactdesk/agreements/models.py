@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 
 from pactdesk.agreements import rules
+from pactdesk.agreements.error_codes import AgreementsErrorCode
 
 # The SLA metrics and priorities are the domain's words; re-exported for the app.
 from pactdesk.domain.vocabulary import Metric, Priority, choices
@@ -208,5 +209,5 @@ class Seat(ClientOwned):
         if other is not None:
             raise ValidationError(
                 {"agent": f"already holds seat {other.number} of {other.client}"},
-                code="agent_seated_elsewhere",
+                code=AgreementsErrorCode.AGENT_SEATED_ELSEWHERE,
             )

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from pactdesk.accounts.models import Client, User
+from pactdesk.agreements.error_codes import AgreementsErrorCode
 from pactdesk.agreements.models import Agreement, Calendar, Plan, Seat, SlaPolicy
 from pactdesk.agreements.rules import calendar_spec
 from pactdesk.domain.calendars import BusinessCalendar
@@ -39,7 +40,7 @@ def agreement_for_lodging(*, client: Client, on: date) -> Agreement:
     if agreement is None:
         raise ValidationFailed(
             f"{client.name} has no agreement in force on {on.isoformat()}",
-            code="no_agreement",
+            code=AgreementsErrorCode.NO_AGREEMENT,
         )
     return agreement
 

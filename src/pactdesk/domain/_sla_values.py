@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from pactdesk.domain._time import require_duration
+from pactdesk.domain.error_codes import DomainErrorCode
 from pactdesk.domain.errors import DomainError, SlaError
 from pactdesk.domain.vocabulary import (
     EVENT_STATUSES,
@@ -69,7 +70,9 @@ class Target:
     def __post_init__(self) -> None:
         """Validate the fields and normalise ``goal`` to Decimal."""
         if self.metric not in METRICS:
-            raise SlaError("unknown_metric", f"unknown metric {self.metric!r}", field="metric")
+            raise SlaError(
+                DomainErrorCode.UNKNOWN_METRIC, f"unknown metric {self.metric!r}", field="metric"
+            )
         try:
             require_duration(self.duration, "duration")
         except DomainError as exc:
@@ -77,20 +80,28 @@ class Target:
         object.__setattr__(self, "goal", parse_goal(self.goal))
         if self.priority is not None and self.priority not in PRIORITIES:
             raise SlaError(
-                "unknown_priority", f"unknown priority {self.priority!r}", field="priority"
+                DomainErrorCode.UNKNOWN_PRIORITY,
+                f"unknown priority {self.priority!r}",
+                field="priority",
             )
 
 
 def parse_goal(goal: object) -> Decimal:
     """A goal percentage as Decimal, or SlaError ``invalid_goal`` unless 0 <= goal <= 100."""
     if isinstance(goal, bool) or not isinstance(goal, int | float | Decimal | str):
-        raise SlaError("invalid_goal", f"goal must be a number, got {goal!r}", field="goal")
+        raise SlaError(
+            DomainErrorCode.INVALID_GOAL, f"goal must be a number, got {goal!r}", field="goal"
+        )
     try:
         value = Decimal(str(goal)) if isinstance(goal, float) else Decimal(goal)
     except ArithmeticError as exc:
-        raise SlaError("invalid_goal", f"goal {goal!r} is not a number", field="goal") from exc
+        raise SlaError(
+            DomainErrorCode.INVALID_GOAL, f"goal {goal!r} is not a number", field="goal"
+        ) from exc
     if not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
-        raise SlaError("invalid_goal", f"goal must lie in 0-100, got {goal}", field="goal")
+        raise SlaError(
+            DomainErrorCode.INVALID_GOAL, f"goal must lie in 0-100, got {goal}", field="goal"
+        )
     return value
 
 
@@ -114,11 +125,13 @@ class Policy:
         seen: set[tuple[str, str | None]] = set()
         for index, target in enumerate(targets):
             if not isinstance(target, Target):
-                raise SlaError("invalid_type", "targets must be Target values", field="targets")
+                raise SlaError(
+                    DomainErrorCode.INVALID_TYPE, "targets must be Target values", field="targets"
+                )
             key = (target.metric, target.priority)
             if key in seen:
                 raise SlaError(
-                    "duplicate_target",
+                    DomainErrorCode.DUPLICATE_TARGET,
                     f"more than one {target.metric} target for priority {target.priority}",
                     field=f"targets[{index}]",
                 )

@@ -13,6 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from pactdesk.domain._sla_values import TargetResult, parse_goal
+from pactdesk.domain.error_codes import DomainErrorCode
 from pactdesk.domain.errors import SlaError
 from pactdesk.domain.vocabulary import SlaState
 
@@ -61,7 +62,9 @@ def attainment(*, results: Iterable[TargetResult], goal: Decimal | float | int) 
     counts = dict.fromkeys(SlaState, 0)
     for item in results:
         if not isinstance(item, TargetResult):
-            raise SlaError("invalid_type", "results must be TargetResult values", field="results")
+            raise SlaError(
+                DomainErrorCode.INVALID_TYPE, "results must be TargetResult values", field="results"
+            )
         counts[item.state] += 1
     met, missed = counts[SlaState.MET], counts[SlaState.BREACHED]
     in_flight = counts[SlaState.RUNNING] + counts[SlaState.PAUSED]

@@ -40,6 +40,7 @@ from pactdesk.domain._sla_values import (
 from pactdesk.domain._time import require_aware
 from pactdesk.domain.attainment import Attainment, attainment
 from pactdesk.domain.calendars import BusinessCalendar
+from pactdesk.domain.error_codes import DomainErrorCode
 from pactdesk.domain.errors import DomainError, SlaError
 from pactdesk.domain.vocabulary import EventKind, Metric, SlaState
 
@@ -75,7 +76,9 @@ def evaluate(
     require_aware(now, "now")
     ordered = _checked(list(events))
     if ordered[0].at > now:
-        raise SlaError("bad_events", "now is before the ticket was lodged", field="now")
+        raise SlaError(
+            DomainErrorCode.BAD_EVENTS, "now is before the ticket was lodged", field="now"
+        )
     state = replay(ordered, policy=policy, now=now)
     results = {
         metric: _metric_result(metric, state, calendar=calendar, now=now)
@@ -129,26 +132,30 @@ def _next_reply_result(
 def _checked(events: list[Event]) -> list[Event]:
     """Validate each event (reporting its given index) and return them sorted stably."""
     if not events:
-        raise SlaError("bad_events", "the event history is empty", field="events")
+        raise SlaError(DomainErrorCode.BAD_EVENTS, "the event history is empty", field="events")
     for index, event in enumerate(events):
         _check_event(event, f"events[{index}]")
     ordered = sorted(events, key=lambda event: event.at)
     if ordered[0].kind != EventKind.LODGED:
-        raise SlaError("bad_events", "the event history must start with lodged", field="events")
+        raise SlaError(
+            DomainErrorCode.BAD_EVENTS, "the event history must start with lodged", field="events"
+        )
     if any(event.kind == EventKind.LODGED for event in ordered[1:]):
-        raise SlaError("bad_events", "a ticket is lodged only once", field="events")
+        raise SlaError(DomainErrorCode.BAD_EVENTS, "a ticket is lodged only once", field="events")
     return ordered
 
 
 def _check_event(event: object, field: str) -> None:
     if not isinstance(event, Event):
-        raise SlaError("bad_events", f"{field} is not an Event", field=field)
+        raise SlaError(DomainErrorCode.BAD_EVENTS, f"{field} is not an Event", field=field)
     try:
         require_aware(event.at, f"{field}.at")
     except DomainError as exc:
         raise SlaError(exc.code, exc.message, field=exc.field) from exc
     if event.kind not in EVENT_KINDS:
-        raise SlaError("bad_events", f"unknown event kind {event.kind!r}", field=f"{field}.kind")
+        raise SlaError(
+            DomainErrorCode.BAD_EVENTS, f"unknown event kind {event.kind!r}", field=f"{field}.kind"
+        )
     valued: dict[str, tuple[str, ...]] = {
         EventKind.STATUS: STATUSES,
         EventKind.PRIORITY: PRIORITIES,
@@ -158,7 +165,7 @@ def _check_event(event: object, field: str) -> None:
         allowed = PRIORITIES
     if allowed is not None and event.value not in allowed:
         raise SlaError(
-            "bad_events",
+            DomainErrorCode.BAD_EVENTS,
             f"{event.kind} value must be one of {', '.join(allowed)}, got {event.value!r}",
             field=f"{field}.value",
         )

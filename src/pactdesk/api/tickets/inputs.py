@@ -19,6 +19,7 @@ from pydantic import (
     field_validator,
 )
 
+from pactdesk.api.error_codes import ApiErrorCode
 from pactdesk.desk.models import Priority, Status
 from pactdesk.desk.services.lodging import MAX_FILENAME, MAX_SUBJECT
 from pactdesk.domain.vocabulary import values
@@ -151,18 +152,27 @@ class TicketPatchIn(StrictBody):
         """Refuse a change that says nothing or contradicts itself."""
         given = self.model_fields_set
         if not given:
-            raise ValidationFailed("give at least one of status, priority, assignee_id, valid",
-                                   code="invalid_request")  # fmt: skip
+            raise ValidationFailed(
+                "give at least one of status, priority, assignee_id, valid",
+                code=ApiErrorCode.INVALID_REQUEST,
+            )
         for name in ("status", "priority", "valid"):
             if name in given and getattr(self, name) is None:
-                raise ValidationFailed(f"{name}: must not be null", code="invalid_request",
-                                       field=name)  # fmt: skip
+                raise ValidationFailed(
+                    f"{name}: must not be null", code=ApiErrorCode.INVALID_REQUEST, field=name
+                )
         if self.valid is False and not (self.invalid_reason or "").strip():
-            raise ValidationFailed("invalid_reason: required when valid is false",
-                                   code="required", field="invalid_reason")  # fmt: skip
+            raise ValidationFailed(
+                "invalid_reason: required when valid is false",
+                code=ApiErrorCode.REQUIRED,
+                field="invalid_reason",
+            )
         if self.invalid_reason is not None and self.valid is not False:
-            raise ValidationFailed("invalid_reason: only with valid: false",
-                                   code="invalid_request", field="invalid_reason")  # fmt: skip
+            raise ValidationFailed(
+                "invalid_reason: only with valid: false",
+                code=ApiErrorCode.INVALID_REQUEST,
+                field="invalid_reason",
+            )
 
 
 class MergeIn(StrictBody):

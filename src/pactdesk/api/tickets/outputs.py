@@ -10,12 +10,18 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from pactdesk.accounts.models import Client, Customer, User
+from pactdesk.api.error_codes import documented_codes
 from pactdesk.desk.models import Message, Ticket
 from pactdesk.domain.vocabulary import Metric, Priority, SlaState, Status
 
 
 class ErrorOut(BaseModel):
-    code: str
+    code: str = Field(
+        description="Stable and machine-readable; branch on it, not on the message. "
+        "Pactdesk's codes (from its ErrorCode enums): "
+        + ", ".join(f"`{code}`" for code in documented_codes())
+        + "."
+    )
     message: str
     field: str | None = None
 

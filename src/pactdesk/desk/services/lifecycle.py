@@ -8,6 +8,7 @@ from django.db import transaction
 
 from pactdesk.accounts.models import Customer, Role, User
 from pactdesk.agreements.models import PlanKind, Seat
+from pactdesk.desk.error_codes import DeskErrorCode
 from pactdesk.desk.models import EventKind, Priority, Status, Ticket, TicketCopy
 from pactdesk.desk.participants import ticket_copied
 from pactdesk.desk.services.access import check_staff
@@ -52,12 +53,12 @@ def check_transition(*, ticket: Ticket, status: str) -> None:
     if status not in values(Status):
         raise ValidationFailed(
             f"status: {status!r} is not one of {', '.join(Status)}",
-            code="invalid_choice", field="status",
+            code=DeskErrorCode.INVALID_CHOICE, field="status",
         )  # fmt: skip
     if status != ticket.status and status not in TRANSITIONS[ticket.status]:
         raise Conflict(
             f"status: a {ticket.status} ticket cannot become {status}",
-            code="invalid_transition", field="status",
+            code=DeskErrorCode.INVALID_TRANSITION, field="status",
         )  # fmt: skip
 
 
@@ -84,7 +85,7 @@ def ticket_priority_change(*, actor: User, ticket: Ticket, priority: str, now: d
     if priority not in values(Priority):
         raise ValidationFailed(
             f"priority: {priority!r} is not one of {', '.join(Priority)}",
-            code="invalid_choice", field="priority",
+            code=DeskErrorCode.INVALID_CHOICE, field="priority",
         )  # fmt: skip
     if priority == ticket.priority:
         return ticket
@@ -125,10 +126,12 @@ def ticket_mark_invalid(*, actor: User, ticket: Ticket, reason: str, now: dateti
     check_staff(actor)
     reason = " ".join(reason.split())
     if not reason:
-        raise ValidationFailed("reason: say why the ticket is invalid", code="required",
+        raise ValidationFailed("reason: say why the ticket is invalid", code=DeskErrorCode.REQUIRED,
                                field="reason")  # fmt: skip
     if len(reason) > 200:
-        raise ValidationFailed("reason: at most 200 characters", code="too_long", field="reason")
+        raise ValidationFailed(
+            "reason: at most 200 characters", code=DeskErrorCode.TOO_LONG, field="reason"
+        )
     with transaction.atomic():
         event_add(ticket=ticket, kind=EventKind.INVALID, at=now, actor=actor, value=reason)
         ticket.is_valid = False
@@ -179,19 +182,19 @@ def ticket_merge(
         raise ValidationFailed("into: a ticket cannot be merged into itself", field="into")
     if into.client_id != ticket.client_id:
         raise ValidationFailed("into: tickets of different clients cannot be merged",
-                               code="other_client", field="into")  # fmt: skip
+                               code=DeskErrorCode.OTHER_CLIENT, field="into")  # fmt: skip
     if ticket.merged_into_id is not None:
-        raise Conflict(f"{ticket.reference} is already merged", code="already_merged")
+        raise Conflict(f"{ticket.reference} is already merged", code=DeskErrorCode.ALREADY_MERGED)
     if into.merged_into_id is not None or into.status == Status.CLOSED:
         raise Conflict(f"{into.reference} is merged or closed; merge into an open ticket",
-                       code="target_closed", field="into")  # fmt: skip
+                       code=DeskErrorCode.TARGET_CLOSED, field="into")  # fmt: skip
     across = into.customer_id != ticket.customer_id
     if across and not confirm_other_customer:
         raise Conflict(
             f"{ticket.reference} is {ticket.customer.email}'s and {into.reference} is "
             f"{into.customer.email}'s. Confirm to merge them: each still sees only their "
             "own messages and the replies sent to them, unless you copy them both.",
-            code="other_customer",
+            code=DeskErrorCode.OTHER_CUSTOMER,
             field="confirm_other_customer",
         )
     with transaction.atomic():
@@ -226,7 +229,7 @@ def ticket_unmerge(*, actor: User, ticket: Ticket, now: datetime) -> Ticket:
     longer copied on the ticket it was merged into."""
     check_staff(actor)
     if ticket.merged_into_id is None:
-        raise Conflict(f"{ticket.reference} is not merged", code="not_merged")
+        raise Conflict(f"{ticket.reference} is not merged", code=DeskErrorCode.NOT_MERGED)
     with transaction.atomic():
         event_add(
             ticket=ticket,
@@ -273,14 +276,14 @@ def ticket_auto_close(*, now: datetime, days: int) -> int:
 def _check_assignee(*, ticket: Ticket, assignee: User) -> None:
     if not assignee.is_active or not assignee.is_provider_staff:
         raise ValidationFailed(f"assignee: {assignee.email} is not active provider staff",
-                               code="not_staff", field="assignee")  # fmt: skip
+                               code=DeskErrorCode.NOT_STAFF, field="assignee")  # fmt: skip
     seated = set(Seat.objects.filter(agent=assignee).values_list("client_id", flat=True))
     if seated and ticket.client_id not in seated:
         raise Conflict(f"assignee: {assignee.name} is a dedicated technician of another client",
-                       code="seated_elsewhere", field="assignee")  # fmt: skip
+                       code=DeskErrorCode.SEATED_ELSEWHERE, field="assignee")  # fmt: skip
     dedicated = ticket.agreement.plan.kind == PlanKind.DEDICATED
     if dedicated and assignee.role == Role.AGENT and ticket.client_id not in seated:
         raise Conflict(
             f"assignee: {ticket.client} has dedicated technicians; {assignee.name} holds none "
-            "of its seats", code="not_seated", field="assignee",
+            "of its seats", code=DeskErrorCode.NOT_SEATED, field="assignee",
         )  # fmt: skip

@@ -15,6 +15,7 @@ from pactdesk.accounts.models import Client, Customer
 from pactdesk.accounts.selectors import customer_find
 from pactdesk.accounts.services import customer_address, customer_get_or_create
 from pactdesk.agreements.selectors import agreement_for_lodging
+from pactdesk.desk.error_codes import DeskErrorCode
 from pactdesk.desk.models import (
     Channel,
     IdempotencyKey,
@@ -278,30 +279,30 @@ def check_attachments(attachments: Sequence[AttachmentIn], *, channel: str = Cha
     if len(attachments) > settings.PACTDESK_ATTACHMENT_MAX_COUNT:
         raise ValidationFailed(
             f"attachments: at most {settings.PACTDESK_ATTACHMENT_MAX_COUNT} files",
-            code="too_many_attachments", field="attachments",
+            code=DeskErrorCode.TOO_MANY_ATTACHMENTS, field="attachments",
         )  # fmt: skip
     for index, item in enumerate(attachments):
         if channel != Channel.EMAIL and len(item.filename) > MAX_FILENAME:
             raise ValidationFailed(
                 f"attachments[{index}]: the file name is {len(item.filename)} characters; "
                 f"the limit is {MAX_FILENAME}",
-                code="too_long", field=f"attachments[{index}].filename",
+                code=DeskErrorCode.TOO_LONG, field=f"attachments[{index}].filename",
             )  # fmt: skip
         if len(item.content) > limit:
             raise ValidationFailed(
                 f"attachments[{index}]: {item.filename!r} is {len(item.content)} bytes; "
                 f"the limit is {limit}",
-                code="attachment_too_large", field=f"attachments[{index}]",
+                code=DeskErrorCode.ATTACHMENT_TOO_LARGE, field=f"attachments[{index}]",
             )  # fmt: skip
 
 
 def check_body(body: str) -> None:
     if not body.strip():
-        raise ValidationFailed("body: must not be empty", code="required", field="body")
+        raise ValidationFailed("body: must not be empty", code=DeskErrorCode.REQUIRED, field="body")
     if len(body) > settings.PACTDESK_BODY_MAX_CHARS:
         raise ValidationFailed(
             f"body: {len(body)} characters; the limit is {settings.PACTDESK_BODY_MAX_CHARS}",
-            code="body_too_large", field="body",
+            code=DeskErrorCode.BODY_TOO_LARGE, field="body",
         )  # fmt: skip
 
 
@@ -311,7 +312,7 @@ def _check(*, channel: str, priority: str, body: str, attachments: Sequence[Atta
     if priority not in values(Priority):
         raise ValidationFailed(
             f"priority: {priority!r} is not one of {', '.join(Priority)}",
-            code="invalid_choice", field="priority",
+            code=DeskErrorCode.INVALID_CHOICE, field="priority",
         )  # fmt: skip
     check_body(body)
     check_attachments(attachments, channel=channel)
@@ -330,7 +331,7 @@ def _replay_of(*, client: Client, key: str | None, fingerprint: str) -> Ticket |
     if row[0] != fingerprint:
         raise Conflict(
             "Idempotency-Key was already used for a different request",
-            code="idempotency_key_reused", field="Idempotency-Key",
+            code=DeskErrorCode.IDEMPOTENCY_KEY_REUSED, field="Idempotency-Key",
         )  # fmt: skip
     return Ticket.objects.get(pk=row[1])
 
@@ -354,11 +355,13 @@ def check_subject(subject: str, *, channel: str) -> str:
     if channel == Channel.EMAIL:
         return subject_for_display(line)
     if not line:
-        raise ValidationFailed("subject: must not be empty", code="required", field="subject")
+        raise ValidationFailed(
+            "subject: must not be empty", code=DeskErrorCode.REQUIRED, field="subject"
+        )
     if len(line) > MAX_SUBJECT:
         raise ValidationFailed(
             f"subject: {len(line)} characters; the limit is {MAX_SUBJECT}",
-            code="too_long", field="subject",
+            code=DeskErrorCode.TOO_LONG, field="subject",
         )  # fmt: skip
     return line
 
