@@ -45,7 +45,7 @@ OURS = {
     "notify.AcknowledgementTemplate.language": "client admin form, validated BCP 47",
     "desk.RawMail.source": "ours", "desk.RawMail.sha256": "a hash",
     "desk.Message.mail_message_key": "a hash", "desk.Attachment.content_type": "read from bytes",
-    "desk.Attachment.sha256": "a hash", "desk.TicketEvent.kind": "ours",
+    "desk.Attachment.sha256": "a hash",
     "desk.IdempotencyKey.fingerprint": "a hash",
     "api.ApiKey.name": "CLI, cut to the column", "api.ApiKey.prefix": "ours",
     "api.ApiKey.secret_sha256": "a hash",

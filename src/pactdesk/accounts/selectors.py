@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.core import signing
 from django.db.models import QuerySet
 
+from pactdesk.accounts.error_codes import AccountsErrorCode
 from pactdesk.accounts.models import STAFF_ROLES, Client, Customer, PortalLinkUse, User
 from pactdesk.domain.identity import email_identity
 from pactdesk.platform.errors import NotFound, ServiceClosed
@@ -62,7 +63,7 @@ def client_get_public(*, slug: str) -> Client:
     no such client; ServiceClosed for a deactivated one."""
     client = Client.objects.filter(slug=slug).first()
     if client is None:
-        raise NotFound(f"No client {slug!r}.", code="client_not_found")
+        raise NotFound(f"No client {slug!r}.", code=AccountsErrorCode.CLIENT_NOT_FOUND)
     if not client.is_active:
         raise ServiceClosed.of(client.name)
     return client

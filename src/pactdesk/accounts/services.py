@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from pactdesk.accounts.error_codes import AccountsErrorCode
 from pactdesk.accounts.models import (
     CLIENT_ROLES,
     STAFF_ROLES,
@@ -20,6 +21,7 @@ from pactdesk.accounts.models import (
 )
 from pactdesk.accounts.selectors import customer_find, customer_get, portal_link_read
 from pactdesk.domain.identity import email_identity
+from pactdesk.platform.error_codes import PlatformErrorCode
 from pactdesk.platform.errors import PermissionDenied, ValidationFailed
 from pactdesk.platform.text import single_line
 from pactdesk.platform.validation import validated_save
@@ -44,15 +46,21 @@ def user_create(
     """A provider staff member (no client) or a client user (client required)."""
     if role not in Role.values:
         raise ValidationFailed(
-            f"role: {role!r} is not one of {', '.join(Role.values)}", code="invalid", field="role"
+            f"role: {role!r} is not one of {', '.join(Role.values)}",
+            code=PlatformErrorCode.INVALID,
+            field="role",
         )
     if role in STAFF_ROLES and client is not None:
         raise ValidationFailed(
-            "client: provider staff belong to no client", code="staff_with_client", field="client"
+            "client: provider staff belong to no client",
+            code=AccountsErrorCode.STAFF_WITH_CLIENT,
+            field="client",
         )
     if role in CLIENT_ROLES and client is None:
         raise ValidationFailed(
-            "client: a client user needs a client", code="client_required", field="client"
+            "client: a client user needs a client",
+            code=AccountsErrorCode.CLIENT_REQUIRED,
+            field="client",
         )
     user = User(email=email_identity(email), name=name, role=role, client=client)
     if password is None:
@@ -63,7 +71,9 @@ def user_create(
                 validate_password(password, user)
             except ValidationError as error:
                 raise ValidationFailed(
-                    "password: " + " ".join(error.messages), code="weak_password", field="password"
+                    "password: " + " ".join(error.messages),
+                    code=AccountsErrorCode.WEAK_PASSWORD,
+                    field="password",
                 ) from None
         user.set_password(password)
     with transaction.atomic():
@@ -89,7 +99,9 @@ def customer_address(email: str) -> str:
         validate_email(address)
     except ValidationError:
         raise ValidationFailed(
-            f"email: {email!r} is not an e-mail address", code="invalid", field="email"
+            f"email: {email!r} is not an e-mail address",
+            code=PlatformErrorCode.INVALID,
+            field="email",
         ) from None
     return address
 

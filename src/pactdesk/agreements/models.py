@@ -16,25 +16,16 @@ from django.db import models
 from django.db.models import Q
 
 from pactdesk.agreements import rules
+from pactdesk.agreements.error_codes import AgreementsErrorCode
+
+# The SLA metrics and priorities are the domain's words; re-exported for the app.
+from pactdesk.domain.vocabulary import Metric, Priority, choices
 from pactdesk.platform.models import ClientOwned
 
 
 class PlanKind(models.TextChoices):
     SHARED = "shared", "Shared"
     DEDICATED = "dedicated", "Dedicated"
-
-
-class Metric(models.TextChoices):
-    FIRST_RESPONSE = "first_response", "First response"
-    EFFECTIVE_ANSWER = "effective_answer", "Effective answer"
-    NEXT_REPLY = "next_reply", "Next reply"
-
-
-class Priority(models.TextChoices):
-    LOW = "low", "Low"
-    NORMAL = "normal", "Normal"
-    HIGH = "high", "High"
-    URGENT = "urgent", "Urgent"
 
 
 class Plan(models.Model):
@@ -126,7 +117,7 @@ class SlaTarget(ClientOwned):
     A blank priority is the default target; a priority narrows it to such tickets."""
 
     policy = models.ForeignKey(SlaPolicy, on_delete=models.CASCADE, related_name="targets")
-    metric = models.CharField(max_length=20, choices=Metric.choices)
+    metric = models.CharField(max_length=20, choices=choices(Metric))
     duration = models.DurationField(validators=[rules.validate_positive_duration])
     goal = models.DecimalField(
         max_digits=5,
@@ -134,7 +125,7 @@ class SlaTarget(ClientOwned):
         default=Decimal("90"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
-    priority = models.CharField(max_length=10, choices=Priority.choices, blank=True)
+    priority = models.CharField(max_length=10, choices=choices(Priority), blank=True)
 
     class Meta:
         ordering = ["policy", "metric", "priority"]
@@ -218,5 +209,5 @@ class Seat(ClientOwned):
         if other is not None:
             raise ValidationError(
                 {"agent": f"already holds seat {other.number} of {other.client}"},
-                code="agent_seated_elsewhere",
+                code=AgreementsErrorCode.AGENT_SEATED_ELSEWHERE,
             )

@@ -15,8 +15,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from django.core.exceptions import ValidationError
 
+from pactdesk.agreements.error_codes import AgreementsErrorCode
 from pactdesk.domain.calendars import BusinessCalendar
 from pactdesk.domain.errors import DomainError
+from pactdesk.platform.error_codes import PlatformErrorCode
 
 # ISO 4217 codes the provider invoices in, with their minor units.
 CURRENCIES = {
@@ -29,7 +31,7 @@ def validate_currency(value: str) -> None:
     if value not in CURRENCIES:
         raise ValidationError(
             f"{value!r} is not a supported currency: use one of {', '.join(sorted(CURRENCIES))}",
-            code="unknown_currency",
+            code=AgreementsErrorCode.UNKNOWN_CURRENCY,
         )
 
 
@@ -39,13 +41,15 @@ def validate_timezone(value: str) -> None:
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationError(
             f"{value!r} is not a known time zone (use an IANA name such as Europe/London)",
-            code="unknown_timezone",
+            code=AgreementsErrorCode.UNKNOWN_TIMEZONE,
         ) from None
 
 
 def validate_positive_duration(value: timedelta) -> None:
     if value <= timedelta(0):
-        raise ValidationError(f"{value} must be longer than zero", code="negative_duration")
+        raise ValidationError(
+            f"{value} must be longer than zero", code=AgreementsErrorCode.NEGATIVE_DURATION
+        )
 
 
 def holiday_dates(*, country: str, subdivision: str, years: Iterable[int]) -> list[str]:
@@ -62,7 +66,7 @@ def _holiday_dates(country: str, subdivision: str, years: tuple[int, ...]) -> tu
         raise ValidationError(
             {"holiday_country": ValidationError(
                 f"{country!r} is not a country the holidays package knows (ISO 3166 alpha-2)",
-                code="unknown_holiday_country",
+                code=AgreementsErrorCode.UNKNOWN_HOLIDAY_COUNTRY,
             )}
         )  # fmt: skip
     if subdivision and subdivision not in supported[country]:
@@ -70,7 +74,7 @@ def _holiday_dates(country: str, subdivision: str, years: tuple[int, ...]) -> tu
             {"holiday_subdivision": ValidationError(
                 f"{subdivision!r} is not a subdivision of {country}: "
                 f"use one of {', '.join(supported[country]) or '(none)'}",
-                code="unknown_holiday_subdivision",
+                code=AgreementsErrorCode.UNKNOWN_HOLIDAY_SUBDIVISION,
             )}
         )  # fmt: skip
     table = holidays.country_holidays(country, subdiv=subdivision or None, years=list(years))
@@ -127,7 +131,11 @@ def validate_calendar(
     except DomainError as error:
         field = _calendar_field(getattr(error, "field", None))
         raise ValidationError(
-            {field: ValidationError(str(error), code=getattr(error, "code", "invalid"))}
+            {
+                field: ValidationError(
+                    str(error), code=getattr(error, "code", PlatformErrorCode.INVALID)
+                )
+            }
         ) from None
 
 

@@ -12,11 +12,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from pactdesk.accounts.models import Client, User
+from pactdesk.agreements.error_codes import AgreementsErrorCode
 from pactdesk.agreements.models import Agreement, Calendar, Plan, Seat, SlaPolicy
 from pactdesk.agreements.rules import calendar_spec
 from pactdesk.domain.calendars import BusinessCalendar
 from pactdesk.domain.promises import ROUND_THE_CLOCK_WORDS, duration_words, opening_hours_words
 from pactdesk.domain.sla import Policy, Target
+from pactdesk.domain.vocabulary import Metric
 from pactdesk.platform.errors import NotFound, ValidationFailed
 from pactdesk.platform.refcache import memo
 
@@ -38,7 +40,7 @@ def agreement_for_lodging(*, client: Client, on: date) -> Agreement:
     if agreement is None:
         raise ValidationFailed(
             f"{client.name} has no agreement in force on {on.isoformat()}",
-            code="no_agreement",
+            code=AgreementsErrorCode.NO_AGREEMENT,
         )
     return agreement
 
@@ -156,7 +158,9 @@ class Promise:
 def agreement_promise(*, agreement: Agreement, priority: str) -> Promise:
     """The first-response target for `priority` and the hours it is counted in
     (targets prefetched, as `agreement_for_lodging` gives them: no query)."""
-    target = sla_policy_value(policy=agreement.sla_policy).target_for("first_response", priority)
+    target = sla_policy_value(policy=agreement.sla_policy).target_for(
+        Metric.FIRST_RESPONSE, priority
+    )
     round_the_clock = agreement.is_round_the_clock or agreement.calendar.always_open
     first_response = (
         "" if target is None

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from pactdesk.accounts.models import Client, Role, User
+from pactdesk.agreements.error_codes import AgreementsErrorCode
 from pactdesk.agreements.models import (
     Agreement,
     Calendar,
@@ -79,7 +80,9 @@ def calendar_create(
     unknown = sorted(set(spec) - known)
     if unknown:
         raise ValidationFailed(
-            f"spec: unknown keys {', '.join(unknown)}", code="unknown_field", field=unknown[0]
+            f"spec: unknown keys {', '.join(unknown)}",
+            code=AgreementsErrorCode.UNKNOWN_FIELD,
+            field=unknown[0],
         )
     calendar = Calendar(
         client=client,
@@ -182,7 +185,9 @@ def seat_assign(*, seat: Seat, agent: User) -> Seat:
     """Give a seat to an agent. An agent holds seats of one client at most at a time."""
     if agent.role not in (Role.AGENT, Role.MANAGER) or not agent.is_active:
         raise ValidationFailed(
-            f"agent: {agent.email} is not an active agent", code="not_an_agent", field="agent"
+            f"agent: {agent.email} is not an active agent",
+            code=AgreementsErrorCode.NOT_AN_AGENT,
+            field="agent",
         )
     with transaction.atomic():
         # Lock the agent's row so two assignments to different clients cannot interleave.
@@ -197,7 +202,7 @@ def seat_assign(*, seat: Seat, agent: User) -> Seat:
             raise Conflict(
                 f"agent: {agent.email} already holds seat {other.number} of {other.client}; "
                 "release it before seating them for another client",
-                code="agent_seated_elsewhere",
+                code=AgreementsErrorCode.AGENT_SEATED_ELSEWHERE,
                 field="agent",
             )
         seat.agent = agent

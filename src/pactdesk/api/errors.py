@@ -22,6 +22,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
 
+from pactdesk.api.error_codes import ApiErrorCode
+from pactdesk.domain.error_codes import ErrorCode
 from pactdesk.domain.errors import DomainError
 from pactdesk.platform.errors import ApplicationError, ValidationFailed
 
@@ -30,11 +32,16 @@ logger = logging.getLogger(__name__)
 SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
 # The names operations give their schema parameters; they are not part of the field path.
 WRAPPERS = {"payload", "filters"}
-STATUS_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found",
-                405: "method_not_allowed", 429: "throttled"}  # fmt: skip
+STATUS_CODES = {
+    400: ApiErrorCode.BAD_REQUEST,
+    403: ApiErrorCode.FORBIDDEN,
+    404: ApiErrorCode.NOT_FOUND,
+    405: ApiErrorCode.METHOD_NOT_ALLOWED,
+    429: ApiErrorCode.THROTTLED,
+}
 
 
-def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
+def error_body(code: ErrorCode, message: str, field: str | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {"code": code, "message": message}
     if field:
         body["field"] = field
@@ -60,7 +67,7 @@ def install_error_map(api: NinjaAPI) -> None:
             "The API key is unknown or revoked." if offered
             else "Send an API key: Authorization: Bearer pd_..."
         )  # fmt: skip
-        response = answer(request, 401, error_body("unauthenticated", message))
+        response = answer(request, 401, error_body(ApiErrorCode.UNAUTHENTICATED, message))
         challenge = 'Bearer realm="pactdesk"'
         response["WWW-Authenticate"] = challenge + (', error="invalid_token"' if offered else "")
         return response
@@ -70,22 +77,34 @@ def install_error_map(api: NinjaAPI) -> None:
         if isinstance(cause, RequestDataTooBig):
             return too_large(request, cause)
         if exc.status_code == 400 and isinstance(cause, ValueError):
-            return answer(request, 400, error_body(
-                "invalid_json", f"The request body is not valid JSON: {cause}"))  # fmt: skip
-        code = STATUS_CODES.get(exc.status_code, "error")
+            return answer(
+                request,
+                400,
+                error_body(
+                    ApiErrorCode.INVALID_JSON, f"The request body is not valid JSON: {cause}"
+                ),
+            )
+        code = STATUS_CODES.get(exc.status_code, ApiErrorCode.ERROR)
         return answer(request, exc.status_code, error_body(code, str(exc)))
 
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return answer(request, 404, error_body("not_found", "Not found."))
+        return answer(request, 404, error_body(ApiErrorCode.NOT_FOUND, "Not found."))
 
     def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        return answer(request, 413, error_body(
-            "request_too_large", f"The request body is larger than {limit} bytes."))  # fmt: skip
+        return answer(
+            request,
+            413,
+            error_body(
+                ApiErrorCode.REQUEST_TOO_LARGE, f"The request body is larger than {limit} bytes."
+            ),
+        )
 
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API request %s %s failed", request.method, request.path, exc_info=exc)
-        return answer(request, 500, error_body("server_error", "Something went wrong on our side."))
+        return answer(
+            request, 500, error_body(ApiErrorCode.SERVER_ERROR, "Something went wrong on our side.")
+        )
 
     for kind, handler in (
         (ApplicationError, application), (DomainError, domain), (RequestInvalid, invalid),
@@ -100,7 +119,7 @@ def request_error(errors: Sequence[dict[str, Any]]) -> dict[str, Any]:
     problems = [_problem(error) for error in errors] or [(None, "the request is not valid")]
     field, _ = problems[0]
     message = "; ".join(text for _, text in problems)
-    return error_body("invalid_request", message, field)
+    return error_body(ApiErrorCode.INVALID_REQUEST, message, field)
 
 
 def field_path(loc: Sequence[Any]) -> str | None:

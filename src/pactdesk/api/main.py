@@ -6,6 +6,7 @@ from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI
 
 from pactdesk.api.auth import ApiKeyAuth
+from pactdesk.api.error_codes import ApiErrorCode
 from pactdesk.api.errors import error_body, install_error_map
 from pactdesk.api.rendering import FastJSONRenderer
 from pactdesk.api.tickets.router import router as tickets
@@ -31,4 +32,4 @@ api.add_router("/", tickets)
 def api_path_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
     """Any /api/ path no operation has: JSON like every other API error, not HTML."""
     message = f"No API operation at {request.path}; see /api/docs."
-    return JsonResponse(error_body("not_found", message), status=404)
+    return JsonResponse(error_body(ApiErrorCode.NOT_FOUND, message), status=404)

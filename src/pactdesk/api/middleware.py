@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from pactdesk.api.error_codes import ApiErrorCode
 from pactdesk.api.errors import error_body
 
 
@@ -23,6 +24,6 @@ class JsonMethodNotAllowed:
             return response
         allowed = response.get("Allow", "")
         message = f"{request.method} is not allowed on {request.path}; allowed: {allowed}."
-        answer = JsonResponse(error_body("method_not_allowed", message), status=405)
+        answer = JsonResponse(error_body(ApiErrorCode.METHOD_NOT_ALLOWED, message), status=405)
         answer["Allow"] = allowed
         return answer

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pactdesk.accounts.models import Client, User
+from pactdesk.api.error_codes import ApiErrorCode
 from pactdesk.api.models import SECRET_PREFIX, ApiKey, secret_digest
 from pactdesk.domain.identity import email_identity
 from pactdesk.platform.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -30,20 +31,25 @@ def api_key_create(
 ) -> MintedKey:
     """A key for a client integration (`client_slug`) or a staff token (`staff_email`)."""
     if bool(client_slug) == bool(staff_email):
-        raise ValidationFailed("give a client or a member of staff, not both", code="owner")
+        raise ValidationFailed(
+            "give a client or a member of staff, not both", code=ApiErrorCode.OWNER
+        )
     client: Client | None = None
     user: User | None = None
     if client_slug:
         client = Client.objects.filter(slug=client_slug).first()
         if client is None or not client.is_active:
-            raise NotFound(f"No active client with slug {client_slug!r}.", code="client_not_found",
-                           field="client")  # fmt: skip
+            raise NotFound(
+                f"No active client with slug {client_slug!r}.",
+                code=ApiErrorCode.CLIENT_NOT_FOUND,
+                field="client",
+            )
         default_name = f"{client.slug} integration"
     else:
         user = User.objects.filter(email=email_identity(staff_email)).first()
         if user is None or not user.is_active or not user.is_provider_staff:
             raise NotFound(f"No active member of staff with e-mail {staff_email!r}.",
-                           code="staff_not_found", field="staff")  # fmt: skip
+                           code=ApiErrorCode.STAFF_NOT_FOUND, field="staff")  # fmt: skip
         default_name = f"{user.email} token"
     tag = secrets.token_hex(4)
     secret = f"{SECRET_PREFIX}{tag}_{secrets.token_urlsafe(32)}"
@@ -62,9 +68,9 @@ def api_key_revoke(*, prefix: str, now: datetime, actor: User | None = None) -> 
         raise PermissionDenied("Only provider admins and managers may revoke API keys.")
     key = ApiKey.objects.filter(prefix=prefix).first()
     if key is None:
-        raise NotFound(f"No API key with prefix {prefix!r}.", code="api_key_not_found")
+        raise NotFound(f"No API key with prefix {prefix!r}.", code=ApiErrorCode.API_KEY_NOT_FOUND)
     if not key.is_active:
-        raise Conflict(f"{prefix} is already revoked.", code="already_revoked")
+        raise Conflict(f"{prefix} is already revoked.", code=ApiErrorCode.ALREADY_REVOKED)
     key.is_active = False
     key.revoked_at = now
     key.save(update_fields=["is_active", "revoked_at"])

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from pactdesk.accounts.models import Client, Role
 from pactdesk.accounts.services import client_create, user_create
-from pactdesk.agreements.models import PlanKind, Seat
+from pactdesk.agreements.models import Metric, PlanKind, Priority, Seat
 from pactdesk.agreements.services import (
     TargetSpec,
     agreement_create,
@@ -112,9 +112,9 @@ def demo_load() -> None:
         sla_policy=sla_policy_create(
             client=thames, name="Dedicated seats", pause_while_waiting=True,
             targets=[
-                TargetSpec("first_response", timedelta(hours=1)),
-                TargetSpec("first_response", timedelta(minutes=15), priority="urgent"),
-                TargetSpec("next_reply", timedelta(hours=4)),
+                TargetSpec(Metric.FIRST_RESPONSE, timedelta(hours=1)),
+                TargetSpec(Metric.FIRST_RESPONSE, timedelta(minutes=15), priority=Priority.URGENT),
+                TargetSpec(Metric.NEXT_REPLY, timedelta(hours=4)),
             ],
         ),
     )  # fmt: skip

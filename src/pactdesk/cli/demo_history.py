@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from pactdesk.accounts.models import Role, User
 from pactdesk.agreements.models import Agreement
 from pactdesk.agreements.selectors import agreement_calendar
-from pactdesk.desk.models import Status, Ticket
+from pactdesk.desk.models import Priority, Status, Ticket
 from pactdesk.desk.services import (
     ticket_assign,
     ticket_auto_close,
@@ -115,7 +115,9 @@ def _life(cast: Cast, lodged_at: datetime, now: datetime, rng: random.Random) ->
     client = cast.agreement.client
     email, name = rng.choice(cast.customers)
     subject = rng.choice(SUBJECTS.get(client.slug, ["Question"])).format(n=rng.randint(1000, 9999))
-    priority = rng.choices(["normal", "high", "urgent", "low"], [80, 12, 3, 5])[0]
+    priority = rng.choices(
+        [Priority.NORMAL, Priority.HIGH, Priority.URGENT, Priority.LOW], [80, 12, 3, 5]
+    )[0]
     ticket = ticket_lodge(
         client=client, customer_email=email, customer_name=name, subject=subject,
         body=f"Hello,\n\n{subject}. Can you help?\n\n{name}", channel=rng.choice(

@@ -10,17 +10,10 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-# One list of priorities for tickets and SLA targets; desk.models.Priority is the same.
-from pactdesk.agreements.models import Priority
+# The desk's words (statuses, priorities, SLA states, event kinds) are the domain's
+# enums, re-exported here: field choices and labels derive from them.
+from pactdesk.domain.vocabulary import EventKind, Priority, SlaState, Status, choices
 from pactdesk.platform.models import ClientOwned
-
-
-class Status(models.TextChoices):
-    NEW = "new", "New"
-    OPEN = "open", "Open"
-    WAITING = "waiting", "Waiting on customer"
-    SOLVED = "solved", "Solved"
-    CLOSED = "closed", "Closed"
 
 
 class Channel(models.TextChoices):
@@ -28,14 +21,6 @@ class Channel(models.TextChoices):
     WEB = "web", "Web"
     PORTAL = "portal", "Customer portal"
     API = "api", "API"
-
-
-class SlaState(models.TextChoices):
-    RUNNING = "running", "Running"
-    PAUSED = "paused", "Paused"
-    MET = "met", "Met"
-    BREACHED = "breached", "Breached"
-    NOT_APPLICABLE = "not_applicable", "Not applicable"
 
 
 class Ticket(ClientOwned):
@@ -47,8 +32,8 @@ class Ticket(ClientOwned):
     )
     subject = models.CharField(max_length=250)
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
-    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(max_length=10, choices=choices(Status), default=Status.NEW)
+    priority = models.CharField(max_length=10, choices=choices(Priority), default=Priority.NORMAL)
     assignee = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -64,13 +49,13 @@ class Ticket(ClientOwned):
 
     # Stored SLA state: one state and due instant per metric, the soonest due instant
     # of a running clock (what "breaching soon" sorts by), and the full result.
-    sla_first_response_state = models.CharField(max_length=16, choices=SlaState.choices,
+    sla_first_response_state = models.CharField(max_length=16, choices=choices(SlaState),
                                                 blank=True)  # fmt: skip
     sla_first_response_due_at = models.DateTimeField(null=True, blank=True)
-    sla_effective_answer_state = models.CharField(max_length=16, choices=SlaState.choices,
+    sla_effective_answer_state = models.CharField(max_length=16, choices=choices(SlaState),
                                                   blank=True)  # fmt: skip
     sla_effective_answer_due_at = models.DateTimeField(null=True, blank=True)
-    sla_next_reply_state = models.CharField(max_length=16, choices=SlaState.choices,
+    sla_next_reply_state = models.CharField(max_length=16, choices=choices(SlaState),
                                             blank=True)  # fmt: skip
     sla_next_reply_due_at = models.DateTimeField(null=True, blank=True)
     sla_next_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -217,14 +202,12 @@ class Attachment(ClientOwned):
 
 
 class TicketEvent(ClientOwned):
-    """One change in a ticket's life. `kind` is a kind the SLA replay knows
-    (lodged, staff_reply, auto_reply, note, customer_reply, status, reopened, invalid,
-    valid, merged, priority) or an audit-only kind (assigned, merged_in, unmerged, copied,
-    uncopied, acknowledgement_withheld)."""
+    """One change in a ticket's life. `kind` is an `EventKind`: one the SLA replay reads
+    (`vocabulary.REPLAYED_KINDS`) or an audit-only one (`vocabulary.AUDIT_KINDS`)."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
-    kind = models.CharField(max_length=20)
+    kind = models.CharField(max_length=30, choices=choices(EventKind))
     value = models.CharField(max_length=200, blank=True)
     actor = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

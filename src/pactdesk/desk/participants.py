@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from pactdesk.accounts.models import Customer
+from pactdesk.desk.error_codes import DeskErrorCode
 from pactdesk.desk.models import Message, MessageKind, MessageRecipient, Ticket, TicketCopy
 from pactdesk.platform.errors import ValidationFailed
 
@@ -145,7 +146,7 @@ def reply_recipients(*, ticket: Ticket, to_customer_id: int | None) -> Recipient
             raise ValidationFailed(
                 f"to: customer {to_customer_id} has not written on {ticket.reference} and "
                 "is not copied on it",
-                code="not_a_participant",
+                code=DeskErrorCode.NOT_A_PARTICIPANT,
                 field="to",
             )
         to = choices[to_customer_id]

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.db.models import Prefetch, Q, QuerySet
 
 from pactdesk.accounts.models import Customer, User
+from pactdesk.desk.error_codes import DeskErrorCode
 from pactdesk.desk.models import (
     Attachment,
     Message,
@@ -74,7 +75,7 @@ def ticket_get(*, actor: User, ticket_id: int) -> Ticket:
         .first()
     )
     if ticket is None:
-        raise NotFound(f"Ticket {ticket_id} was not found.", code="ticket_not_found")
+        raise NotFound(f"Ticket {ticket_id} was not found.", code=DeskErrorCode.TICKET_NOT_FOUND)
     return ticket
 
 
@@ -124,7 +125,7 @@ def customer_ticket_list(*, customer: Customer) -> QuerySet[Ticket]:
 def customer_ticket_get(*, customer: Customer, ticket_id: int) -> Ticket:
     ticket = customer_ticket_list(customer=customer).filter(pk=ticket_id).first()
     if ticket is None:
-        raise NotFound(f"Ticket {ticket_id} was not found.", code="ticket_not_found")
+        raise NotFound(f"Ticket {ticket_id} was not found.", code=DeskErrorCode.TICKET_NOT_FOUND)
     return ticket
 
 
@@ -136,7 +137,9 @@ def attachment_get(*, actor: User, attachment_id: int) -> Attachment:
         attachments = attachments.exclude(message__kind=MessageKind.NOTE)
     attachment = attachments.filter(pk=attachment_id).first()
     if attachment is None:
-        raise NotFound(f"Attachment {attachment_id} was not found.", code="attachment_not_found")
+        raise NotFound(
+            f"Attachment {attachment_id} was not found.", code=DeskErrorCode.ATTACHMENT_NOT_FOUND
+        )
     return attachment
 
 
@@ -149,7 +152,9 @@ def message_raw_mail_get(*, actor: User, message_id: int) -> RawMail:
         .first()
     )
     if message is None or message.raw_mail is None or not actor.is_provider_staff:
-        raise NotFound(f"Message {message_id} has no original mail.", code="raw_mail_not_found")
+        raise NotFound(
+            f"Message {message_id} has no original mail.", code=DeskErrorCode.RAW_MAIL_NOT_FOUND
+        )
     return message.raw_mail
 
 
@@ -176,7 +181,9 @@ def customer_attachment_get(*, customer: Customer, attachment_id: int) -> Attach
         pk=attachment_id, client_id=customer.client_id, message_id__in=visible
     ).first()
     if attachment is None:
-        raise NotFound(f"Attachment {attachment_id} was not found.", code="attachment_not_found")
+        raise NotFound(
+            f"Attachment {attachment_id} was not found.", code=DeskErrorCode.ATTACHMENT_NOT_FOUND
+        )
     return attachment
 
 

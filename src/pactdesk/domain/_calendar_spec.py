@@ -26,6 +26,7 @@ from datetime import date, datetime
 from itertools import pairwise
 from typing import Any, TypeGuard
 
+from pactdesk.domain.error_codes import DomainErrorCode
 from pactdesk.domain.errors import CalendarError
 
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -64,53 +65,65 @@ class CalendarSpec:
 def parse_spec(spec: object) -> CalendarSpec:
     """Validate ``spec`` and return its normalised form, or raise CalendarError."""
     if not isinstance(spec, Mapping):
-        raise CalendarError("malformed_spec", "calendar spec must be a mapping")
+        raise CalendarError(DomainErrorCode.MALFORMED_SPEC, "calendar spec must be a mapping")
     for key in spec:
         if key not in _SPEC_KEYS:
-            raise CalendarError("unknown_field", f"unknown calendar field {key!r}", field=str(key))
+            raise CalendarError(
+                DomainErrorCode.UNKNOWN_FIELD, f"unknown calendar field {key!r}", field=str(key)
+            )
     always_open = spec.get("always_open", False)
     if not isinstance(always_open, bool):
         raise CalendarError(
-            "malformed_spec", "always_open must be true or false", field="always_open"
+            DomainErrorCode.MALFORMED_SPEC, "always_open must be true or false", field="always_open"
         )
     timezone = _parse_timezone(spec.get("timezone", "UTC" if always_open else None))
     if always_open:
         for key in ("hours", "closed"):
             if spec.get(key):
                 raise CalendarError(
-                    "conflicting_fields", f"an always-open calendar takes no {key}", field=key
+                    DomainErrorCode.CONFLICTING_FIELDS,
+                    f"an always-open calendar takes no {key}",
+                    field=key,
                 )
         return CalendarSpec(timezone, True, ((),) * 7, frozenset())
     hours = _parse_hours(spec.get("hours", {}))
     closed = _parse_closed(spec.get("closed", []))
     if not any(hours):
         raise CalendarError(
-            "no_open_time", "calendar has no opening hours and is not always_open", field="hours"
+            DomainErrorCode.NO_OPEN_TIME,
+            "calendar has no opening hours and is not always_open",
+            field="hours",
         )
     return CalendarSpec(timezone, False, hours, closed)
 
 
 def _parse_timezone(name: object) -> str:
     if name is None:
-        raise CalendarError("missing_field", "calendar needs a timezone", field="timezone")
+        raise CalendarError(
+            DomainErrorCode.MISSING_FIELD, "calendar needs a timezone", field="timezone"
+        )
     if not isinstance(name, str):
-        raise CalendarError("unknown_timezone", "timezone must be an IANA name", field="timezone")
+        raise CalendarError(
+            DomainErrorCode.UNKNOWN_TIMEZONE, "timezone must be an IANA name", field="timezone"
+        )
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise CalendarError(
-            "unknown_timezone", f"unknown time zone {name!r}", field="timezone"
+            DomainErrorCode.UNKNOWN_TIMEZONE, f"unknown time zone {name!r}", field="timezone"
         ) from exc
     return name
 
 
 def _parse_hours(hours: object) -> tuple[tuple[Span, ...], ...]:
     if not isinstance(hours, Mapping):
-        raise CalendarError("malformed_spec", "hours must map weekdays to spans", field="hours")
+        raise CalendarError(
+            DomainErrorCode.MALFORMED_SPEC, "hours must map weekdays to spans", field="hours"
+        )
     for key in hours:
         if key not in DAY_KEYS:
             raise CalendarError(
-                "unknown_weekday",
+                DomainErrorCode.UNKNOWN_WEEKDAY,
                 f"unknown weekday {key!r}; use one of {', '.join(DAY_KEYS)}",
                 field=f"hours.{key}",
             )
@@ -120,14 +133,16 @@ def _parse_hours(hours: object) -> tuple[tuple[Span, ...], ...]:
 def _parse_day(key: str, raw: object) -> tuple[Span, ...]:
     if not _is_sequence(raw):
         raise CalendarError(
-            "malformed_span", f"hours.{key} must be a list of spans", field=f"hours.{key}"
+            DomainErrorCode.MALFORMED_SPAN,
+            f"hours.{key} must be a list of spans",
+            field=f"hours.{key}",
         )
     spans = [_parse_span(raw_span, f"hours.{key}[{index}]") for index, raw_span in enumerate(raw)]
     order = sorted(range(len(spans)), key=lambda index: spans[index])
     for previous, current in pairwise(order):
         if spans[current][0] < spans[previous][1]:
             raise CalendarError(
-                "overlapping_spans",
+                DomainErrorCode.OVERLAPPING_SPANS,
                 f"span hours.{key}[{current}] overlaps hours.{key}[{previous}]",
                 field=f"hours.{key}[{current}]",
             )
@@ -136,12 +151,16 @@ def _parse_day(key: str, raw: object) -> tuple[Span, ...]:
 
 def _parse_span(raw: object, field: str) -> Span:
     if not _is_sequence(raw) or len(raw) != 2:
-        raise CalendarError("malformed_span", f"{field} must be a [start, end] pair", field=field)
+        raise CalendarError(
+            DomainErrorCode.MALFORMED_SPAN, f"{field} must be a [start, end] pair", field=field
+        )
     start = _parse_hhmm(raw[0], field, allow_24=False)
     end = _parse_hhmm(raw[1], field, allow_24=True)
     if end <= start:
         raise CalendarError(
-            "reversed_span", f"{field} must end after it starts: {raw[0]}-{raw[1]}", field=field
+            DomainErrorCode.REVERSED_SPAN,
+            f"{field} must end after it starts: {raw[0]}-{raw[1]}",
+            field=field,
         )
     return (start, end)
 
@@ -149,21 +168,27 @@ def _parse_span(raw: object, field: str) -> Span:
 def _parse_hhmm(raw: object, field: str, *, allow_24: bool) -> int:
     match = _HHMM.match(raw) if isinstance(raw, str) else None
     if match is None:
-        raise CalendarError("malformed_span", f"{field}: {raw!r} is not HH:MM", field=field)
+        raise CalendarError(
+            DomainErrorCode.MALFORMED_SPAN, f"{field}: {raw!r} is not HH:MM", field=field
+        )
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour == 24 and minute == 0 and allow_24:
         return MINUTES_PER_DAY
     if hour > 23 or minute > 59:
         allowed = "an end of 24:00 or 00:00-23:59" if allow_24 else "00:00-23:59"
         raise CalendarError(
-            "malformed_span", f"{field}: {raw!r} is out of range ({allowed})", field=field
+            DomainErrorCode.MALFORMED_SPAN,
+            f"{field}: {raw!r} is out of range ({allowed})",
+            field=field,
         )
     return hour * 60 + minute
 
 
 def _parse_closed(raw: object) -> frozenset[date]:
     if not _is_sequence(raw):
-        raise CalendarError("malformed_spec", "closed must be a list of dates", field="closed")
+        raise CalendarError(
+            DomainErrorCode.MALFORMED_SPEC, "closed must be a list of dates", field="closed"
+        )
     return frozenset(_parse_date(item, f"closed[{index}]") for index, item in enumerate(raw))
 
 
@@ -175,7 +200,9 @@ def _parse_date(raw: object, field: str) -> date:
             return date.fromisoformat(raw)
         except ValueError:
             pass
-    raise CalendarError("malformed_date", f"{field}: {raw!r} is not a YYYY-MM-DD date", field=field)
+    raise CalendarError(
+        DomainErrorCode.MALFORMED_DATE, f"{field}: {raw!r} is not a YYYY-MM-DD date", field=field
+    )
 
 
 def _is_sequence(value: object) -> TypeGuard[Sequence[object]]:

@@ -32,6 +32,7 @@ import numpy.typing as npt
 
 from pactdesk.domain._calendar_spec import CalendarSpec
 from pactdesk.domain._time import ZERO, from_us, to_us
+from pactdesk.domain.error_codes import DomainErrorCode
 from pactdesk.domain.errors import CalendarError
 
 MIN_YEAR = 2
@@ -198,7 +199,9 @@ class OpenTimeTable:
         """
         if table.last_year >= MAX_YEAR:
             raise CalendarError(
-                "out_of_range", f"result lies beyond the year {MAX_YEAR}", field="duration"
+                DomainErrorCode.OUT_OF_RANGE,
+                f"result lies beyond the year {MAX_YEAR}",
+                field="duration",
             )
         span = table.last_year - table.first_year + 1
         return self._publish(table.first_year, min(MAX_YEAR, table.last_year + span))
@@ -210,7 +213,8 @@ class OpenTimeTable:
             year = MAX_YEAR + 1
         if not MIN_YEAR <= year <= MAX_YEAR:
             raise CalendarError(
-                "out_of_range", f"instants must fall in the years {MIN_YEAR}-{MAX_YEAR}"
+                DomainErrorCode.OUT_OF_RANGE,
+                f"instants must fall in the years {MIN_YEAR}-{MAX_YEAR}",
             )
         return year
 

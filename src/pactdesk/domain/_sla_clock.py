@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from pactdesk.domain._sla_values import State, Target, TargetResult
+from pactdesk.domain._sla_values import Target, TargetResult
 from pactdesk.domain._time import ZERO
 from pactdesk.domain.calendars import BusinessCalendar
+from pactdesk.domain.vocabulary import SlaState
 
 
 @dataclass
@@ -49,13 +50,17 @@ class Reading:
     due_at: datetime | None
     running: bool
 
-    def state(self, *, met_at: datetime | None, now: datetime) -> State:
+    def state(self, *, met_at: datetime | None, now: datetime) -> SlaState:
         """``met``/``breached`` once met; else ``breached`` past due, else running/paused."""
         if met_at is not None:
-            return "breached" if self.due_at is not None and met_at > self.due_at else "met"
+            return (
+                SlaState.BREACHED
+                if self.due_at is not None and met_at > self.due_at
+                else SlaState.MET
+            )
         if self.due_at is not None and now > self.due_at:
-            return "breached"
-        return "running" if self.running else "paused"
+            return SlaState.BREACHED
+        return SlaState.RUNNING if self.running else SlaState.PAUSED
 
 
 def read(
@@ -91,7 +96,7 @@ def result(
         state=state,
         due_at=reading.due_at,
         met_at=clock.met_at,
-        breached_at=reading.due_at if state == "breached" else None,
+        breached_at=reading.due_at if state == SlaState.BREACHED else None,
         used=reading.used,
         remaining=max(target.duration - reading.used, ZERO),
         applied=target,
@@ -102,7 +107,7 @@ def not_applicable(metric: str, target: Target | None) -> TargetResult:
     """A result for a metric that does not apply (invalid ticket, no target, no cycle)."""
     return TargetResult(
         metric=metric,
-        state="not_applicable",
+        state=SlaState.NOT_APPLICABLE,
         due_at=None,
         met_at=None,
         breached_at=None,

@@ -29,12 +29,13 @@ Rules, per metric:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from pactdesk.domain._sla_clock import Clock
-from pactdesk.domain._sla_values import DEFAULT_PRIORITY, Event, Policy
+from pactdesk.domain._sla_values import Event, Policy
+from pactdesk.domain.vocabulary import DEFAULT_PRIORITY, EventKind, Status
 
 
 @dataclass
@@ -42,7 +43,7 @@ class Replay:
     """Ticket state and clocks after replaying events up to ``now``."""
 
     policy: Policy
-    status: str = "open"
+    status: str = Status.OPEN
     priority: str = DEFAULT_PRIORITY
     valid: bool = True
     first: Clock = field(default_factory=Clock)
@@ -76,7 +77,7 @@ class Replay:
         self.answered = False
 
     def _sync(self, at: datetime) -> None:
-        waiting = self.policy.pause_while_waiting and self.status == "waiting"
+        waiting = self.policy.pause_while_waiting and self.status == Status.WAITING
         pending = self.solved_at is not None
         clocks = [
             (self.first, not waiting),
@@ -105,19 +106,19 @@ class Replay:
         self.answered = True
 
     def _customer_reply(self, event: Event) -> None:
-        if self.status in ("solved", "closed"):
+        if self.status in (Status.SOLVED, Status.CLOSED):
             self._reopened(event)
-        elif self.status == "waiting":
-            self.status = "open"
+        elif self.status == Status.WAITING:
+            self.status = Status.OPEN
         if self.staff_replied and (not self.cycles or self.cycles[-1].met_at is not None):
             self.cycles.append(Clock())
 
     def _status(self, event: Event) -> None:
         self.status = str(event.value)
-        if self.status == "solved":
+        if self.status == Status.SOLVED:
             if self.answered and self.solved_at is None and self.effective.met_at is None:
                 self.solved_at = event.at
-        elif self.status == "closed":
+        elif self.status == Status.CLOSED:
             if self.solved_at is not None:
                 self._confirm()
             elif self.answered and self.effective.met_at is None:
@@ -126,7 +127,7 @@ class Replay:
             self._withdraw()
 
     def _reopened(self, event: Event) -> None:
-        self.status = "open"
+        self.status = Status.OPEN
         if self.solved_at is not None:
             self._withdraw()
 
@@ -140,16 +141,16 @@ class Replay:
         self.valid = True
 
 
-_HANDLERS = {
-    "lodged": Replay._lodged,
-    "staff_reply": Replay._staff_reply,
-    "customer_reply": Replay._customer_reply,
-    "status": Replay._status,
-    "reopened": Replay._reopened,
-    "priority": Replay._priority,
-    "invalid": Replay._invalid,
-    "merged": Replay._invalid,
-    "valid": Replay._valid,
+_HANDLERS: dict[str, Callable[[Replay, Event], None]] = {
+    EventKind.LODGED: Replay._lodged,
+    EventKind.STAFF_REPLY: Replay._staff_reply,
+    EventKind.CUSTOMER_REPLY: Replay._customer_reply,
+    EventKind.STATUS: Replay._status,
+    EventKind.REOPENED: Replay._reopened,
+    EventKind.PRIORITY: Replay._priority,
+    EventKind.INVALID: Replay._invalid,
+    EventKind.MERGED: Replay._invalid,
+    EventKind.VALID: Replay._valid,
 }
 
 

@@ -9,31 +9,29 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Literal
 
 from pactdesk.domain._time import require_duration
+from pactdesk.domain.error_codes import DomainErrorCode
 from pactdesk.domain.errors import DomainError, SlaError
-
-Metric = Literal["first_response", "effective_answer", "next_reply"]
-State = Literal["running", "paused", "met", "breached", "not_applicable"]
-
-METRICS: tuple[str, ...] = ("first_response", "effective_answer", "next_reply")
-PRIORITIES: tuple[str, ...] = ("low", "normal", "high", "urgent")
-STATUSES: tuple[str, ...] = ("open", "waiting", "solved", "closed")
-EVENT_KINDS: tuple[str, ...] = (
-    "lodged",
-    "staff_reply",
-    "auto_reply",
-    "note",
-    "customer_reply",
-    "status",
-    "reopened",
-    "invalid",
-    "valid",
-    "merged",
-    "priority",
+from pactdesk.domain.vocabulary import (
+    EVENT_STATUSES,
+    REPLAYED_KINDS,
+    EventKind,
+    Metric,
+    Priority,
+    SlaState,
+    Status,
 )
-DEFAULT_PRIORITY = "normal"
+
+# The words are the vocabulary's enums; these names and tuples are the SLA module's
+# long-standing public spellings of them.
+State = SlaState
+METRICS: tuple[Metric, ...] = tuple(Metric)
+PRIORITIES: tuple[Priority, ...] = tuple(Priority)
+# The statuses a `status` event may carry (`new` is never set by an event).
+STATUSES: tuple[Status, ...] = EVENT_STATUSES
+# The kinds the replay reads; audit-only kinds (vocabulary.AUDIT_KINDS) are left out.
+EVENT_KINDS: tuple[EventKind, ...] = REPLAYED_KINDS
 
 
 @dataclass(frozen=True)
@@ -72,7 +70,9 @@ class Target:
     def __post_init__(self) -> None:
         """Validate the fields and normalise ``goal`` to Decimal."""
         if self.metric not in METRICS:
-            raise SlaError("unknown_metric", f"unknown metric {self.metric!r}", field="metric")
+            raise SlaError(
+                DomainErrorCode.UNKNOWN_METRIC, f"unknown metric {self.metric!r}", field="metric"
+            )
         try:
             require_duration(self.duration, "duration")
         except DomainError as exc:
@@ -80,20 +80,28 @@ class Target:
         object.__setattr__(self, "goal", parse_goal(self.goal))
         if self.priority is not None and self.priority not in PRIORITIES:
             raise SlaError(
-                "unknown_priority", f"unknown priority {self.priority!r}", field="priority"
+                DomainErrorCode.UNKNOWN_PRIORITY,
+                f"unknown priority {self.priority!r}",
+                field="priority",
             )
 
 
 def parse_goal(goal: object) -> Decimal:
     """A goal percentage as Decimal, or SlaError ``invalid_goal`` unless 0 <= goal <= 100."""
     if isinstance(goal, bool) or not isinstance(goal, int | float | Decimal | str):
-        raise SlaError("invalid_goal", f"goal must be a number, got {goal!r}", field="goal")
+        raise SlaError(
+            DomainErrorCode.INVALID_GOAL, f"goal must be a number, got {goal!r}", field="goal"
+        )
     try:
         value = Decimal(str(goal)) if isinstance(goal, float) else Decimal(goal)
     except ArithmeticError as exc:
-        raise SlaError("invalid_goal", f"goal {goal!r} is not a number", field="goal") from exc
+        raise SlaError(
+            DomainErrorCode.INVALID_GOAL, f"goal {goal!r} is not a number", field="goal"
+        ) from exc
     if not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
-        raise SlaError("invalid_goal", f"goal must lie in 0-100, got {goal}", field="goal")
+        raise SlaError(
+            DomainErrorCode.INVALID_GOAL, f"goal must lie in 0-100, got {goal}", field="goal"
+        )
     return value
 
 
@@ -117,11 +125,13 @@ class Policy:
         seen: set[tuple[str, str | None]] = set()
         for index, target in enumerate(targets):
             if not isinstance(target, Target):
-                raise SlaError("invalid_type", "targets must be Target values", field="targets")
+                raise SlaError(
+                    DomainErrorCode.INVALID_TYPE, "targets must be Target values", field="targets"
+                )
             key = (target.metric, target.priority)
             if key in seen:
                 raise SlaError(
-                    "duplicate_target",
+                    DomainErrorCode.DUPLICATE_TARGET,
                     f"more than one {target.metric} target for priority {target.priority}",
                     field=f"targets[{index}]",
                 )
@@ -136,8 +146,8 @@ class Policy:
         """The shared support plan: first response 30 min and effective answer 4 h, 90%."""
         return cls(
             targets=(
-                Target("first_response", timedelta(minutes=30), Decimal(90)),
-                Target("effective_answer", timedelta(hours=4), Decimal(90)),
+                Target(Metric.FIRST_RESPONSE, timedelta(minutes=30), Decimal(90)),
+                Target(Metric.EFFECTIVE_ANSWER, timedelta(hours=4), Decimal(90)),
             )
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from pactdesk.domain.error_codes import DomainErrorCode
 from pactdesk.domain.errors import DomainError
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -14,10 +15,12 @@ ZERO = timedelta(0)
 def require_aware(value: object, field: str) -> datetime:
     """Return ``value`` if it is a timezone-aware datetime, else raise DomainError."""
     if not isinstance(value, datetime):
-        raise DomainError("invalid_type", f"{field} must be a datetime", field=field)
+        raise DomainError(DomainErrorCode.INVALID_TYPE, f"{field} must be a datetime", field=field)
     if value.tzinfo is None or value.utcoffset() is None:
         raise DomainError(
-            "naive_datetime", f"{field} must be timezone-aware, got naive {value}", field=field
+            DomainErrorCode.NAIVE_DATETIME,
+            f"{field} must be timezone-aware, got naive {value}",
+            field=field,
         )
     return value
 
@@ -25,10 +28,12 @@ def require_aware(value: object, field: str) -> datetime:
 def require_duration(value: object, field: str = "duration") -> timedelta:
     """Return ``value`` if it is a non-negative timedelta, else raise DomainError."""
     if not isinstance(value, timedelta):
-        raise DomainError("invalid_type", f"{field} must be a timedelta", field=field)
+        raise DomainError(DomainErrorCode.INVALID_TYPE, f"{field} must be a timedelta", field=field)
     if value < ZERO:
         raise DomainError(
-            "negative_duration", f"{field} must not be negative, got {value}", field=field
+            DomainErrorCode.NEGATIVE_DURATION,
+            f"{field} must not be negative, got {value}",
+            field=field,
         )
     return value
 

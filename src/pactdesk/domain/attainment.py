@@ -13,7 +13,9 @@ from decimal import Decimal
 from fractions import Fraction
 
 from pactdesk.domain._sla_values import TargetResult, parse_goal
+from pactdesk.domain.error_codes import DomainErrorCode
 from pactdesk.domain.errors import SlaError
+from pactdesk.domain.vocabulary import SlaState
 
 
 @dataclass(frozen=True)
@@ -57,20 +59,22 @@ def attainment(*, results: Iterable[TargetResult], goal: Decimal | float | int) 
             ``invalid_type`` (field ``results``) for an item that is not a TargetResult.
     """
     goal_value = parse_goal(goal)
-    counts = {"met": 0, "breached": 0, "running": 0, "paused": 0, "not_applicable": 0}
+    counts = dict.fromkeys(SlaState, 0)
     for item in results:
         if not isinstance(item, TargetResult):
-            raise SlaError("invalid_type", "results must be TargetResult values", field="results")
+            raise SlaError(
+                DomainErrorCode.INVALID_TYPE, "results must be TargetResult values", field="results"
+            )
         counts[item.state] += 1
-    met, missed = counts["met"], counts["breached"]
-    in_flight = counts["running"] + counts["paused"]
+    met, missed = counts[SlaState.MET], counts[SlaState.BREACHED]
+    in_flight = counts[SlaState.RUNNING] + counts[SlaState.PAUSED]
     decided = met + missed
     percent = None if decided == 0 else Decimal(100 * met) / Decimal(decided)
     return Attainment(
         met=met,
         missed=missed,
         in_flight=in_flight,
-        not_applicable=counts["not_applicable"],
+        not_applicable=counts[SlaState.NOT_APPLICABLE],
         percent=percent,
         goal=goal_value,
         breach_budget=breach_budget(met=met, missed=missed, in_flight=in_flight, goal=goal_value),

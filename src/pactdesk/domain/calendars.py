@@ -32,6 +32,7 @@ import numpy.typing as npt
 from pactdesk.domain._calendar_spec import CalendarSpec, parse_spec
 from pactdesk.domain._open_time import Int64Array, OpenTimeTable, ScalarIndex, Table
 from pactdesk.domain._time import ZERO, duration_us, require_aware, require_duration
+from pactdesk.domain.error_codes import DomainErrorCode
 from pactdesk.domain.errors import CalendarError
 
 DatetimeArray = npt.NDArray[np.datetime64]
@@ -228,16 +229,20 @@ def _shifted(instant: datetime, duration: timedelta) -> datetime:
     try:
         return instant + duration
     except OverflowError as exc:
-        raise CalendarError("out_of_range", "result lies beyond the year 9999") from exc
+        raise CalendarError(
+            DomainErrorCode.OUT_OF_RANGE, "result lies beyond the year 9999"
+        ) from exc
 
 
 def _us_array(values: npt.ArrayLike, field: str) -> Int64Array:
     array = np.asarray(values)
     if array.dtype.kind != "M":
-        raise CalendarError("invalid_type", f"{field} must hold datetime64 values", field=field)
+        raise CalendarError(
+            DomainErrorCode.INVALID_TYPE, f"{field} must hold datetime64 values", field=field
+        )
     array = array.astype("datetime64[us]")
     if bool(np.isnat(array).any()):
-        raise CalendarError("not_a_time", f"{field} holds NaT", field=field)
+        raise CalendarError(DomainErrorCode.NOT_A_TIME, f"{field} holds NaT", field=field)
     return array.view(np.int64)
 
 
@@ -246,11 +251,15 @@ def _duration_array(duration: timedelta | np.timedelta64 | npt.ArrayLike) -> Int
         return np.asarray(duration_us(require_duration(duration)), dtype=np.int64)
     array = np.asarray(duration)
     if array.dtype.kind != "m":
-        raise CalendarError("invalid_type", "duration must be a timedelta", field="duration")
+        raise CalendarError(
+            DomainErrorCode.INVALID_TYPE, "duration must be a timedelta", field="duration"
+        )
     array = array.astype("timedelta64[us]")
     if bool(np.isnat(array).any()):
-        raise CalendarError("not_a_time", "duration holds NaT", field="duration")
+        raise CalendarError(DomainErrorCode.NOT_A_TIME, "duration holds NaT", field="duration")
     micros = array.view(np.int64)
     if bool((micros < 0).any()):
-        raise CalendarError("negative_duration", "duration must not be negative", field="duration")
+        raise CalendarError(
+            DomainErrorCode.NEGATIVE_DURATION, "duration must not be negative", field="duration"
+        )
     return micros

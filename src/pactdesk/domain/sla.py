@@ -31,7 +31,6 @@ from pactdesk.domain._sla_values import (
     PRIORITIES,
     STATUSES,
     Event,
-    Metric,
     Policy,
     State,
     Target,
@@ -41,7 +40,9 @@ from pactdesk.domain._sla_values import (
 from pactdesk.domain._time import require_aware
 from pactdesk.domain.attainment import Attainment, attainment
 from pactdesk.domain.calendars import BusinessCalendar
+from pactdesk.domain.error_codes import DomainErrorCode
 from pactdesk.domain.errors import DomainError, SlaError
+from pactdesk.domain.vocabulary import EventKind, Metric, SlaState
 
 __all__ = [
     "EVENT_KINDS",
@@ -75,7 +76,9 @@ def evaluate(
     require_aware(now, "now")
     ordered = _checked(list(events))
     if ordered[0].at > now:
-        raise SlaError("bad_events", "now is before the ticket was lodged", field="now")
+        raise SlaError(
+            DomainErrorCode.BAD_EVENTS, "now is before the ticket was lodged", field="now"
+        )
     state = replay(ordered, policy=policy, now=now)
     results = {
         metric: _metric_result(metric, state, calendar=calendar, now=now)
@@ -96,9 +99,9 @@ def _metric_result(
     target = state.policy.target_for(metric, state.priority)
     if target is None or not state.valid:
         return not_applicable(metric, target)
-    if metric == "first_response":
+    if metric == Metric.FIRST_RESPONSE:
         return result(state.first, target=target, calendar=calendar, now=now)
-    if metric == "effective_answer":
+    if metric == Metric.EFFECTIVE_ANSWER:
         return result(state.effective, target=target, calendar=calendar, now=now)
     return _next_reply_result(state, target=target, calendar=calendar, now=now)
 
@@ -108,15 +111,15 @@ def _next_reply_result(
 ) -> TargetResult:
     """The latest cycle's result, kept ``breached`` if any earlier cycle breached."""
     if not state.cycles:
-        return not_applicable("next_reply", target)
+        return not_applicable(Metric.NEXT_REPLY, target)
     cycles = [result(cycle, target=target, calendar=calendar, now=now) for cycle in state.cycles]
     latest = cycles[-1]
-    first_breach = next((cycle for cycle in cycles if cycle.state == "breached"), None)
+    first_breach = next((cycle for cycle in cycles if cycle.state == SlaState.BREACHED), None)
     if first_breach is None or first_breach is latest:
         return latest
     return TargetResult(
         metric=latest.metric,
-        state="breached",
+        state=SlaState.BREACHED,
         due_at=latest.due_at,
         met_at=latest.met_at,
         breached_at=first_breach.breached_at,
@@ -129,32 +132,40 @@ def _next_reply_result(
 def _checked(events: list[Event]) -> list[Event]:
     """Validate each event (reporting its given index) and return them sorted stably."""
     if not events:
-        raise SlaError("bad_events", "the event history is empty", field="events")
+        raise SlaError(DomainErrorCode.BAD_EVENTS, "the event history is empty", field="events")
     for index, event in enumerate(events):
         _check_event(event, f"events[{index}]")
     ordered = sorted(events, key=lambda event: event.at)
-    if ordered[0].kind != "lodged":
-        raise SlaError("bad_events", "the event history must start with lodged", field="events")
-    if any(event.kind == "lodged" for event in ordered[1:]):
-        raise SlaError("bad_events", "a ticket is lodged only once", field="events")
+    if ordered[0].kind != EventKind.LODGED:
+        raise SlaError(
+            DomainErrorCode.BAD_EVENTS, "the event history must start with lodged", field="events"
+        )
+    if any(event.kind == EventKind.LODGED for event in ordered[1:]):
+        raise SlaError(DomainErrorCode.BAD_EVENTS, "a ticket is lodged only once", field="events")
     return ordered
 
 
 def _check_event(event: object, field: str) -> None:
     if not isinstance(event, Event):
-        raise SlaError("bad_events", f"{field} is not an Event", field=field)
+        raise SlaError(DomainErrorCode.BAD_EVENTS, f"{field} is not an Event", field=field)
     try:
         require_aware(event.at, f"{field}.at")
     except DomainError as exc:
         raise SlaError(exc.code, exc.message, field=exc.field) from exc
     if event.kind not in EVENT_KINDS:
-        raise SlaError("bad_events", f"unknown event kind {event.kind!r}", field=f"{field}.kind")
-    allowed = {"status": STATUSES, "priority": PRIORITIES}.get(event.kind)
-    if event.kind == "lodged" and event.value is not None:
+        raise SlaError(
+            DomainErrorCode.BAD_EVENTS, f"unknown event kind {event.kind!r}", field=f"{field}.kind"
+        )
+    valued: dict[str, tuple[str, ...]] = {
+        EventKind.STATUS: STATUSES,
+        EventKind.PRIORITY: PRIORITIES,
+    }
+    allowed = valued.get(event.kind)
+    if event.kind == EventKind.LODGED and event.value is not None:
         allowed = PRIORITIES
     if allowed is not None and event.value not in allowed:
         raise SlaError(
-            "bad_events",
+            DomainErrorCode.BAD_EVENTS,
             f"{event.kind} value must be one of {', '.join(allowed)}, got {event.value!r}",
             field=f"{field}.value",
         )

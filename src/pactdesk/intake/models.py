@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from pactdesk.intake.error_codes import IntakeErrorCode
 from pactdesk.platform.models import ClientOwned
 from pactdesk.platform.sealed import SealedTextField
 
@@ -48,7 +49,8 @@ class Mailbox(ClientOwned):
     def clean(self) -> None:
         if self.use_ssl and self.starttls:
             raise ValidationError(
-                {"starttls": "Choose IMAP over TLS or STARTTLS, not both."}, code="invalid"
+                {"starttls": "Choose IMAP over TLS or STARTTLS, not both."},
+                code=IntakeErrorCode.INVALID,
             )
 
 

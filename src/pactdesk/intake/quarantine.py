@@ -23,6 +23,7 @@ from django.db.models import Max, QuerySet
 from pactdesk.accounts.models import Role, User
 from pactdesk.desk.models import RawMail
 from pactdesk.desk.services.raw_mail import raw_mail_prune
+from pactdesk.intake.error_codes import IntakeErrorCode
 from pactdesk.intake.models import QuarantinedMail, QuarantineStatus
 from pactdesk.intake.services import (
     Arrival,
@@ -59,11 +60,13 @@ def quarantine_reprocess(*, entry_id: int, now: datetime) -> QuarantinedMail:
             .first()
         )
         if entry is None:
-            raise NotFound(f"quarantined mail {entry_id} does not exist", code="not_found")
+            raise NotFound(
+                f"quarantined mail {entry_id} does not exist", code=IntakeErrorCode.NOT_FOUND
+            )
         if entry.status != QuarantineStatus.HELD:
             raise Conflict(
                 f"quarantined mail {entry_id} is {entry.get_status_display().lower()} already",
-                code="not_held",
+                code=IntakeErrorCode.NOT_HELD,
             )  # fmt: skip
         try:
             with transaction.atomic():
@@ -97,9 +100,13 @@ def quarantine_discard(*, entry_id: int, actor: User, now: datetime) -> Quaranti
     with transaction.atomic():
         entry = QuarantinedMail.objects.select_for_update(of=("self",)).filter(pk=entry_id).first()
         if entry is None:
-            raise NotFound(f"quarantined mail {entry_id} does not exist", code="not_found")
+            raise NotFound(
+                f"quarantined mail {entry_id} does not exist", code=IntakeErrorCode.NOT_FOUND
+            )
         if entry.status != QuarantineStatus.HELD:
-            raise Conflict(f"quarantined mail {entry_id} is not held", code="not_held")
+            raise Conflict(
+                f"quarantined mail {entry_id} is not held", code=IntakeErrorCode.NOT_HELD
+            )
         entry.status, entry.resolved_at = QuarantineStatus.DISCARDED, now
         entry.result = f"discarded by {actor.email}"
         entry.save(update_fields=["status", "resolved_at", "result"])

@@ -40,7 +40,9 @@ from pactdesk.desk.models import Channel, RawMail, Ticket
 from pactdesk.desk.services import AttachmentIn, ticket_customer_reply, ticket_lodge
 from pactdesk.desk.services.lodging import subject_for_display
 from pactdesk.desk.services.raw_mail import raw_mail_store
+from pactdesk.domain.error_codes import ErrorCode
 from pactdesk.domain.identity import email_identity
+from pactdesk.intake.error_codes import IntakeErrorCode
 from pactdesk.intake.mime import MailAttachment, header_text
 from pactdesk.intake.models import Mailbox, QuarantinedMail, QuarantineStatus
 from pactdesk.intake.parsing import InboundMail, MailUnparseable, mail_parse
@@ -64,7 +66,7 @@ class TemporaryFailure(Exception):
 class MailRefused(Exception):
     """The mail cannot be lodged as it is (no sender address, say): it is quarantined."""
 
-    def __init__(self, reason: str, *, code: str = "refused") -> None:
+    def __init__(self, reason: str, *, code: IntakeErrorCode = IntakeErrorCode.REFUSED) -> None:
         super().__init__(reason)
         self.reason = reason
         self.code = code
@@ -137,11 +139,13 @@ def mail_lodge(
     mail = mail_parse(arrival.raw)
     known = arrival.clients()
     if not known:
-        raise MailRefused("no client has this support address", code="no_client")
+        raise MailRefused("no client has this support address", code=IntakeErrorCode.NO_CLIENT)
     clients = [client for client in known if client.is_active]
     if not clients:
         names = ", ".join(client.name for client in known)
-        raise MailRefused(f"{names}: deactivated, its service is closed", code="client_closed")
+        raise MailRefused(
+            f"{names}: deactivated, its service is closed", code=IntakeErrorCode.CLIENT_CLOSED
+        )
     keeper = _RawKeeper(arrival=arrival, now=now, row=raw_mail)
     with transaction.atomic():
         return [
@@ -205,7 +209,9 @@ def mail_accept(
         return Delivery(client_id=client.pk, action="dropped", reason=reason)
     sender = _usable(mail.from_address) or _usable(_address(envelope_sender))
     if not sender:
-        raise MailRefused("no sender address: the From header names no mailbox", code="no_sender")
+        raise MailRefused(
+            "no sender address: the From header names no mailbox", code=IntakeErrorCode.NO_SENDER
+        )
     with transaction.atomic():
         return _record(client=client, mail=mail, sender=sender, now=now, raw_mail=keeper())
 
@@ -310,7 +316,7 @@ def _quarantine(*, arrival: Arrival, error: BaseException, now: datetime) -> Qua
     another attempt of that entry, not a new one."""
     code, stage = _error_code(error)
     text = getattr(error, "reason", None) or getattr(error, "message", None) or str(error)
-    if code == "internal_error":
+    if code == IntakeErrorCode.INTERNAL_ERROR:
         text = f"{type(error).__name__}: {error}"
     digest = hashlib.sha256(arrival.raw).hexdigest()
     with transaction.atomic():
@@ -343,17 +349,17 @@ def _quarantine(*, arrival: Arrival, error: BaseException, now: datetime) -> Qua
     return entry
 
 
-def _error_code(error: BaseException) -> tuple[str, str]:
+def _error_code(error: BaseException) -> tuple[ErrorCode | str, str]:
     """(stable code, stage) of a failure to lodge."""
     if isinstance(error, MailUnparseable):
-        return "unparseable", "parse"
+        return IntakeErrorCode.UNPARSEABLE, "parse"
     if isinstance(error, MailRefused):
         return error.code, "lodge"
     if isinstance(error, ApplicationError):
         return error.code, "lodge"
     if isinstance(error, DatabaseError):
-        return "value_refused", "lodge"
-    return "internal_error", "lodge"
+        return IntakeErrorCode.VALUE_REFUSED, "lodge"
+    return IntakeErrorCode.INTERNAL_ERROR, "lodge"
 
 
 def _clients_or_none(arrival: Arrival) -> list[Client]:

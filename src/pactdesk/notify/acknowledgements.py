@@ -22,6 +22,8 @@ from django.template import Context, Engine, Node, Template, TemplateSyntaxError
 from django.template.base import FilterExpression, TextNode, VariableNode
 from django.template.defaulttags import CommentNode, IfNode, TemplateLiteral
 
+from pactdesk.notify.error_codes import NotifyErrorCode
+
 logger = logging.getLogger(__name__)
 
 MAX_BODY = 10_000
@@ -112,17 +114,17 @@ def acknowledgement_body_check(body: str) -> None:
     if len(body) > MAX_BODY:
         raise ValidationError(
             f"The text is {len(body)} characters long; the limit is {MAX_BODY}.",
-            code="too_long",
+            code=NotifyErrorCode.TOO_LONG,
         )
     if not body.strip():
-        raise ValidationError("The text must not be empty.", code="required")
+        raise ValidationError("The text must not be empty.", code=NotifyErrorCode.REQUIRED)
     try:
         template = _engine.from_string(body)
     except TemplateSyntaxError as error:
         # Our engine has no tag libraries to list after "Must be one of:".
         problem = re.sub(r"\s*Must be one of:\s*\Z", "", str(error))
         raise ValidationError(
-            f"The template does not parse: {problem}", code="template_syntax"
+            f"The template does not parse: {problem}", code=NotifyErrorCode.TEMPLATE_SYNTAX
         ) from None
     for node in _nodes(template.nodelist):
         if isinstance(node, VariableNode | TextNode | IfNode | CommentNode):
@@ -130,14 +132,15 @@ def acknowledgement_body_check(body: str) -> None:
         token = getattr(node, "token", None)
         tag = token.contents.split()[0] if token is not None else type(node).__name__
         raise ValidationError(
-            f"The {{% {tag} %}} tag is not allowed; use {ALLOWED_TAGS}.", code="template_tag"
+            f"The {{% {tag} %}} tag is not allowed; use {ALLOWED_TAGS}.",
+            code=NotifyErrorCode.TEMPLATE_TAG,
         )
     unknown = sorted(set(_variable_names(template.nodelist)) - set(VARIABLES))
     if unknown:
         raise ValidationError(
             f"Unknown variable{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
             f"use {', '.join(VARIABLES)}.",
-            code="unknown_variable",
+            code=NotifyErrorCode.UNKNOWN_VARIABLE,
         )
 
 

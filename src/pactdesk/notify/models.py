@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from pactdesk.notify.acknowledgements import acknowledgement_body_check
+from pactdesk.notify.error_codes import NotifyErrorCode
 from pactdesk.platform.models import ClientOwned
 
 
@@ -67,7 +68,7 @@ def language_tag_normalised(value: str) -> str:
     if match is None:
         raise ValidationError(
             f"{value!r} is not a language tag: use a BCP 47 tag such as en, de or fr-CA",
-            code="invalid_language",
+            code=NotifyErrorCode.INVALID_LANGUAGE,
         )
     parts = [match["language"].lower()]
     if match["script"]:

@@ -21,8 +21,10 @@ from pactdesk.notify.acknowledgements import (
     acknowledgement_body_check,
     acknowledgement_render,
 )
+from pactdesk.notify.error_codes import NotifyErrorCode
 from pactdesk.notify.models import AcknowledgementTemplate, OutboundMail, OutboxStatus
 from pactdesk.platform.cursors import cursor_decode, cursor_encode
+from pactdesk.platform.error_codes import PlatformErrorCode
 from pactdesk.platform.errors import NotFound, ValidationFailed
 from pactdesk.platform.refcache import memo
 
@@ -101,7 +103,7 @@ def acknowledgement_preview(*, body: str, client_name: str) -> str:
         acknowledgement_body_check(body)
     except ValidationError as error:
         raise ValidationFailed(
-            " ".join(error.messages), code=error.code or "invalid", field="body"
+            " ".join(error.messages), code=error.code or PlatformErrorCode.INVALID, field="body"
         ) from None
     return acknowledgement_render(body=body, facts=replace(SAMPLE, client_name=client_name))
 
@@ -142,7 +144,9 @@ def outbox_list(
     first; sent mail the last `RECENT_SENT`, newest first, on one page."""
     if state not in OUTBOX_STATES:
         raise ValidationFailed(
-            f"state: one of {', '.join(OUTBOX_STATES)}", code="invalid_choice", field="state"
+            f"state: one of {', '.join(OUTBOX_STATES)}",
+            code=NotifyErrorCode.INVALID_CHOICE,
+            field="state",
         )
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationFailed(f"limit: between 1 and {MAX_PAGE}", field="limit")

@@ -13,6 +13,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 
 from pactdesk.accounts.models import Client, Role, User
+from pactdesk.notify.error_codes import NotifyErrorCode
 from pactdesk.notify.models import AcknowledgementTemplate, OutboundMail, OutboxStatus
 from pactdesk.platform.batching import Courier
 from pactdesk.platform.errors import Conflict, NotFound, PermissionDenied
@@ -128,18 +129,18 @@ def mail_retry_now(*, actor: User, mail_id: int, now: datetime) -> OutboundMail:
     with transaction.atomic():
         mail = OutboundMail.objects.select_for_update().filter(pk=mail_id).first()
         if mail is None:
-            raise NotFound(f"Mail {mail_id} was not found.", code="mail_not_found")
+            raise NotFound(f"Mail {mail_id} was not found.", code=NotifyErrorCode.MAIL_NOT_FOUND)
         if mail.status == OutboxStatus.SENT:
             when = f" on {mail.sent_at:%Y-%m-%d %H:%M} UTC" if mail.sent_at else ""
             raise Conflict(
                 f"Mail {mail_id} was already sent{when}; there is nothing to retry.",
-                code="mail_already_sent",
+                code=NotifyErrorCode.MAIL_ALREADY_SENT,
             )
         if mail.status != OutboxStatus.PENDING and mail.status != OutboxStatus.FAILED:
             raise Conflict(
                 f"Mail {mail_id} is {mail.get_status_display().lower()}; only a failed or "
                 "waiting mail can be retried.",
-                code="mail_not_retryable",
+                code=NotifyErrorCode.MAIL_NOT_RETRYABLE,
             )
         mail.status = OutboxStatus.PENDING
         mail.next_attempt_at = now
@@ -227,5 +228,5 @@ def _require_template_editor(*, actor: User, client: Client) -> None:
     if actor.role != Role.CLIENT_ADMIN or actor.client_id != client.pk:
         raise PermissionDenied(
             "Only the client's admins may change its acknowledgement templates.",
-            code="not_client_admin",
+            code=NotifyErrorCode.NOT_CLIENT_ADMIN,
         )

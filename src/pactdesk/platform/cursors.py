@@ -6,6 +6,7 @@ import base64
 import binascii
 from datetime import UTC, datetime
 
+from pactdesk.platform.error_codes import PlatformErrorCode
 from pactdesk.platform.errors import ValidationFailed
 from pactdesk.platform.ids import id_parse
 
@@ -27,5 +28,7 @@ def cursor_decode(*, cursor: str) -> tuple[datetime, int]:
         return moment.astimezone(UTC), row  # 0001-01-01T00:00+01:00 overflows here, not in SQL
     except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise ValidationFailed(
-            "cursor: not a cursor this list gave out", code="invalid_cursor", field="cursor"
+            "cursor: not a cursor this list gave out",
+            code=PlatformErrorCode.INVALID_CURSOR,
+            field="cursor",
         ) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from pactdesk.platform.error_codes import PlatformErrorCode
 from pactdesk.platform.errors import ValidationFailed
 
 
@@ -15,10 +16,10 @@ def validation_failed_from(error: ValidationError) -> ValidationFailed:
         first = errors[0]
         message = " ".join(first.messages)
         name = None if field == "__all__" else field
-        code = first.code or "invalid"
+        code = first.code or PlatformErrorCode.INVALID
         return ValidationFailed(f"{name}: {message}" if name else message, code=code, field=name)
     first = error.error_list[0]
-    return ValidationFailed(" ".join(first.messages), code=first.code or "invalid")
+    return ValidationFailed(" ".join(first.messages), code=first.code or PlatformErrorCode.INVALID)
 
 
 def validated_save(instance: models.Model, *, exclude: list[str] | None = None) -> None:

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from pactdesk.desk.models import SlaState, Ticket
-
-METRICS = (
-    ("first_response", "First response"),
-    ("effective_answer", "Effective answer"),
-    ("next_reply", "Next reply"),
-)
+from pactdesk.desk.sla_detail import sla_detail_load
+from pactdesk.domain.vocabulary import Metric
 
 
 @dataclass(frozen=True)
@@ -35,32 +30,24 @@ class Clock:
 def ticket_clocks(ticket: Ticket) -> list[Clock]:
     """One clock per metric the ticket's policy applies, in a fixed order."""
     clocks = []
-    labels = dict(SlaState.choices)
-    for metric, label in METRICS:
+    details = sla_detail_load(ticket.sla_detail)
+    for metric in Metric:
         state = getattr(ticket, f"sla_{metric}_state")
         if not state:
             continue
-        detail: dict[str, Any] = (ticket.sla_detail or {}).get(metric, {})
-        target = detail.get("target") or {}
+        detail = details.get(metric)
+        target = None if detail is None else detail.target
         clocks.append(
             Clock(
                 metric=metric,
-                label=label,
+                label=metric.label,
                 state=state,
-                state_label=labels.get(state, state),
+                state_label=SlaState(state).label,
                 due_at=getattr(ticket, f"sla_{metric}_due_at"),
-                met_at=_moment(detail.get("met_at")),
-                breached_at=_moment(detail.get("breached_at")),
-                remaining=_seconds(detail.get("remaining_seconds")),
-                target=_seconds(target.get("duration_seconds")),
+                met_at=None if detail is None else detail.met_at,
+                breached_at=None if detail is None else detail.breached_at,
+                remaining=None if detail is None else detail.remaining,
+                target=None if target is None else target.duration,
             )
         )
     return clocks
-
-
-def _moment(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def _seconds(value: float | None) -> timedelta | None:
-    return None if value is None else timedelta(seconds=value)

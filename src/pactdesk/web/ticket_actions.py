@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from pactdesk.accounts.models import User
 from pactdesk.accounts.selectors import staff_assignable
 from pactdesk.desk import services
+from pactdesk.desk.error_codes import DeskErrorCode
 from pactdesk.desk.models import Status, Ticket
 from pactdesk.desk.selectors import ticket_get
 from pactdesk.platform.clock import clock_now
@@ -33,11 +34,13 @@ def _reply(request: HttpRequest, actor: User, ticket: Ticket, now: datetime) -> 
     status = request.POST.get("status", "")
     if status not in ("", Status.WAITING, Status.SOLVED):
         raise ValidationFailed(
-            "Choose keep, waiting or solved.", code="invalid_choice", field="status"
+            "Choose keep, waiting or solved.", code=DeskErrorCode.INVALID_CHOICE, field="status"
         )
     to = request.POST.get("to", "").strip()
     if to and not to.isdigit():
-        raise ValidationFailed("Choose whom the reply answers.", code="invalid_choice", field="to")
+        raise ValidationFailed(
+            "Choose whom the reply answers.", code=DeskErrorCode.INVALID_CHOICE, field="to"
+        )
     attachments = attachments_from_uploads(request)
     return services.ticket_reply(
         actor=actor,
@@ -77,7 +80,9 @@ def _assign(request: HttpRequest, actor: User, ticket: Ticket, now: datetime) ->
         user_id = id_parse(raw)
         found = staff_assignable(actor=actor).filter(pk=user_id).first() if user_id else None
         if found is None:
-            raise ValidationFailed("Choose a member of staff.", code="not_staff", field="assignee")
+            raise ValidationFailed(
+                "Choose a member of staff.", code=DeskErrorCode.NOT_STAFF, field="assignee"
+            )
         assignee = found
     return services.ticket_assign(actor=actor, ticket=ticket, assignee=assignee, now=now)
 
@@ -97,7 +102,7 @@ def _merge(request: HttpRequest, actor: User, ticket: Ticket, now: datetime) -> 
     into_id = id_parse(raw)
     if into_id is None:
         raise ValidationFailed(
-            "Give the ticket to merge into, e.g. PD-123.", code="required", field="into"
+            "Give the ticket to merge into, e.g. PD-123.", code=DeskErrorCode.REQUIRED, field="into"
         )
     into = ticket_get(actor=actor, ticket_id=into_id)
     return services.ticket_merge(

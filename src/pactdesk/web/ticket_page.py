@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from pactdesk.accounts.models import User
 from pactdesk.accounts.selectors import staff_assignable
-from pactdesk.desk.models import Priority, Status, Ticket
+from pactdesk.desk.models import EventKind, Priority, Status, Ticket
 from pactdesk.desk.participants import reply_choices
 from pactdesk.desk.selectors import (
     attachment_get,
@@ -21,6 +21,7 @@ from pactdesk.desk.selectors import (
     ticket_history,
     ticket_messages,
 )
+from pactdesk.domain.vocabulary import LABELS, choices
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import NotFound
 from pactdesk.web.htmx import is_htmx
@@ -28,28 +29,10 @@ from pactdesk.web.sla_view import ticket_clocks
 
 REPLY_STATUSES = (
     ("", "Keep status"),
-    (Status.WAITING, "Waiting on customer"),
-    (Status.SOLVED, "Solved"),
+    (Status.WAITING, Status.WAITING.label),
+    (Status.SOLVED, Status.SOLVED.label),
 )
-EVENT_LABELS = {
-    "lodged": "Lodged",
-    "auto_reply": "Acknowledgement sent",
-    "staff_reply": "Replied",
-    "note": "Note added",
-    "customer_reply": "Customer replied",
-    "status": "Status set to",
-    "reopened": "Reopened",
-    "invalid": "Marked invalid:",
-    "valid": "Marked valid",
-    "merged": "Merged into",
-    "merged_in": "Merged in",
-    "unmerged": "Unmerged from",
-    "priority": "Priority set to",
-    "assigned": "Assigned to",
-    "copied": "Copied on replies:",
-    "uncopied": "No longer copied:",
-    "acknowledgement_withheld": "Acknowledgement not sent:",
-}
+EVENT_LABELS = LABELS[EventKind]
 
 
 def actor_ticket(actor: User, ticket_id: int) -> Ticket:
@@ -73,7 +56,7 @@ def ticket_context(
     writers, answering, copied = reply_choices(ticket) if staff else ([], None, [])
     events = ticket_history(ticket=ticket)
     if not staff:
-        events = events.exclude(kind="note")
+        events = events.exclude(kind=EventKind.NOTE)
     return {
         "ticket": ticket,
         "staff": staff,
@@ -87,8 +70,8 @@ def ticket_context(
         "reply_writers": writers,
         "reply_default": answering,
         "reply_copied": copied,
-        "statuses": Status.choices,
-        "priorities": Priority.choices,
+        "statuses": choices(Status),
+        "priorities": choices(Priority),
         "reply_statuses": REPLY_STATUSES,
         "staff_choices": staff_assignable(actor=actor) if staff else [],
         "merged_tickets": list(ticket.merged_tickets.values_list("pk", flat=True)) if staff else [],

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest
 
+from pactdesk.desk.error_codes import DeskErrorCode
 from pactdesk.desk.services import AttachmentIn
 from pactdesk.platform.errors import ValidationFailed
 
@@ -50,14 +51,14 @@ def attachments_from_uploads(request: HttpRequest) -> list[AttachmentIn]:
     if len(files) > most:
         raise ValidationFailed(
             f"Attach at most {most} files ({len(files)} were sent).",
-            code="too_many_attachments",
+            code=DeskErrorCode.TOO_MANY_ATTACHMENTS,
             field=FIELD,
         )
     for upload in files:
         if (upload.size or 0) > limit:
             raise ValidationFailed(
                 f"{upload.name} is {upload.size:,} bytes; each file may be at most {limit:,}.",
-                code="attachment_too_large",
+                code=DeskErrorCode.ATTACHMENT_TOO_LARGE,
                 field=FIELD,
             )
     sent = getattr(request, _NAMES, {}).get(FIELD, [])

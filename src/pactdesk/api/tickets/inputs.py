@@ -19,8 +19,10 @@ from pydantic import (
     field_validator,
 )
 
+from pactdesk.api.error_codes import ApiErrorCode
 from pactdesk.desk.models import Priority, Status
 from pactdesk.desk.services.lodging import MAX_FILENAME, MAX_SUBJECT
+from pactdesk.domain.vocabulary import values
 from pactdesk.platform.errors import ValidationFailed
 from pactdesk.platform.ids import ID_MAX, Id, id_parse
 
@@ -64,8 +66,8 @@ ClientQuery = Annotated[
                     "description": "client id or slug"}),
 ]  # fmt: skip
 
-assert set(PriorityName.__args__) == set(Priority.values)  # type: ignore[attr-defined]
-assert set(StatusName.__args__) == set(Status.values)  # type: ignore[attr-defined]
+assert set(PriorityName.__args__) == set(values(Priority))  # type: ignore[attr-defined]
+assert set(StatusName.__args__) == set(values(Status))  # type: ignore[attr-defined]
 
 
 class StrictBody(Schema):
@@ -150,18 +152,27 @@ class TicketPatchIn(StrictBody):
         """Refuse a change that says nothing or contradicts itself."""
         given = self.model_fields_set
         if not given:
-            raise ValidationFailed("give at least one of status, priority, assignee_id, valid",
-                                   code="invalid_request")  # fmt: skip
+            raise ValidationFailed(
+                "give at least one of status, priority, assignee_id, valid",
+                code=ApiErrorCode.INVALID_REQUEST,
+            )
         for name in ("status", "priority", "valid"):
             if name in given and getattr(self, name) is None:
-                raise ValidationFailed(f"{name}: must not be null", code="invalid_request",
-                                       field=name)  # fmt: skip
+                raise ValidationFailed(
+                    f"{name}: must not be null", code=ApiErrorCode.INVALID_REQUEST, field=name
+                )
         if self.valid is False and not (self.invalid_reason or "").strip():
-            raise ValidationFailed("invalid_reason: required when valid is false",
-                                   code="required", field="invalid_reason")  # fmt: skip
+            raise ValidationFailed(
+                "invalid_reason: required when valid is false",
+                code=ApiErrorCode.REQUIRED,
+                field="invalid_reason",
+            )
         if self.invalid_reason is not None and self.valid is not False:
-            raise ValidationFailed("invalid_reason: only with valid: false",
-                                   code="invalid_request", field="invalid_reason")  # fmt: skip
+            raise ValidationFailed(
+                "invalid_reason: only with valid: false",
+                code=ApiErrorCode.INVALID_REQUEST,
+                field="invalid_reason",
+            )
 
 
 class MergeIn(StrictBody):
@@ -198,9 +209,9 @@ class TicketListQuery(Schema):
     def _statuses(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        unknown = [s for s in value.split(",") if s not in Status.values]
+        unknown = [s for s in value.split(",") if s not in values(Status)]
         if unknown:
-            raise ValueError(f"{unknown[0]!r} is not one of {', '.join(Status.values)}")
+            raise ValueError(f"{unknown[0]!r} is not one of {', '.join(Status)}")
         return value
 
     @field_validator("assignee")

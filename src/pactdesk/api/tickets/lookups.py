@@ -10,6 +10,7 @@ from ninja import Schema
 
 from pactdesk.accounts.models import Client, User
 from pactdesk.accounts.selectors import client_list, user_list
+from pactdesk.api.error_codes import ApiErrorCode
 from pactdesk.api.tickets.inputs import TicketListQuery
 from pactdesk.desk.models import Ticket
 from pactdesk.desk.selectors import TicketFilter, ticket_get
@@ -22,8 +23,11 @@ def staff_resolve(*, actor: User, user_id: int | None) -> User | None:
         return None
     user = user_list(actor=actor).filter(pk=user_id).first()
     if user is None:
-        raise ValidationFailed(f"assignee_id: no user {user_id}", code="unknown_assignee",
-                               field="assignee_id")  # fmt: skip
+        raise ValidationFailed(
+            f"assignee_id: no user {user_id}",
+            code=ApiErrorCode.UNKNOWN_ASSIGNEE,
+            field="assignee_id",
+        )
     return user
 
 
@@ -32,7 +36,9 @@ def client_resolve(*, actor: User, ref: int | str, field: str = "client") -> Cli
     clients = client_list(actor=actor)
     client = (clients.filter(pk=ref) if isinstance(ref, int) else clients.filter(slug=ref)).first()
     if client is None:
-        raise ValidationFailed(f"{field}: no client {ref!r}", code="unknown_client", field=field)
+        raise ValidationFailed(
+            f"{field}: no client {ref!r}", code=ApiErrorCode.UNKNOWN_CLIENT, field=field
+        )
     return client
 
 
@@ -40,12 +46,12 @@ def lodging_client(*, actor: User, bound: Client | None, ref: int | str | None) 
     """A client key lodges for its own client; a staff token must name one."""
     if bound is not None:
         if ref is not None and ref not in (bound.pk, bound.slug):
-            raise ValidationFailed(f"client: no client {ref!r}", code="unknown_client",
+            raise ValidationFailed(f"client: no client {ref!r}", code=ApiErrorCode.UNKNOWN_CLIENT,
                                    field="client")  # fmt: skip
         return bound
     if ref is None:
         raise ValidationFailed("client: required with a staff token (id or slug)",
-                               code="required", field="client")  # fmt: skip
+                               code=ApiErrorCode.REQUIRED, field="client")  # fmt: skip
     return client_resolve(actor=actor, ref=ref)
 
 
@@ -63,7 +69,7 @@ def query_check(request: HttpRequest, schema: type[Schema]) -> None:
         if name not in schema.model_fields:
             raise ValidationFailed(f"{name}: unknown query parameter; known: "
                                    f"{', '.join(schema.model_fields)}",
-                                   code="invalid_request", field=name)  # fmt: skip
+                                   code=ApiErrorCode.INVALID_REQUEST, field=name)  # fmt: skip
 
 
 def list_filter(*, actor: User, query: TicketListQuery) -> TicketFilter:

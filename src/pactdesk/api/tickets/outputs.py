@@ -7,14 +7,21 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from pactdesk.accounts.models import Client, Customer, User
+from pactdesk.api.error_codes import documented_codes
 from pactdesk.desk.models import Message, Ticket
+from pactdesk.domain.vocabulary import Metric, Priority, SlaState, Status
 
 
 class ErrorOut(BaseModel):
-    code: str
+    code: str = Field(
+        description="Stable and machine-readable; branch on it, not on the message. "
+        "Pactdesk's codes (from its ErrorCode enums): "
+        + ", ".join(f"`{code}`" for code in documented_codes())
+        + "."
+    )
     message: str
     field: str | None = None
 
@@ -37,19 +44,32 @@ class UserRef(BaseModel):
 
 
 class SlaTargetOut(BaseModel):
-    duration_seconds: float
-    goal: str
-    priority: str | None = None
+    """The SLA target applied to the ticket (`pactdesk.desk.sla_detail.SlaTargetJson`)."""
+
+    duration_seconds: float = Field(description="Open time allowed, in seconds.")
+    goal: str = Field(description="Period attainment goal in percent, a decimal string.")
+    priority: Priority | None = Field(
+        None, description="The priority the target is for; null for the default target."
+    )
 
 
 class SlaMetricOut(BaseModel):
-    state: str
-    due_at: datetime | None = None
-    met_at: datetime | None = None
-    breached_at: datetime | None = None
-    used_seconds: float
-    remaining_seconds: float
-    target: SlaTargetOut | None = None
+    """One metric's clock (`pactdesk.desk.sla_detail.SlaMetricJson`); seconds count
+    business open time, as of the evaluation."""
+
+    state: SlaState
+    due_at: datetime | None = Field(
+        None, description="When the clock falls due; null while paused before falling due."
+    )
+    met_at: datetime | None = Field(None, description="When the metric was met.")
+    breached_at: datetime | None = Field(
+        None, description="When the clock breached (its due instant)."
+    )
+    used_seconds: float = Field(description="Open time used.")
+    remaining_seconds: float = Field(description="Open time left: duration - used, at least 0.")
+    target: SlaTargetOut | None = Field(
+        None, description="The target applied; null when none applies at this priority."
+    )
 
 
 class SlaOut(BaseModel):
@@ -57,15 +77,17 @@ class SlaOut(BaseModel):
 
     next_due_at: datetime | None
     evaluated_at: datetime | None
-    metrics: dict[str, SlaMetricOut]
+    metrics: dict[Metric, SlaMetricOut] = Field(
+        description="One entry per metric the ticket's policy has a target for."
+    )
 
 
 class TicketOut(BaseModel):
     id: int
     reference: str
     subject: str
-    status: str
-    priority: str
+    status: Status
+    priority: Priority
     channel: str
     client: ClientRef
     customer: CustomerRef

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pactdesk.accounts.models import User
+from pactdesk.desk.error_codes import DeskErrorCode
 from pactdesk.desk.models import Status, Ticket
 from pactdesk.platform.errors import Conflict, PermissionDenied
 
@@ -16,5 +17,5 @@ def check_open(ticket: Ticket) -> None:
     if ticket.status == Status.CLOSED:
         raise Conflict(
             f"{ticket.reference} is closed; a customer reply opens a follow-up ticket",
-            code="ticket_closed", field="status",
+            code=DeskErrorCode.TICKET_CLOSED, field="status",
         )  # fmt: skip

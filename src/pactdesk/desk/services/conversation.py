@@ -8,7 +8,15 @@ from datetime import datetime
 from django.db import transaction
 
 from pactdesk.accounts.models import Customer, User
-from pactdesk.desk.models import Channel, Message, MessageKind, RawMail, Status, Ticket
+from pactdesk.desk.models import (
+    Channel,
+    EventKind,
+    Message,
+    MessageKind,
+    RawMail,
+    Status,
+    Ticket,
+)
 from pactdesk.desk.participants import reply_recipients, ticket_merge_chain
 from pactdesk.desk.services.access import check_open, check_staff
 from pactdesk.desk.services.lifecycle import check_transition, status_set
@@ -58,7 +66,7 @@ def ticket_reply(
             author=actor, attachments=attachments,
         )  # fmt: skip
         recipients_record(message=message, recipients=recipients)
-        event_add(ticket=ticket, kind="staff_reply", at=now, actor=actor)
+        event_add(ticket=ticket, kind=EventKind.STAFF_REPLY, at=now, actor=actor)
         target = status or (Status.OPEN if ticket.status == Status.NEW else None)
         if target is not None and target != ticket.status:
             status_set(ticket=ticket, status=target, now=now, actor=actor)
@@ -79,7 +87,7 @@ def ticket_note(
         message = message_create(
             ticket=ticket, kind=MessageKind.NOTE, body=body, channel=channel, now=now, author=actor
         )
-        event_add(ticket=ticket, kind="note", at=now, actor=actor)
+        event_add(ticket=ticket, kind=EventKind.NOTE, at=now, actor=actor)
         ticket.updated_at = now
         ticket.save(update_fields=["updated_at"])
         ticket_sla_refresh(ticket=ticket, now=now)
@@ -122,8 +130,8 @@ def ticket_customer_reply(
             raw_mail=raw_mail,
         )  # fmt: skip
         if ticket.status == Status.SOLVED:
-            event_add(ticket=ticket, kind="reopened", at=now)
-        event_add(ticket=ticket, kind="customer_reply", at=now)
+            event_add(ticket=ticket, kind=EventKind.REOPENED, at=now)
+        event_add(ticket=ticket, kind=EventKind.CUSTOMER_REPLY, at=now)
         if ticket.status in (Status.SOLVED, Status.WAITING):
             status_set(ticket=ticket, status=Status.OPEN, now=now, actor=None, record=False)
         ticket.updated_at = now

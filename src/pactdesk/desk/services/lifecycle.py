@@ -8,12 +8,14 @@ from django.db import transaction
 
 from pactdesk.accounts.models import Customer, Role, User
 from pactdesk.agreements.models import PlanKind, Seat
-from pactdesk.desk.models import Priority, Status, Ticket, TicketCopy
+from pactdesk.desk.error_codes import DeskErrorCode
+from pactdesk.desk.models import EventKind, Priority, Status, Ticket, TicketCopy
 from pactdesk.desk.participants import ticket_copied
 from pactdesk.desk.services.access import check_staff
 from pactdesk.desk.services.mail import ticket_mail_status_notice
 from pactdesk.desk.services.records import event_add
 from pactdesk.desk.services.sla_state import ticket_sla_refresh, tickets_with_sla_inputs
+from pactdesk.domain.vocabulary import values
 from pactdesk.platform.errors import Conflict, ValidationFailed
 
 # Where each status may go by a staff action. Closed is final: a customer reply to a
@@ -33,8 +35,8 @@ def status_set(
     """Move the ticket to `status` and record it (the caller refreshes the SLA)."""
     if record:
         if ticket.status == Status.SOLVED and status == Status.OPEN:
-            event_add(ticket=ticket, kind="reopened", at=now, actor=actor)
-        event_add(ticket=ticket, kind="status", at=now, actor=actor, value=status)
+            event_add(ticket=ticket, kind=EventKind.REOPENED, at=now, actor=actor)
+        event_add(ticket=ticket, kind=EventKind.STATUS, at=now, actor=actor, value=status)
     ticket.status = status
     if status == Status.SOLVED:
         ticket.solved_at = now
@@ -48,15 +50,15 @@ def status_set(
 
 def check_transition(*, ticket: Ticket, status: str) -> None:
     """Refuse a status the table does not allow from the ticket's current one."""
-    if status not in Status.values:
+    if status not in values(Status):
         raise ValidationFailed(
-            f"status: {status!r} is not one of {', '.join(Status.values)}",
-            code="invalid_choice", field="status",
+            f"status: {status!r} is not one of {', '.join(Status)}",
+            code=DeskErrorCode.INVALID_CHOICE, field="status",
         )  # fmt: skip
     if status != ticket.status and status not in TRANSITIONS[ticket.status]:
         raise Conflict(
             f"status: a {ticket.status} ticket cannot become {status}",
-            code="invalid_transition", field="status",
+            code=DeskErrorCode.INVALID_TRANSITION, field="status",
         )  # fmt: skip
 
 
@@ -80,15 +82,15 @@ def ticket_status_change(*, actor: User, ticket: Ticket, status: str, now: datet
 
 def ticket_priority_change(*, actor: User, ticket: Ticket, priority: str, now: datetime) -> Ticket:
     check_staff(actor)
-    if priority not in Priority.values:
+    if priority not in values(Priority):
         raise ValidationFailed(
-            f"priority: {priority!r} is not one of {', '.join(Priority.values)}",
-            code="invalid_choice", field="priority",
+            f"priority: {priority!r} is not one of {', '.join(Priority)}",
+            code=DeskErrorCode.INVALID_CHOICE, field="priority",
         )  # fmt: skip
     if priority == ticket.priority:
         return ticket
     with transaction.atomic():
-        event_add(ticket=ticket, kind="priority", at=now, actor=actor, value=priority)
+        event_add(ticket=ticket, kind=EventKind.PRIORITY, at=now, actor=actor, value=priority)
         ticket.priority = priority
         ticket.updated_at = now
         ticket.save(update_fields=["priority", "updated_at"])
@@ -108,7 +110,7 @@ def ticket_assign(*, actor: User, ticket: Ticket, assignee: User | None, now: da
     with transaction.atomic():
         event_add(
             ticket=ticket,
-            kind="assigned",
+            kind=EventKind.ASSIGNED,
             at=now,
             actor=actor,
             value=assignee.name if assignee else "",  # client users read it: no e-mail
@@ -124,12 +126,14 @@ def ticket_mark_invalid(*, actor: User, ticket: Ticket, reason: str, now: dateti
     check_staff(actor)
     reason = " ".join(reason.split())
     if not reason:
-        raise ValidationFailed("reason: say why the ticket is invalid", code="required",
+        raise ValidationFailed("reason: say why the ticket is invalid", code=DeskErrorCode.REQUIRED,
                                field="reason")  # fmt: skip
     if len(reason) > 200:
-        raise ValidationFailed("reason: at most 200 characters", code="too_long", field="reason")
+        raise ValidationFailed(
+            "reason: at most 200 characters", code=DeskErrorCode.TOO_LONG, field="reason"
+        )
     with transaction.atomic():
-        event_add(ticket=ticket, kind="invalid", at=now, actor=actor, value=reason)
+        event_add(ticket=ticket, kind=EventKind.INVALID, at=now, actor=actor, value=reason)
         ticket.is_valid = False
         ticket.invalid_reason = reason
         ticket.updated_at = now
@@ -143,7 +147,7 @@ def ticket_mark_valid(*, actor: User, ticket: Ticket, now: datetime) -> Ticket:
     if ticket.is_valid:
         return ticket
     with transaction.atomic():
-        event_add(ticket=ticket, kind="valid", at=now, actor=actor)
+        event_add(ticket=ticket, kind=EventKind.VALID, at=now, actor=actor)
         ticket.is_valid = True
         ticket.invalid_reason = ""
         ticket.updated_at = now
@@ -178,24 +182,26 @@ def ticket_merge(
         raise ValidationFailed("into: a ticket cannot be merged into itself", field="into")
     if into.client_id != ticket.client_id:
         raise ValidationFailed("into: tickets of different clients cannot be merged",
-                               code="other_client", field="into")  # fmt: skip
+                               code=DeskErrorCode.OTHER_CLIENT, field="into")  # fmt: skip
     if ticket.merged_into_id is not None:
-        raise Conflict(f"{ticket.reference} is already merged", code="already_merged")
+        raise Conflict(f"{ticket.reference} is already merged", code=DeskErrorCode.ALREADY_MERGED)
     if into.merged_into_id is not None or into.status == Status.CLOSED:
         raise Conflict(f"{into.reference} is merged or closed; merge into an open ticket",
-                       code="target_closed", field="into")  # fmt: skip
+                       code=DeskErrorCode.TARGET_CLOSED, field="into")  # fmt: skip
     across = into.customer_id != ticket.customer_id
     if across and not confirm_other_customer:
         raise Conflict(
             f"{ticket.reference} is {ticket.customer.email}'s and {into.reference} is "
             f"{into.customer.email}'s. Confirm to merge them: each still sees only their "
             "own messages and the replies sent to them, unless you copy them both.",
-            code="other_customer",
+            code=DeskErrorCode.OTHER_CUSTOMER,
             field="confirm_other_customer",
         )
     with transaction.atomic():
-        event_add(ticket=ticket, kind="merged", at=now, actor=actor, value=into.reference)
-        event_add(ticket=into, kind="merged_in", at=now, actor=actor, value=ticket.reference)
+        event_add(ticket=ticket, kind=EventKind.MERGED, at=now, actor=actor, value=into.reference)
+        event_add(
+            ticket=into, kind=EventKind.MERGED_IN, at=now, actor=actor, value=ticket.reference
+        )
         if across and copy_customers:
             _copy(ticket=into, customer=ticket.customer, now=now, actor=actor)
             for customer in ticket_copied(ticket):
@@ -213,7 +219,9 @@ def _copy(*, ticket: Ticket, customer: Customer, now: datetime, actor: User) -> 
         client_id=ticket.client_id, ticket=ticket, customer=customer, defaults={"added_at": now}
     )
     if made:
-        event_add(ticket=ticket, kind="copied", at=now, actor=actor, value=customer.email[:200])
+        event_add(
+            ticket=ticket, kind=EventKind.COPIED, at=now, actor=actor, value=customer.email[:200]
+        )
 
 
 def ticket_unmerge(*, actor: User, ticket: Ticket, now: datetime) -> Ticket:
@@ -221,13 +229,17 @@ def ticket_unmerge(*, actor: User, ticket: Ticket, now: datetime) -> Ticket:
     longer copied on the ticket it was merged into."""
     check_staff(actor)
     if ticket.merged_into_id is None:
-        raise Conflict(f"{ticket.reference} is not merged", code="not_merged")
+        raise Conflict(f"{ticket.reference} is not merged", code=DeskErrorCode.NOT_MERGED)
     with transaction.atomic():
         event_add(
-            ticket=ticket, kind="unmerged", at=now, actor=actor, value=f"PD-{ticket.merged_into_id}"
+            ticket=ticket,
+            kind=EventKind.UNMERGED,
+            at=now,
+            actor=actor,
+            value=f"PD-{ticket.merged_into_id}",
         )
-        event_add(ticket=ticket, kind="valid", at=now, actor=actor)
-        event_add(ticket=ticket, kind="status", at=now, actor=actor, value=Status.OPEN)
+        event_add(ticket=ticket, kind=EventKind.VALID, at=now, actor=actor)
+        event_add(ticket=ticket, kind=EventKind.STATUS, at=now, actor=actor, value=Status.OPEN)
         copy = TicketCopy.objects.filter(
             ticket_id=ticket.merged_into_id, customer_id=ticket.customer_id
         ).first()
@@ -235,7 +247,7 @@ def ticket_unmerge(*, actor: User, ticket: Ticket, now: datetime) -> Ticket:
             copy.delete()
             event_add(
                 ticket=ticket.merged_into,
-                kind="uncopied",
+                kind=EventKind.UNCOPIED,
                 at=now,
                 actor=actor,
                 value=ticket.customer.email[:200],
@@ -264,14 +276,14 @@ def ticket_auto_close(*, now: datetime, days: int) -> int:
 def _check_assignee(*, ticket: Ticket, assignee: User) -> None:
     if not assignee.is_active or not assignee.is_provider_staff:
         raise ValidationFailed(f"assignee: {assignee.email} is not active provider staff",
-                               code="not_staff", field="assignee")  # fmt: skip
+                               code=DeskErrorCode.NOT_STAFF, field="assignee")  # fmt: skip
     seated = set(Seat.objects.filter(agent=assignee).values_list("client_id", flat=True))
     if seated and ticket.client_id not in seated:
         raise Conflict(f"assignee: {assignee.name} is a dedicated technician of another client",
-                       code="seated_elsewhere", field="assignee")  # fmt: skip
+                       code=DeskErrorCode.SEATED_ELSEWHERE, field="assignee")  # fmt: skip
     dedicated = ticket.agreement.plan.kind == PlanKind.DEDICATED
     if dedicated and assignee.role == Role.AGENT and ticket.client_id not in seated:
         raise Conflict(
             f"assignee: {ticket.client} has dedicated technicians; {assignee.name} holds none "
-            "of its seats", code="not_seated", field="assignee",
+            "of its seats", code=DeskErrorCode.NOT_SEATED, field="assignee",
         )  # fmt: skip

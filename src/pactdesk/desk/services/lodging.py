@@ -15,6 +15,7 @@ from pactdesk.accounts.models import Client, Customer
 from pactdesk.accounts.selectors import customer_find
 from pactdesk.accounts.services import customer_address, customer_get_or_create
 from pactdesk.agreements.selectors import agreement_for_lodging
+from pactdesk.desk.error_codes import DeskErrorCode
 from pactdesk.desk.models import (
     Channel,
     IdempotencyKey,
@@ -29,6 +30,7 @@ from pactdesk.desk.services.mail import Acknowledged, ticket_mail_acknowledgemen
 from pactdesk.desk.services.records import AttachmentIn, mail_key, message_create, no_nul
 from pactdesk.desk.services.sla_state import ticket_sla_fields
 from pactdesk.domain.sla import Event
+from pactdesk.domain.vocabulary import EventKind, values
 from pactdesk.platform.batching import GroupWriter
 from pactdesk.platform.errors import Conflict, ServiceClosed, ValidationFailed
 from pactdesk.platform.text import single_line
@@ -146,11 +148,11 @@ def _prepare(
     customer = customer_find(client=client, email=customer_email)
     if customer is None:
         customer_address(customer_email)  # refused now, not inside the shared write
-    events = [Event(now, "lodged")]
+    events = [Event(now, EventKind.LODGED)]
     if priority != Priority.NORMAL:
-        events.append(Event(now, "priority", priority))
+        events.append(Event(now, EventKind.PRIORITY, priority))
     if client.send_acknowledgements:
-        events.append(Event(now, "auto_reply"))
+        events.append(Event(now, EventKind.AUTO_REPLY))
     ticket = Ticket(
         client=client, agreement=agreement, customer=customer, subject=subject,
         channel=channel, priority=priority, lodged_at=now, updated_at=now,
@@ -216,11 +218,11 @@ class _Lodging:
         withheld = TicketEvent(
             client_id=ticket.client_id,
             ticket=ticket,
-            kind="acknowledgement_withheld",
+            kind=EventKind.ACKNOWLEDGEMENT_WITHHELD,
             value=f"{limit} already sent to this address in the last hour",
             at=ticket.lodged_at,
         )
-        return [withheld if e.kind == "auto_reply" else e for e in events]
+        return [withheld if e.kind == EventKind.AUTO_REPLY else e for e in events]
 
 
 def _write(lodgings: Sequence[_Lodging]) -> list[Ticket]:
@@ -277,40 +279,40 @@ def check_attachments(attachments: Sequence[AttachmentIn], *, channel: str = Cha
     if len(attachments) > settings.PACTDESK_ATTACHMENT_MAX_COUNT:
         raise ValidationFailed(
             f"attachments: at most {settings.PACTDESK_ATTACHMENT_MAX_COUNT} files",
-            code="too_many_attachments", field="attachments",
+            code=DeskErrorCode.TOO_MANY_ATTACHMENTS, field="attachments",
         )  # fmt: skip
     for index, item in enumerate(attachments):
         if channel != Channel.EMAIL and len(item.filename) > MAX_FILENAME:
             raise ValidationFailed(
                 f"attachments[{index}]: the file name is {len(item.filename)} characters; "
                 f"the limit is {MAX_FILENAME}",
-                code="too_long", field=f"attachments[{index}].filename",
+                code=DeskErrorCode.TOO_LONG, field=f"attachments[{index}].filename",
             )  # fmt: skip
         if len(item.content) > limit:
             raise ValidationFailed(
                 f"attachments[{index}]: {item.filename!r} is {len(item.content)} bytes; "
                 f"the limit is {limit}",
-                code="attachment_too_large", field=f"attachments[{index}]",
+                code=DeskErrorCode.ATTACHMENT_TOO_LARGE, field=f"attachments[{index}]",
             )  # fmt: skip
 
 
 def check_body(body: str) -> None:
     if not body.strip():
-        raise ValidationFailed("body: must not be empty", code="required", field="body")
+        raise ValidationFailed("body: must not be empty", code=DeskErrorCode.REQUIRED, field="body")
     if len(body) > settings.PACTDESK_BODY_MAX_CHARS:
         raise ValidationFailed(
             f"body: {len(body)} characters; the limit is {settings.PACTDESK_BODY_MAX_CHARS}",
-            code="body_too_large", field="body",
+            code=DeskErrorCode.BODY_TOO_LARGE, field="body",
         )  # fmt: skip
 
 
 def _check(*, channel: str, priority: str, body: str, attachments: Sequence[AttachmentIn]) -> None:
     if channel not in Channel.values:
         raise ValidationFailed(f"channel: {channel!r} is not known", field="channel")
-    if priority not in Priority.values:
+    if priority not in values(Priority):
         raise ValidationFailed(
-            f"priority: {priority!r} is not one of {', '.join(Priority.values)}",
-            code="invalid_choice", field="priority",
+            f"priority: {priority!r} is not one of {', '.join(Priority)}",
+            code=DeskErrorCode.INVALID_CHOICE, field="priority",
         )  # fmt: skip
     check_body(body)
     check_attachments(attachments, channel=channel)
@@ -329,7 +331,7 @@ def _replay_of(*, client: Client, key: str | None, fingerprint: str) -> Ticket |
     if row[0] != fingerprint:
         raise Conflict(
             "Idempotency-Key was already used for a different request",
-            code="idempotency_key_reused", field="Idempotency-Key",
+            code=DeskErrorCode.IDEMPOTENCY_KEY_REUSED, field="Idempotency-Key",
         )  # fmt: skip
     return Ticket.objects.get(pk=row[1])
 
@@ -353,11 +355,13 @@ def check_subject(subject: str, *, channel: str) -> str:
     if channel == Channel.EMAIL:
         return subject_for_display(line)
     if not line:
-        raise ValidationFailed("subject: must not be empty", code="required", field="subject")
+        raise ValidationFailed(
+            "subject: must not be empty", code=DeskErrorCode.REQUIRED, field="subject"
+        )
     if len(line) > MAX_SUBJECT:
         raise ValidationFailed(
             f"subject: {len(line)} characters; the limit is {MAX_SUBJECT}",
-            code="too_long", field="subject",
+            code=DeskErrorCode.TOO_LONG, field="subject",
         )  # fmt: skip
     return line
 

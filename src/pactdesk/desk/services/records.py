@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from pactdesk.accounts.models import Customer, User
 from pactdesk.desk.models import (
     Attachment,
+    EventKind,
     Message,
     MessageRecipient,
     RawMail,
@@ -101,7 +102,7 @@ def storage_name(*, filename: str, sha256: str) -> str:
 
 
 def event_add(
-    *, ticket: Ticket, kind: str, at: datetime, value: str = "", actor: User | None = None
+    *, ticket: Ticket, kind: EventKind, at: datetime, value: str = "", actor: User | None = None
 ) -> TicketEvent:
     return TicketEvent.objects.create(
         client_id=ticket.client_id, ticket=ticket, kind=kind, value=value, at=at, actor=actor

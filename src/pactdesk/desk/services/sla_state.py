@@ -9,9 +9,11 @@ from django.db.models import QuerySet
 
 from pactdesk.agreements.selectors import agreement_calendar, sla_policy_value
 from pactdesk.desk.models import SlaState, Status, Ticket, TicketEvent
-from pactdesk.domain.sla import EVENT_KINDS, Event, TargetResult, TicketSla, evaluate
+from pactdesk.desk.sla_detail import sla_detail_dump
+from pactdesk.domain.sla import EVENT_KINDS, Event, TicketSla, evaluate
+from pactdesk.domain.vocabulary import Metric
 
-STORED_METRICS = ("first_response", "effective_answer", "next_reply")
+STORED_METRICS = tuple(Metric)
 
 
 def ticket_events_value(*, ticket: Ticket) -> list[Event]:
@@ -65,29 +67,9 @@ def sla_columns(sla: TicketSla) -> dict[str, Any]:
         if state == SlaState.RUNNING and due_at is not None:
             running_due.append(due_at)
     columns["sla_next_due_at"] = min(running_due, default=None)
-    columns["sla_detail"] = {result.metric: _detail(result) for result in sla}
+    columns["sla_detail"] = sla_detail_dump(sla)
     columns["sla_evaluated_at"] = sla.evaluated_at
     return columns
-
-
-def _detail(result: TargetResult) -> dict[str, Any]:
-    def iso(value: datetime | None) -> str | None:
-        return None if value is None else value.isoformat()
-
-    applied = result.applied
-    return {
-        "state": result.state,
-        "due_at": iso(result.due_at),
-        "met_at": iso(result.met_at),
-        "breached_at": iso(result.breached_at),
-        "used_seconds": result.used.total_seconds(),
-        "remaining_seconds": result.remaining.total_seconds(),
-        "target": None if applied is None else {
-            "duration_seconds": applied.duration.total_seconds(),
-            "goal": str(applied.goal),
-            "priority": applied.priority,
-        },
-    }  # fmt: skip
 
 
 def tickets_with_sla_inputs(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
