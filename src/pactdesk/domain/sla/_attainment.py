@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from pactdesk.domain._sla_values import TargetResult, parse_goal
 from pactdesk.domain.errors import SlaError
+from pactdesk.domain.sla._values import TargetResult, parse_goal
 
 
 @dataclass(frozen=True)
