@@ -36,9 +36,9 @@ EXISTING = {
     "pactdesk.api.tickets.outputs.user_ref",
     "pactdesk.desk.services.sla_state.sla_columns",
     "pactdesk.desk.services.sla_state.ticket_sla_fields",
-    "pactdesk.domain.calendar.business.BusinessCalendar.from_spec",
-    "pactdesk.domain.calendar.business.BusinessCalendar.to_spec",
-    "pactdesk.domain.calendar.spec.CalendarSpec.to_spec",
+    "pactdesk.domain.calendars.business.BusinessCalendar.from_spec",
+    "pactdesk.domain.calendars.business.BusinessCalendar.to_spec",
+    "pactdesk.domain.calendars.spec.CalendarSpec.to_spec",
 }
 
 

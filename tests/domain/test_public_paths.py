@@ -1,8 +1,8 @@
 """`pactdesk.domain.calendars` and `pactdesk.domain.sla` are import paths used from
-outside the project: every name of ours they offered before the domain became the
-`calendar` and `sla` packages (issue 10) is still there, and is the same object as in
-its new home. Names of the standard library and NumPy that the old modules happened
-to import (`datetime`, `np`, ...) and underscore names were never part of them."""
+outside the project: every name of ours these modules offered before they became
+packages (issue 10) is still there, and is the same object as in its new home. Names
+of the standard library and NumPy that the old modules happened to import
+(`datetime`, `np`, ...) and underscore names were never part of them."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import importlib
 
 import pytest
 
-import pactdesk.domain.calendar as calendar
-import pactdesk.domain.calendar._open_time as open_time
-import pactdesk.domain.calendar.spec as spec
+import pactdesk.domain.calendars as calendars
+import pactdesk.domain.calendars._open_time as open_time
+import pactdesk.domain.calendars.business as business
+import pactdesk.domain.calendars.spec as spec
 import pactdesk.domain.sla as sla
 
 CALENDARS_NAMES = [
@@ -82,18 +83,20 @@ def test_every_name_offered_before_the_split_is_importable(path: str, names: lis
     assert [name for name in names if not hasattr(module, name)] == []
 
 
-def test_the_old_calendar_path_offers_the_package_objects() -> None:
-    from pactdesk.domain import calendars
-
+def test_the_calendars_package_offers_the_objects_of_its_modules() -> None:
     assert (calendars.BusinessCalendar, calendars.CalendarSpec, calendars.parse_spec) == (
-        calendar.BusinessCalendar,
+        business.BusinessCalendar,
         spec.CalendarSpec,
         spec.parse_spec,
     )
-    assert calendars.OpenTimeTable is open_time.OpenTimeTable
+    assert (calendars.OpenTimeTable, calendars.Int64Array) == (
+        open_time.OpenTimeTable,
+        open_time.Int64Array,
+    )
+    assert calendars.DatetimeArray == business.DatetimeArray
     assert sorted(calendars.__all__) == sorted(CALENDARS_NAMES)
 
 
 def test_the_sla_package_keeps_its_star_export() -> None:
     assert sla.__all__ == SLA_ALL
-    assert sla.BusinessCalendar is calendar.BusinessCalendar
+    assert sla.BusinessCalendar is calendars.BusinessCalendar

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from django.core.exceptions import ValidationError
 
-from pactdesk.domain.calendar import BusinessCalendar
+from pactdesk.domain.calendars import BusinessCalendar
 from pactdesk.domain.errors import DomainError
 
 # ISO 4217 codes the provider invoices in, with their minor units.

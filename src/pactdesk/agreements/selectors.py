@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from pactdesk.accounts.models import Client, User
 from pactdesk.agreements.models import Agreement, Calendar, Plan, Seat, SlaPolicy
 from pactdesk.agreements.rules import calendar_spec
-from pactdesk.domain.calendar import BusinessCalendar
+from pactdesk.domain.calendars import BusinessCalendar
 from pactdesk.domain.sla import Policy, Target
 from pactdesk.domain.sla.promises import ROUND_THE_CLOCK_WORDS, duration_words, opening_hours_words
 from pactdesk.platform.errors import NotFound, ValidationFailed

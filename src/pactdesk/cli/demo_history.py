@@ -31,7 +31,7 @@ from pactdesk.desk.services import (
     ticket_reply,
     ticket_sla_sweep,
 )
-from pactdesk.domain.calendar import BusinessCalendar
+from pactdesk.domain.calendars import BusinessCalendar
 from pactdesk.notify.models import OutboundMail, OutboxStatus
 
 FIRST_NAMES = ["Alex", "Sam", "Priya", "Jonas", "Mei", "Omar", "Lucia", "Tom", "Aisha", "Ken"]

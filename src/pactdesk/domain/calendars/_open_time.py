@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from pactdesk.domain._time import ZERO, from_us, to_us
-from pactdesk.domain.calendar.spec import CalendarSpec
+from pactdesk.domain.calendars.spec import CalendarSpec
 from pactdesk.domain.errors import CalendarError
 
 MIN_YEAR = 2

@@ -18,7 +18,7 @@ replay rules are documented in :mod:`pactdesk.domain.sla._replay`; reading a clo
 Period attainment lives in :func:`attainment` (re-exported here). The package also
 holds the value types (``_values``, re-exported here) and
 :mod:`~pactdesk.domain.sla.promises`, a target and the opening hours in words for the
-acknowledgement mail. It builds on :mod:`pactdesk.domain.calendar`, never the reverse.
+acknowledgement mail. It builds on :mod:`pactdesk.domain.calendars`, never the reverse.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from pactdesk.domain._time import require_aware
-from pactdesk.domain.calendar import BusinessCalendar
+from pactdesk.domain.calendars import BusinessCalendar
 from pactdesk.domain.errors import DomainError, SlaError
 from pactdesk.domain.sla._attainment import Attainment, attainment
 from pactdesk.domain.sla._clock import not_applicable, result

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from pactdesk.domain._time import ZERO
-from pactdesk.domain.calendar import BusinessCalendar
+from pactdesk.domain.calendars import BusinessCalendar
 from pactdesk.domain.sla._values import State, Target, TargetResult
 
 
