@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from pactdesk.domain.errors import CalendarError
-from pactdesk.domain.promises import duration_words, opening_hours_words
+from pactdesk.domain.sla.promises import duration_words, opening_hours_words
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 

@@ -119,10 +119,10 @@ def test_the_mail_poll_command_polls_every_active_mailbox(inbox, mailbox) -> Non
 
 
 def test_the_periodic_task_polls_the_mailboxes(inbox, mailbox) -> None:
-    from pactdesk.intake.tasks import mailbox_poll_task
+    from pactdesk.intake.jobs import mailbox_poll_job
 
     inbox.append(mail())
-    mailbox_poll_task()  # Huey runs it inline in tests
+    mailbox_poll_job()  # Huey runs it inline in tests
     mailbox.refresh_from_db()
     assert (Ticket.objects.count(), mailbox.last_error) == (1, "")
     assert mailbox.last_polled_at is not None

@@ -18,6 +18,8 @@ from pactdesk.platform.refcache import memo
 def client_list(*, actor: User) -> QuerySet[Client]:
     if actor.is_provider_staff:
         return Client.objects.all()
+    if actor.client_id is None:  # as TenantQuerySet.for_actor: no client, no rows
+        return Client.objects.none()
     return Client.objects.filter(pk=actor.client_id)
 
 
@@ -44,6 +46,8 @@ def user_list(*, actor: User) -> QuerySet[User]:
     """Staff see everyone; a client user sees the users of their own client."""
     if actor.is_provider_staff:
         return User.objects.select_related("client")
+    if actor.client_id is None:  # as TenantQuerySet.for_actor: no client, no rows
+        return User.objects.none()
     return User.objects.filter(client_id=actor.client_id).select_related("client")
 
 

@@ -16,8 +16,8 @@ from pactdesk.agreements.error_codes import AgreementsErrorCode
 from pactdesk.agreements.models import Agreement, Calendar, Plan, Seat, SlaPolicy
 from pactdesk.agreements.rules import calendar_spec
 from pactdesk.domain.calendars import BusinessCalendar
-from pactdesk.domain.promises import ROUND_THE_CLOCK_WORDS, duration_words, opening_hours_words
 from pactdesk.domain.sla import Policy, Target
+from pactdesk.domain.sla.promises import ROUND_THE_CLOCK_WORDS, duration_words, opening_hours_words
 from pactdesk.domain.vocabulary import Metric
 from pactdesk.platform.errors import NotFound, ValidationFailed
 from pactdesk.platform.refcache import memo

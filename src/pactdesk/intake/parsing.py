@@ -1,9 +1,9 @@
-"""Raw mail bytes -> `InboundMail`: the values routing needs, read leniently.
+"""Raw mail bytes -> `InboundMail`: the values threading needs, read leniently.
 
 Python's parser (policy.default) reads almost anything; only a message with no
 header at all is refused as unparseable. Automatic mail (auto-replies, bulk, bounces,
 delivery and read reports) is recognised here from its headers; the X-Loop check needs
-the client's address and is made by routing.
+the client's address and is made by `threading`.
 """
 
 from __future__ import annotations

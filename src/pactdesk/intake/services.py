@@ -2,7 +2,7 @@
 IMAP poller; both acknowledge a message only after `mail_receive`/`mail_accept` has
 committed.
 
-- A mail answering a known ticket (see `routing`) is a customer reply: it reopens a
+- A mail answering a known ticket (see `threading`) is a customer reply: it reopens a
   solved ticket and lodges a follow-up for a closed one. Its quoted history is folded
   away (the earlier messages are on the ticket already); when nothing but quotes is
   left, the whole text is kept. A new ticket keeps the whole text, quotes included:
@@ -46,8 +46,8 @@ from pactdesk.intake.error_codes import IntakeErrorCode
 from pactdesk.intake.mime import MailAttachment, header_text
 from pactdesk.intake.models import Mailbox, QuarantinedMail, QuarantineStatus
 from pactdesk.intake.parsing import InboundMail, MailUnparseable, mail_parse
-from pactdesk.intake.routing import loop_reason, ticket_for_mail
 from pactdesk.intake.selectors import client_for_address, mail_already_stored
+from pactdesk.intake.threading import loop_reason, ticket_for_mail
 from pactdesk.platform.errors import ApplicationError
 from pactdesk.platform.text import single_line
 

@@ -1,1 +1,1 @@
-"""Outbound mail: an outbox table delivered by background tasks with retries."""
+"""Outbound mail: an outbox table delivered by background jobs with retries."""

@@ -1,5 +1,5 @@
 """The outbox: every mail we send is a row first, committed with the change that caused
-it, then delivered by a task; a failed delivery is retried with backoff, never lost.
+it, then delivered by a background job; a failed delivery is retried with backoff, never lost.
 And the clients' own wording of the acknowledgement, per language."""
 
 from __future__ import annotations

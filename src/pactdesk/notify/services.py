@@ -59,16 +59,16 @@ def mail_queue_many(*, mails: Sequence[MailOut], at: Sequence[datetime]) -> list
 def _deliver_soon(mail_ids: list[int]) -> None:
     from huey.contrib.djhuey import HUEY
 
-    if HUEY.immediate:  # tests: the task runs here and now
+    if HUEY.immediate:  # tests: the job runs here and now
         _hand_to_worker(mail_ids)
-    else:  # one task for all the mails this process queued meanwhile
+    else:  # one job for all the mails this process queued meanwhile
         _courier.post(mail_ids)
 
 
 def _hand_to_worker(mail_ids: list[int]) -> None:
-    from pactdesk.notify.tasks import outbox_deliver_task
+    from pactdesk.notify.jobs import outbox_deliver_job
 
-    outbox_deliver_task(*mail_ids)
+    outbox_deliver_job(*mail_ids)
 
 
 _courier: Courier[int] = Courier(_hand_to_worker, name="outbox-courier")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pactdesk.accounts.models import Client, Customer
 from pactdesk.accounts.selectors import client_get_public
+from pactdesk.desk.jobs import portal_link_mail_job
 from pactdesk.desk.models import Ticket
 from pactdesk.desk.selectors import (
     customer_attachment_get,
@@ -22,7 +23,6 @@ from pactdesk.desk.selectors import (
     customer_ticket_messages,
 )
 from pactdesk.desk.services import ticket_customer_reply
-from pactdesk.desk.tasks import portal_link_mail_task
 from pactdesk.domain.identity import email_identity
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ApplicationError, NotFound
@@ -43,7 +43,7 @@ from pactdesk.web.uploads import attachments_from_uploads
 def portal_start(request: HttpRequest, slug: str) -> HttpResponse:
     """Ask for an e-mail address and mail a link. The answer is the same whether or
     not we know the address, so the page tells nobody who our customers are: the
-    request only counts the rate limits and queues a task (after the response's
+    request only counts the rate limits and queues a job (after the response's
     commit) that looks the address up and, for a customer, queues the mail."""
     client = client_get_public(slug=slug)
     if request.method == "GET":
@@ -61,7 +61,7 @@ def portal_start(request: HttpRequest, slug: str) -> HttpResponse:
     if _link_over_limit(request, client, email):
         return render(request, "web/portal/too_many.html", {"client": client}, status=429)
     client_id = client.pk
-    transaction.on_commit(lambda: portal_link_mail_task(client_id, email))
+    transaction.on_commit(lambda: portal_link_mail_job(client_id, email))
     return render(request, "web/portal/sent.html", {"client": client, "email": email})
 
 

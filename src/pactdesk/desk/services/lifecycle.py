@@ -245,8 +245,10 @@ def ticket_unmerge(*, actor: User, ticket: Ticket, now: datetime) -> Ticket:
         ).first()
         if copy is not None:
             copy.delete()
+            merged_into = ticket.merged_into
+            assert merged_into is not None  # merged_into_id was checked above
             event_add(
-                ticket=ticket.merged_into,
+                ticket=merged_into,
                 kind=EventKind.UNCOPIED,
                 at=now,
                 actor=actor,

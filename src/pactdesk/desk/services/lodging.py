@@ -197,6 +197,7 @@ class _Lodging:
 
     def key_claim(self) -> IdempotencyKey:
         ticket = self.ticket
+        assert self.idempotency_key is not None  # claimed only for lodgings with a key
         return IdempotencyKey(
             client_id=ticket.client_id, key=self.idempotency_key, fingerprint=self.fingerprint,
             ticket=ticket, created_at=ticket.lodged_at,

@@ -1,7 +1,7 @@
-"""The portal's "mail me a link": the mail is queued in the outbox by a task, after the
-page has answered, so the answer (its text, status and time) is the same whether or not
-the address is a customer's. The link points at PACTDESK_BASE_URL, never at whatever
-host the request named."""
+"""The portal's "mail me a link": the mail is queued in the outbox by a background job,
+after the page has answered, so the answer (its text, status and time) is the same
+whether or not the address is a customer's. The link points at PACTDESK_BASE_URL, never
+at whatever host the request named."""
 
 from __future__ import annotations
 

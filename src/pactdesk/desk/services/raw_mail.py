@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -41,10 +42,9 @@ def raw_mail_prune(*, now: datetime, keep_days: int, held: QuerySet[RawMail] | N
     pruned = 0
     for row in old.iterator():
         with transaction.atomic():
-            name = row.content.name
+            name, storage = row.content.name, row.content.storage
+            assert name is not None  # a stored row's file has a name ("" at worst)
             row.delete()
-            transaction.on_commit(
-                lambda name=name: RawMail._meta.get_field("content").storage.delete(name)
-            )
+            transaction.on_commit(partial(storage.delete, name))
         pruned += 1
     return pruned

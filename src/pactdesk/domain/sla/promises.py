@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping
 from datetime import timedelta
 
-from pactdesk.domain._calendar_spec import MINUTES_PER_DAY, Span, parse_spec
+from pactdesk.domain.calendars.spec import MINUTES_PER_DAY, Span, parse_spec
 
 ROUND_THE_CLOCK_WORDS = "around the clock, every day of the year"
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from pactdesk.domain._sla_values import Target, TargetResult
 from pactdesk.domain._time import ZERO
 from pactdesk.domain.calendars import BusinessCalendar
+from pactdesk.domain.sla._values import Target, TargetResult
 from pactdesk.domain.vocabulary import SlaState
 
 

@@ -30,8 +30,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 
-from pactdesk.domain._calendar_spec import CalendarSpec
 from pactdesk.domain._time import ZERO, from_us, to_us
+from pactdesk.domain.calendars.spec import CalendarSpec
 from pactdesk.domain.error_codes import DomainErrorCode
 from pactdesk.domain.errors import CalendarError
 

@@ -13,7 +13,7 @@ A :class:`BusinessCalendar` answers, exactly to the microsecond and in UTC:
 * ``add_many`` / ``elapsed_many`` — the same answers over NumPy ``datetime64[us]``
   arrays (naive NumPy datetimes are UTC).
 
-Spans are local wall-clock times (see :mod:`pactdesk.domain._open_time` for the DST
+Spans are local wall-clock times (see :mod:`pactdesk.domain.calendars._open_time` for the DST
 rule); ``closed`` dates are local dates. Because ``add`` returns closing instants,
 ``add(add(s, a), b) == add(s, a + b)`` holds for ``b > 0`` but not for ``b == 0``
 (a zero duration from a closing instant moves on to the next opening).
@@ -29,9 +29,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from pactdesk.domain._calendar_spec import CalendarSpec, parse_spec
-from pactdesk.domain._open_time import Int64Array, OpenTimeTable, ScalarIndex, Table
 from pactdesk.domain._time import ZERO, duration_us, require_aware, require_duration
+from pactdesk.domain.calendars._open_time import Int64Array, OpenTimeTable, ScalarIndex, Table
+from pactdesk.domain.calendars.spec import CalendarSpec, parse_spec
 from pactdesk.domain.error_codes import DomainErrorCode
 from pactdesk.domain.errors import CalendarError
 

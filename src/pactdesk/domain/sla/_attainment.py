@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from pactdesk.domain._sla_values import TargetResult, parse_goal
 from pactdesk.domain.error_codes import DomainErrorCode
 from pactdesk.domain.errors import SlaError
+from pactdesk.domain.sla._values import TargetResult, parse_goal
 from pactdesk.domain.vocabulary import SlaState
 
 

@@ -33,8 +33,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from pactdesk.domain._sla_clock import Clock
-from pactdesk.domain._sla_values import Event, Policy
+from pactdesk.domain.sla._clock import Clock
+from pactdesk.domain.sla._values import Event, Policy
 from pactdesk.domain.vocabulary import DEFAULT_PRIORITY, EventKind, Status
 
 

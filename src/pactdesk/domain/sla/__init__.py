@@ -4,8 +4,8 @@
 checks them, replays them up to ``now`` (later events are ignored, so a past ``now``
 gives the state as of then) and reads each metric's clock on the calendar against the
 target that applies to the ticket's *current* priority, measured from lodging. The
-replay rules are documented in :mod:`pactdesk.domain._sla_replay`; reading a clock in
-:mod:`pactdesk.domain._sla_clock`:
+replay rules are documented in :mod:`pactdesk.domain.sla._replay`; reading a clock in
+:mod:`pactdesk.domain.sla._clock`:
 
 * met at or before the due instant is ``met``; met after it is ``breached`` with both
   ``met_at`` and ``breached_at`` (= ``due_at``) kept;
@@ -15,7 +15,10 @@ replay rules are documented in :mod:`pactdesk.domain._sla_replay`; reading a clo
 * a ticket whose latest validity event is ``invalid`` or ``merged`` has every
   result ``not_applicable`` (a later ``valid`` restores it).
 
-Period attainment lives in :func:`attainment` (re-exported here).
+Period attainment lives in :func:`attainment` (re-exported here). The package also
+holds the value types (``_values``, re-exported here) and
+:mod:`~pactdesk.domain.sla.promises`, a target and the opening hours in words for the
+acknowledgement mail. It builds on :mod:`pactdesk.domain.calendars`, never the reverse.
 """
 
 from __future__ import annotations
@@ -23,9 +26,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from pactdesk.domain._sla_clock import not_applicable, result
-from pactdesk.domain._sla_replay import Replay, replay
-from pactdesk.domain._sla_values import (
+from pactdesk.domain._time import require_aware
+from pactdesk.domain.calendars import BusinessCalendar
+from pactdesk.domain.error_codes import DomainErrorCode
+from pactdesk.domain.errors import DomainError, SlaError
+from pactdesk.domain.sla._attainment import Attainment, attainment
+from pactdesk.domain.sla._clock import not_applicable, result
+from pactdesk.domain.sla._replay import Replay, replay
+from pactdesk.domain.sla._values import (
     EVENT_KINDS,
     METRICS,
     PRIORITIES,
@@ -37,11 +45,6 @@ from pactdesk.domain._sla_values import (
     TargetResult,
     TicketSla,
 )
-from pactdesk.domain._time import require_aware
-from pactdesk.domain.attainment import Attainment, attainment
-from pactdesk.domain.calendars import BusinessCalendar
-from pactdesk.domain.error_codes import DomainErrorCode
-from pactdesk.domain.errors import DomainError, SlaError
 from pactdesk.domain.vocabulary import EventKind, Metric, SlaState
 
 __all__ = [
