@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from pactdesk.domain.sla import TargetResult, TicketSla
 from pactdesk.domain.vocabulary import Metric, SlaState
@@ -69,7 +69,7 @@ def sla_detail_dump(sla: TicketSla) -> SlaDetailJson:
     return {result.metric: _metric_json(result) for result in sla}
 
 
-def sla_detail_load(data: Mapping[str, Any] | None) -> dict[Metric, SlaMetricDetail]:
+def sla_detail_load(data: Mapping[str, SlaMetricJson] | None) -> dict[Metric, SlaMetricDetail]:
     """What `sla_detail_dump` wrote (a ticket not yet evaluated has `{}`)."""
     return {Metric(metric): _metric_detail(entry) for metric, entry in (data or {}).items()}
 
