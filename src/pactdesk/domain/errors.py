@@ -91,7 +91,6 @@ class RosterCode(StrEnum):
     INVALID_WEEK_INDEX = "invalid_week_index"
     INVALID_TIME_LIMIT = "invalid_time_limit"
     INVALID_WORKERS = "invalid_workers"
-    NO_ROSTER_FOUND = "no_roster_found"
     UNKNOWN_AGENT = "unknown_agent"
     INVALID_WEEK_START = "invalid_week_start"
     INVALID_TIMEZONE = "invalid_timezone"

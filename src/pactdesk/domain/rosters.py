@@ -31,9 +31,11 @@ Model (documented decisions):
   then the rotation tie-break. Over-cover is allowed and costs only its shifts.
 * **Never fails on cover**: hours it cannot cover are reported per hour. It stops at
   ``time_limit`` seconds with the best roster found (status ``feasible``) or earlier
-  with a proven optimum (``optimal``). Two workers by default; with the same inputs and
-  a solve that ends before the time limit the roster is the same every run (CP-SAT's
-  interleaved search, fixed seed).
+  with a proven optimum (``optimal``: least uncovered agent-hours, then least cost).
+  The solve runs in stages (:mod:`pactdesk.domain._roster_solve`) from a greedy roster
+  that obeys every rule, so a roster always comes back. With ``workers=1`` and a solve
+  that ends before its limits, the same inputs give the same roster every run; with
+  two workers rosters of equal cover and cost may differ between runs.
 
 Errors: :class:`~pactdesk.domain.errors.RosterError` with a
 :class:`~pactdesk.domain.errors.RosterCode` and the offending ``field``.
@@ -244,8 +246,7 @@ def build_roster(
             the field names the hour), ``invalid_agent`` (no name), ``duplicate_agent``,
             ``invalid_cost``, ``invalid_leave``, ``invalid_max_shifts``,
             ``invalid_rules``, ``invalid_week_index``, ``invalid_time_limit`` (not > 0),
-            ``invalid_workers``; ``no_roster_found`` if the time limit struck before
-            the solver found any roster (then raise the limit).
+            ``invalid_workers``.
     """
     checked_rules = check.rules(rules)
     problem = _roster_model.Problem(
