@@ -104,3 +104,26 @@ class SimulationCode(StrEnum):
     INVALID_WINDOW = "invalid_window"
     INVALID_QUANTILE = "invalid_quantile"
     INVALID_CONFIDENCE = "invalid_confidence"
+
+
+class RosterError(DomainError):
+    """A roster (shift scheduling) input is invalid: see :class:`RosterCode`."""
+
+
+class RosterCode(StrEnum):
+    """Stable codes of :class:`RosterError`."""
+
+    INVALID_REQUIREMENT = "invalid_requirement"
+    INVALID_AGENT = "invalid_agent"
+    DUPLICATE_AGENT = "duplicate_agent"
+    INVALID_COST = "invalid_cost"
+    INVALID_LEAVE = "invalid_leave"
+    INVALID_MAX_SHIFTS = "invalid_max_shifts"
+    INVALID_RULES = "invalid_rules"
+    INVALID_WEEK_INDEX = "invalid_week_index"
+    INVALID_TIME_LIMIT = "invalid_time_limit"
+    INVALID_WORKERS = "invalid_workers"
+    UNKNOWN_AGENT = "unknown_agent"
+    INVALID_WEEK_START = "invalid_week_start"
+    INVALID_TIMEZONE = "invalid_timezone"
+    NAIVE_DATETIME = "naive_datetime"
