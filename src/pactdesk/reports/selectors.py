@@ -167,6 +167,70 @@ def excluded_tickets(tickets: QuerySet[Ticket]) -> Iterable[Excluded]:
             yield Excluded(pk, subject, lodged_at, "invalid", reason)
 
 
+@dataclass(frozen=True)
+class ClientSummary:
+    """One client's counts per target in a provider-wide summary (no response times)."""
+
+    client: Client
+    agreement: Agreement
+    period: Period
+    targets: tuple[TargetFigures, ...]
+
+
+def provider_summary(*, spec: PeriodSpec, now: datetime) -> list[ClientSummary]:
+    """Every active client's figures per target for `spec`, each in its own agreement's
+    time zone (the agreement in force at the period's end), as of `now`. Three queries:
+    the agreements, their targets and one grouped count over all their tickets."""
+    agreements = list(
+        Agreement.objects.filter(client__is_active=True, start_date__lte=spec.last)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=spec.first))
+        .select_related("client", "sla_policy")
+        .prefetch_related("sla_policy__targets")
+        .order_by("client__name", "-start_date", "-id")
+    )
+    latest: dict[int, Agreement] = {}
+    for agreement in agreements:
+        latest.setdefault(agreement.client_id, agreement)
+    periods = {a.pk: period_in(spec, a.timezone) for a in latest.values()}
+    if not periods:
+        return []
+    zones: dict[str, list[int]] = defaultdict(list)
+    for pk, period in periods.items():
+        zones[period.timezone].append(pk)
+    scope = Q()
+    for pks in zones.values():
+        period = periods[pks[0]]
+        scope |= Q(agreement_id__in=pks, lodged_at__gte=period.start, lodged_at__lt=period.end)
+    policies = {a.pk: sla_policy_value(policy=a.sla_policy) for a in latest.values()}
+    metrics = sorted({m for policy in policies.values() for m in policy.metrics})
+    aggregates = {
+        f"{metric}.{name}": Count("id", filter=condition)
+        for metric in metrics
+        for name, condition in state_conditions(metric, now).items()
+    }
+    rows = (
+        Ticket.objects.filter(scope, is_valid=True, merged_into__isnull=True)
+        .order_by()
+        .values("agreement_id", "priority")
+        .annotate(**aggregates)
+    )
+    counts: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
+    for row in rows:
+        counts[row["agreement_id"]][row["priority"]] = row
+    return [
+        ClientSummary(
+            client=agreement.client,
+            agreement=agreement,
+            period=periods[agreement.pk],
+            targets=tuple(
+                _fold(target, policy=policies[agreement.pk], by_priority=counts[agreement.pk])
+                for target in policy_targets(policies[agreement.pk])
+            ),
+        )
+        for agreement in latest.values()
+    ]
+
+
 # -- the SQL ---------------------------------------------------------------------------
 
 
@@ -334,3 +398,43 @@ def _times(
             Times(p50=values.get(p50), p90=values.get(p90), max=values.get(top)),
         )
     return result
+
+
+def report_ticket_rows(*, report: AttainmentReport) -> list[dict[str, Any]]:
+    """The period's tickets, one row each (the CSV ticket list): reference, lodging,
+    priority, assignee, whether counted, why not, and each policy metric's state as of
+    the report's instant with its met instant and durations. One query."""
+    policy = sla_policy_value(policy=report.agreement.sla_policy)
+    states = {
+        f"{metric}_state": Case(
+            *(
+                When(condition, then=Value(name))
+                for name, condition in state_conditions(metric, report.now).items()
+            ),
+            default=Value(""),
+        )
+        for metric in policy.metrics
+    }
+    timed = [
+        f"sla_{m}_{part}"
+        for m in TIMED_METRICS
+        if m in policy.metrics
+        for part in ("met_at", "open", "wall")
+    ]
+    rows = (
+        period_tickets(agreement_ids=[report.agreement.pk], period=report.period)
+        .annotate(**states)
+        .order_by("lodged_at", "id")
+        .values(
+            "id",
+            "lodged_at",
+            "priority",
+            "assignee__email",
+            "is_valid",
+            "invalid_reason",
+            "merged_into_id",
+            *states,
+            *timed,
+        )
+    )
+    return list(rows)
