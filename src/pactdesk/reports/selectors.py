@@ -116,7 +116,7 @@ def attainment_report(
     agreement = report_agreement(client=client, spec=spec)
     period = period_in(spec, agreement.timezone)
     policy = sla_policy_value(policy=agreement.sla_policy)
-    tickets = period_tickets(agreement_ids=[agreement.pk], period=period)
+    tickets = period_tickets(agreement_ids=[agreement.pk], period=period, now=now)
     valid = tickets.filter(is_valid=True, merged_into__isnull=True)
     figures = target_figures(valid, policy=policy, now=now, group_by=())
     targets = figures.get((), empty_figures(policy))
@@ -148,9 +148,16 @@ def attainment_report(
     )
 
 
-def period_tickets(*, agreement_ids: Sequence[int], period: Period) -> QuerySet[Ticket]:
+def period_tickets(
+    *, agreement_ids: Sequence[int], period: Period, now: datetime
+) -> QuerySet[Ticket]:
+    """The tickets lodged in the period, and by `now` (a report as of an earlier instant
+    leaves out the tickets lodged after it; their stored clocks cannot be rewound)."""
     return Ticket.objects.filter(
-        agreement_id__in=agreement_ids, lodged_at__gte=period.start, lodged_at__lt=period.end
+        agreement_id__in=agreement_ids,
+        lodged_at__gte=period.start,
+        lodged_at__lt=period.end,
+        lodged_at__lte=now,
     )
 
 
@@ -209,7 +216,7 @@ def provider_summary(*, spec: PeriodSpec, now: datetime) -> list[ClientSummary]:
         for name, condition in state_conditions(metric, now).items()
     }
     rows = (
-        Ticket.objects.filter(scope, is_valid=True, merged_into__isnull=True)
+        Ticket.objects.filter(scope, lodged_at__lte=now, is_valid=True, merged_into__isnull=True)
         .order_by()
         .values("agreement_id", "priority")
         .annotate(**aggregates)
@@ -422,7 +429,7 @@ def report_ticket_rows(*, report: AttainmentReport) -> list[dict[str, Any]]:
         for part in ("met_at", "open", "wall")
     ]
     rows = (
-        period_tickets(agreement_ids=[report.agreement.pk], period=report.period)
+        period_tickets(agreement_ids=[report.agreement.pk], period=report.period, now=report.now)
         .annotate(**states)
         .order_by("lodged_at", "id")
         .values(
