@@ -102,7 +102,8 @@ def replayed(*, agreement: Agreement, period: Period, now: datetime) -> dict:
         key = (target.metric, target.priority or "")
         pairs = results.get(key, [])
         figures = attainment(results=[r for r, _ in pairs], goal=target.goal)
-        met = [(r.used, r.met_at - lodged) for r, lodged in pairs if r.met_at is not None]
+        timed = target.metric in ("first_response", "effective_answer")
+        met = [(r.used, r.met_at - lodged) for r, lodged in pairs if r.met_at and timed]
         expected[key] = {
             "met": figures.met,
             "missed": figures.missed,
