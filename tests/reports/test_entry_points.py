@@ -114,7 +114,8 @@ def test_a_staff_token_reads_any_client_and_the_csv_exports(
         "/api/reports/attainment/tickets", query={"client": "northwind", "month": "2026-03"}
     )
     rows = tickets.body.decode().splitlines()
-    assert len(rows) == 5 and rows[0].startswith("ticket,lodged_at,priority,assignee,counted")
+    assert len(rows) == 5
+    assert rows[0].startswith("ticket,lodged_at,priority,assignee,counted")
     summary = staff.get("/api/reports/summary", query={"month": "2026-03"})
     assert [c["client"] for c in summary.body["clients"]] == ["contoso", "northwind"]
 
