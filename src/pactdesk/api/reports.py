@@ -37,6 +37,7 @@ from pactdesk.reports.selectors import (
 
 router = Router(tags=["reports"])
 REFUSALS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 422), ErrorOut)
+CSV_ANSWER = {"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}}
 CLIENT_HELP = "The client's slug; a client key may leave it out (its own client)."
 MONTH_HELP = "YYYY-MM in the agreement's time zone; the current month by default."
 
@@ -45,6 +46,7 @@ MONTH_HELP = "YYYY-MM in the agreement's time zone; the current month by default
     "/reports/attainment",
     response={200: dict[str, Any], **REFUSALS},
     summary="A client's SLA attainment for a month or a range of dates",
+    openapi_extra=CSV_ANSWER,
 )
 def attainment(
     request: HttpRequest,
@@ -69,6 +71,7 @@ def attainment(
     "/reports/attainment/tickets",
     response={200: str, **REFUSALS},
     summary="The ticket list of an attainment report, as CSV",
+    openapi_extra=CSV_ANSWER,
 )
 def attainment_tickets(
     request: HttpRequest,
