@@ -238,6 +238,10 @@ API_FIELDS: dict[str, Callable[[Victim], Any]] = {
     "breaching_within_minutes": lambda v: 60, "cursor": lambda v: None, "limit": lambda v: 100,
     "to_customer_id": lambda v: v.customer.pk, "confirm_other_customer": lambda v: True,
     "copy_customers": lambda v: True, "language": lambda v: "de",
+    # reports: `client` is the tickets list's pk above; the reports read a slug, and a
+    # victim's slug is checked in tests/reports/test_entry_points.py
+    "month": lambda v: v.ticket.lodged_at.strftime("%Y-%m"), "from": lambda v: "2026-01-01",
+    "to": lambda v: "2026-12-31", "by_agent": lambda v: True, "format": lambda v: "csv",
 }  # fmt: skip
 # One form for every POST to a web page: every field a page reads, victim references
 # where a field names a row.

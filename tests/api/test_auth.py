@@ -164,6 +164,9 @@ def test_docs_and_schema_are_served_without_a_key(anonymous_api) -> None:
         "/api/tickets/{ticket_id}/notes",
         "/api/tickets/{ticket_id}/merge",
         "/api/tickets/{ticket_id}/unmerge",
+        "/api/reports/attainment",
+        "/api/reports/attainment/tickets",
+        "/api/reports/summary",
     }
     assert set(paths["/api/tickets"]) == {"get", "post"}
     assert schema.body["components"]["securitySchemes"]["ApiKeyAuth"]["scheme"] == "bearer"

@@ -9,6 +9,7 @@ from pactdesk.api.auth import ApiKeyAuth
 from pactdesk.api.error_codes import ApiErrorCode
 from pactdesk.api.errors import error_body, install_error_map
 from pactdesk.api.rendering import FastJSONRenderer
+from pactdesk.api.reports import router as reports
 from pactdesk.api.tickets.router import router as tickets
 
 api = NinjaAPI(
@@ -27,6 +28,7 @@ api = NinjaAPI(
 )
 install_error_map(api)
 api.add_router("/", tickets)
+api.add_router("/", reports)
 
 
 def api_path_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:

@@ -187,6 +187,7 @@ INSTALLED_APPS = [
     "pactdesk.agreements",
     "pactdesk.notify",
     "pactdesk.desk",
+    "pactdesk.reports",
     "pactdesk.api",
     "ninja",  # serves the API docs' own Swagger UI files (no CDN)
     "pactdesk.intake",

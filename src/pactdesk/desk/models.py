@@ -62,6 +62,18 @@ class Ticket(ClientOwned):
     # When time alone may change the state (a clock falls due, a solve is confirmed).
     sla_recheck_at = models.DateTimeField(null=True, blank=True, db_index=True)
     sla_detail = models.JSONField(default=dict, blank=True)
+    # What the attainment reports aggregate (pactdesk.reports): per reported metric the
+    # met instant and the time it took, in open time on the agreement's calendar and in
+    # wall-clock time from lodging. While a solve awaits confirmation the effective
+    # answer's met instant is still None, `sla_effective_answer_confirm_at` says when
+    # it will be met by time alone, and its durations are already those of the solve.
+    sla_first_response_met_at = models.DateTimeField(null=True, blank=True)
+    sla_first_response_open = models.DurationField(null=True, blank=True)
+    sla_first_response_wall = models.DurationField(null=True, blank=True)
+    sla_effective_answer_met_at = models.DateTimeField(null=True, blank=True)
+    sla_effective_answer_open = models.DurationField(null=True, blank=True)
+    sla_effective_answer_wall = models.DurationField(null=True, blank=True)
+    sla_effective_answer_confirm_at = models.DateTimeField(null=True, blank=True)
     sla_evaluated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -74,6 +86,7 @@ class Ticket(ClientOwned):
             ),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["client", "sla_next_due_at", "id"], name="ticket_client_next_due"),
+            models.Index(fields=["agreement", "lodged_at"], name="ticket_agreement_lodged"),
         ]
         constraints = [
             models.CheckConstraint(

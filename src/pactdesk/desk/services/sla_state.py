@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from pactdesk.agreements.selectors import agreement_calendar, sla_policy_value
 from pactdesk.desk.models import SlaState, Status, Ticket, TicketEvent
+from pactdesk.desk.services.sla_report import sla_report_columns
 from pactdesk.desk.sla_detail import sla_detail_dump
 from pactdesk.domain.sla import EVENT_KINDS, Event, TicketSla, evaluate
 from pactdesk.domain.vocabulary import Metric
@@ -38,13 +39,22 @@ def ticket_sla_fields(
     agreement = ticket.agreement
     years = range(ticket.lodged_at.year - 1, max(now.year, ticket.lodged_at.year) + 2)
     policy = sla_policy_value(policy=agreement.sla_policy)
-    sla = evaluate(
-        events=ticket_events_value(ticket=ticket) if events is None else events,
-        policy=policy,
-        calendar=agreement_calendar(agreement=agreement, years=years),
-        now=max(now, ticket.lodged_at),
-    )
+    history = ticket_events_value(ticket=ticket) if events is None else events
+    calendar = agreement_calendar(agreement=agreement, years=years)
+
+    def evaluate_at(instant: datetime) -> TicketSla:
+        return evaluate(events=history, policy=policy, calendar=calendar, now=instant)
+
+    sla = evaluate_at(max(now, ticket.lodged_at))
     fields = sla_columns(sla)
+    fields.update(
+        sla_report_columns(
+            sla=sla,
+            lodged_at=ticket.lodged_at,
+            confirmation_window=policy.confirmation_window,
+            evaluate_at=evaluate_at,
+        )
+    )
     confirm_at = None
     pending = fields["sla_effective_answer_state"] == SlaState.PAUSED
     if ticket.status == Status.SOLVED and ticket.solved_at is not None and pending:

@@ -1,0 +1,1 @@
+"""Attainment reports: SLA figures per client, period, target, agent and provider."""

@@ -1,0 +1,129 @@
+"""The period a report covers: a calendar month or a range of dates, in a time zone.
+
+A ticket belongs to the period in which it was lodged, read in the agreement's time
+zone: [start, end) are the local midnights that bound the period, as aware instants.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from pactdesk.platform.errors import ValidationFailed
+
+MAX_RANGE_DAYS = 366
+MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class PeriodSpec:
+    """What was asked for, before a time zone is known: a month, or first and last day
+    (both included)."""
+
+    first: date
+    last: date
+    is_month: bool
+
+    @property
+    def label(self) -> str:
+        if self.is_month:
+            return self.first.strftime("%Y-%m")
+        return f"{self.first.isoformat()}..{self.last.isoformat()}"
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+
+@dataclass(frozen=True)
+class Period:
+    """A spec placed in a time zone: lodged_at in [start, end) belongs to it."""
+
+    spec: PeriodSpec
+    timezone: str
+    start: datetime
+    end: datetime
+
+    def contains(self, instant: datetime) -> bool:
+        return self.start <= instant < self.end
+
+
+def period_spec_parse(
+    *, month: str | None, first: str | None, last: str | None, today: date
+) -> PeriodSpec:
+    """A month "YYYY-MM" or a range "YYYY-MM-DD".."YYYY-MM-DD" (both days included);
+    neither means the month of `today`.
+
+    Errors: ValidationFailed `invalid_month` (field month), `invalid_date` (field from
+    or to), `period_conflict` (month with a range, or half a range), `range_reversed`,
+    `range_too_long` (more than 366 days).
+    """
+    if month is not None and (first is not None or last is not None):
+        raise ValidationFailed(
+            "Give a month or a range of dates, not both.", code="period_conflict", field="month"
+        )
+    if (first is None) != (last is None):
+        field = "to" if last is None else "from"
+        raise ValidationFailed(
+            "A range needs both from and to.", code="period_conflict", field=field
+        )
+    if first is not None and last is not None:
+        start, end = _date(first, "from"), _date(last, "to")
+        if end < start:
+            raise ValidationFailed(
+                f"The range ends ({end}) before it starts ({start}).",
+                code="range_reversed",
+                field="to",
+            )
+        spec = PeriodSpec(first=start, last=end, is_month=False)
+        if spec.days > MAX_RANGE_DAYS:
+            raise ValidationFailed(
+                f"A range covers at most {MAX_RANGE_DAYS} days; this one covers {spec.days}.",
+                code="range_too_long",
+                field="to",
+            )
+        return spec
+    first_day = _month(month) if month is not None else today.replace(day=1)
+    return PeriodSpec(first=first_day, last=_month_end(first_day), is_month=True)
+
+
+def period_in(spec: PeriodSpec, timezone: str) -> Period:
+    """The spec's local midnights in `timezone` as aware UTC instants."""
+    zone = ZoneInfo(timezone)
+    start = datetime.combine(spec.first, time(0), tzinfo=zone)
+    end = datetime.combine(spec.last + timedelta(days=1), time(0), tzinfo=zone)
+    return Period(
+        spec=spec, timezone=timezone, start=start.astimezone(UTC), end=end.astimezone(UTC)
+    )
+
+
+def _month(text: str) -> date:
+    found = MONTH_PATTERN.match(text.strip())
+    if found is None:
+        raise ValidationFailed(
+            f"{text!r} is not a month; write YYYY-MM.", code="invalid_month", field="month"
+        )
+    year, number = int(found.group(1)), int(found.group(2))
+    if not 1 <= number <= 12 or year < 1:
+        raise ValidationFailed(
+            f"{text!r} is not a month that exists.", code="invalid_month", field="month"
+        )
+    return date(year, number, 1)
+
+
+def _date(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationFailed(
+            f"{text!r} is not a date that exists; write YYYY-MM-DD.",
+            code="invalid_date",
+            field=field,
+        ) from None
+
+
+def _month_end(first: date) -> date:
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return following - timedelta(days=1)

@@ -1,0 +1,472 @@
+"""Attainment reports, aggregated in SQL over the stored SLA columns of tickets.
+
+Nothing here loops over tickets in Python. Each report is a fixed number of queries,
+whatever the number of tickets:
+
+* the counts: one grouped query (by priority, plus the grouping asked for), each
+  state counted with a conditional COUNT; priorities are then folded into the policy's
+  targets (a loop over at most four groups per target);
+* the response times: one query per metric and measure (open / wall-clock time) that
+  numbers the met durations in order within each target with ROW_NUMBER() and keeps
+  only the rows at the nearest ranks of p50, p90 and max (SQLite has no percentile
+  function; this works on SQLite and PostgreSQL alike);
+* the excluded (invalid and merged) tickets: one query.
+
+The clocks' states are read "as of" the report's instant `now` with the rules by which
+time alone changes them (the same as the replay's): a running clock whose due instant
+is before `now` has breached; a solve awaiting confirmation whose confirmation instant
+is at or before `now` is met.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from fractions import Fraction
+from typing import Any, cast
+
+from django.db import connection
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+
+from pactdesk.accounts.models import Client, User
+from pactdesk.accounts.selectors import client_list
+from pactdesk.agreements.models import Agreement
+from pactdesk.agreements.selectors import sla_policy_value
+from pactdesk.desk.models import Ticket
+from pactdesk.domain.sla import Policy, Target
+from pactdesk.platform.errors import NotFound, ValidationFailed
+from pactdesk.reports.figures import TargetFigures, Times, nearest_ranks, projection
+from pactdesk.reports.periods import Period, PeriodSpec, period_in
+
+TIMED_METRICS = ("first_response", "effective_answer")
+MEASURES = ("open", "wall")
+STATES = ("met", "missed", "in_flight", "not_applicable")
+NO_TIMES = (0, Times(), Times())
+
+
+@dataclass(frozen=True)
+class Excluded:
+    """An invalid or merged ticket of the period: listed, counted in no figure."""
+
+    ticket_id: int
+    subject: str
+    lodged_at: datetime
+    kind: str  # invalid | merged
+    reason: str
+
+
+@dataclass(frozen=True)
+class AttainmentReport:
+    """One client's figures for one period, as of `now`; `groups` holds the same
+    figures per agent (key: the assignee's e-mail, "" for unassigned) when asked."""
+
+    client: Client
+    agreement: Agreement
+    period: Period
+    now: datetime
+    tickets: int
+    targets: tuple[TargetFigures, ...]
+    excluded: tuple[Excluded, ...]
+    groups: dict[str, tuple[TargetFigures, ...]]
+    is_current: bool
+
+    @property
+    def is_empty(self) -> bool:
+        return self.tickets == 0
+
+
+def report_client_get(*, actor: User, slug: str) -> Client:
+    """The client `actor` may report on. A client user (or client key) asking for any
+    other client gets the same answer as for an unknown one.
+
+    Errors: NotFound `client_not_found` (field client)."""
+    client = client_list(actor=actor).filter(slug=slug).first()
+    if client is None:
+        raise NotFound(f"No client {slug!r}.", code="client_not_found", field="client")
+    return client
+
+
+def report_agreement(*, client: Client, spec: PeriodSpec) -> Agreement:
+    """The client's agreement in force at the end of the period (the latest started by
+    then), with its policy's targets loaded.
+
+    Errors: ValidationFailed `no_agreement` (field client)."""
+    agreement = (
+        Agreement.objects.filter(client=client, start_date__lte=spec.last)
+        .select_related("calendar", "sla_policy")
+        .prefetch_related("sla_policy__targets")
+        .order_by("-start_date", "-id")
+        .first()
+    )
+    if agreement is None:
+        raise ValidationFailed(
+            f"{client.name} has no agreement by {spec.last.isoformat()}.",
+            code="no_agreement",
+            field="client",
+        )
+    return agreement
+
+
+def attainment_report(
+    *, client: Client, spec: PeriodSpec, now: datetime, by_agent: bool = False
+) -> AttainmentReport:
+    """The attainment report of `client` for the period `spec` (in its agreement's time
+    zone) as of `now`; the month-end projection for the month holding `now`."""
+    agreement = report_agreement(client=client, spec=spec)
+    period = period_in(spec, agreement.timezone)
+    policy = sla_policy_value(policy=agreement.sla_policy)
+    tickets = period_tickets(agreement_ids=[agreement.pk], period=period, now=now)
+    valid = tickets.filter(is_valid=True, merged_into__isnull=True)
+    figures = target_figures(valid, policy=policy, now=now, group_by=())
+    targets = figures.get((), empty_figures(policy))
+    is_current = spec.is_month and period.contains(now)
+    if is_current:
+        elapsed = Fraction((now - period.start) / timedelta(seconds=1)) / Fraction(
+            (period.end - period.start) / timedelta(seconds=1)
+        )
+        targets = tuple(
+            replace(t, projection=projection(figures=t, elapsed=elapsed)) for t in targets
+        )
+    groups: dict[str, tuple[TargetFigures, ...]] = {}
+    if by_agent:
+        per_agent = target_figures(valid, policy=policy, now=now, group_by=("assignee__email",))
+        groups = {
+            str(key[0] or ""): value
+            for key, value in sorted(per_agent.items(), key=lambda kv: str(kv[0][0] or ""))
+        }
+    return AttainmentReport(
+        client=client,
+        agreement=agreement,
+        period=period,
+        now=now,
+        tickets=valid.count(),
+        targets=targets,
+        excluded=tuple(excluded_tickets(tickets)),
+        groups=groups,
+        is_current=is_current,
+    )
+
+
+def period_tickets(
+    *, agreement_ids: Sequence[int], period: Period, now: datetime
+) -> QuerySet[Ticket]:
+    """The tickets lodged in the period, and by `now` (a report as of an earlier instant
+    leaves out the tickets lodged after it; their stored clocks cannot be rewound)."""
+    return Ticket.objects.filter(
+        agreement_id__in=agreement_ids,
+        lodged_at__gte=period.start,
+        lodged_at__lt=period.end,
+        lodged_at__lte=now,
+    )
+
+
+def excluded_tickets(tickets: QuerySet[Ticket]) -> Iterable[Excluded]:
+    rows = (
+        tickets.filter(Q(is_valid=False) | Q(merged_into__isnull=False))
+        .order_by("lodged_at", "id")
+        .values_list("id", "subject", "lodged_at", "merged_into_id", "invalid_reason")
+    )
+    for pk, subject, lodged_at, merged_into, reason in rows:
+        if merged_into is not None:
+            yield Excluded(pk, subject, lodged_at, "merged", f"merged into PD-{merged_into}")
+        else:
+            yield Excluded(pk, subject, lodged_at, "invalid", reason)
+
+
+@dataclass(frozen=True)
+class ClientSummary:
+    """One client's counts per target in a provider-wide summary (no response times)."""
+
+    client: Client
+    agreement: Agreement
+    period: Period
+    targets: tuple[TargetFigures, ...]
+
+
+def provider_summary(*, spec: PeriodSpec, now: datetime) -> list[ClientSummary]:
+    """Every active client's figures per target for `spec`, each in its own agreement's
+    time zone (the agreement in force at the period's end), as of `now`. Three queries:
+    the agreements, their targets and one grouped count over all their tickets."""
+    agreements = list(
+        Agreement.objects.filter(client__is_active=True, start_date__lte=spec.last)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=spec.first))
+        .select_related("client", "sla_policy")
+        .prefetch_related("sla_policy__targets")
+        .order_by("client__name", "-start_date", "-id")
+    )
+    latest: dict[int, Agreement] = {}
+    for agreement in agreements:
+        latest.setdefault(agreement.client_id, agreement)
+    periods = {a.pk: period_in(spec, a.timezone) for a in latest.values()}
+    if not periods:
+        return []
+    zones: dict[str, list[int]] = defaultdict(list)
+    for pk, period in periods.items():
+        zones[period.timezone].append(pk)
+    scope = Q()
+    for pks in zones.values():
+        period = periods[pks[0]]
+        scope |= Q(agreement_id__in=pks, lodged_at__gte=period.start, lodged_at__lt=period.end)
+    policies = {a.pk: sla_policy_value(policy=a.sla_policy) for a in latest.values()}
+    metrics = sorted({m for policy in policies.values() for m in policy.metrics})
+    aggregates = {
+        f"{metric}.{name}": Count("id", filter=condition)
+        for metric in metrics
+        for name, condition in state_conditions(metric, now).items()
+    }
+    rows = (
+        Ticket.objects.filter(scope, lodged_at__lte=now, is_valid=True, merged_into__isnull=True)
+        .order_by()
+        .values("agreement_id", "priority")
+        .annotate(**aggregates)
+    )
+    counts: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
+    for row in rows:
+        counts[row["agreement_id"]][row["priority"]] = cast("dict[str, int]", row)
+    return [
+        ClientSummary(
+            client=agreement.client,
+            agreement=agreement,
+            period=periods[agreement.pk],
+            targets=tuple(
+                _fold(target, policy=policies[agreement.pk], by_priority=counts[agreement.pk])
+                for target in policy_targets(policies[agreement.pk])
+            ),
+        )
+        for agreement in latest.values()
+    ]
+
+
+# -- the SQL ---------------------------------------------------------------------------
+
+
+def state_conditions(metric: str, now: datetime) -> dict[str, Q]:
+    """Q per reported state of `metric`'s clock as of `now`, over the stored columns."""
+    state, due = f"sla_{metric}_state", f"sla_{metric}_due_at"
+    overdue = Q(**{state: "running", f"{due}__lt": now})
+    confirmed = Q(**{state: "paused", "sla_effective_answer_confirm_at__lte": now})
+    met = Q(**{state: "met"})
+    if metric == "effective_answer":
+        met |= confirmed
+    in_flight = (Q(**{state: "running"}) & ~overdue) | Q(**{state: "paused"})
+    if metric == "effective_answer":
+        in_flight &= ~confirmed
+    return {
+        "met": met,
+        "missed": Q(**{state: "breached"}) | overdue,
+        "in_flight": in_flight,
+        "not_applicable": Q(**{state: "not_applicable"}) | Q(**{state: ""}),
+    }
+
+
+def responded_condition(metric: str, now: datetime) -> Q:
+    """The tickets whose `metric` is met (on time or late) as of `now`."""
+    condition = Q(**{f"sla_{metric}_met_at__isnull": False})
+    if metric == "effective_answer":
+        condition |= Q(sla_effective_answer_confirm_at__lte=now)
+    return condition
+
+
+def target_key(policy: Policy, metric: str) -> Case | Value:
+    """SQL mapping a ticket's priority to its target for `metric`: the priority when it
+    has a target of its own, "" for the metric's default."""
+    own = [t.priority for t in policy.targets if t.metric == metric and t.priority]
+    if not own:
+        return Value("")
+    return Case(*(When(priority=p, then=Value(p)) for p in own), default=Value(""))
+
+
+def empty_figures(policy: Policy) -> tuple[TargetFigures, ...]:
+    return tuple(_blank(target) for target in policy_targets(policy))
+
+
+def policy_targets(policy: Policy) -> list[Target]:
+    """The policy's targets in report order: metric order, default first."""
+    order = {metric: index for index, metric in enumerate(policy.metrics)}
+    return sorted(policy.targets, key=lambda t: (order[t.metric], t.priority or ""))
+
+
+def target_figures(
+    tickets: QuerySet[Ticket], *, policy: Policy, now: datetime, group_by: tuple[str, ...]
+) -> dict[tuple[Any, ...], tuple[TargetFigures, ...]]:
+    """Figures per target for each group of `tickets` (valid ones): counts in one query,
+    response times in one query per timed metric and measure."""
+    counts = _counts(tickets, policy=policy, now=now, group_by=group_by)
+    times = {
+        metric: _times(tickets, policy=policy, now=now, group_by=group_by, metric=metric)
+        for metric in TIMED_METRICS
+        if metric in policy.metrics
+    }
+    result = {}
+    for group, by_priority in counts.items():
+        figures = []
+        for target in policy_targets(policy):
+            figure = _fold(target, policy=policy, by_priority=by_priority)
+            key = (*group, target.priority or "")
+            count, open_time, wall_time = times.get(target.metric, {}).get(key, NO_TIMES)
+            figures.append(
+                replace(figure, responded=count, open_time=open_time, wall_time=wall_time)
+            )
+        result[group] = tuple(figures)
+    return result
+
+
+def _counts(
+    tickets: QuerySet[Ticket], *, policy: Policy, now: datetime, group_by: tuple[str, ...]
+) -> dict[tuple[Any, ...], dict[str, dict[str, int]]]:
+    """{group: {priority: {"<metric>.<state>": count}}} in one query."""
+    aggregates = {
+        f"{metric}.{name}": Count("id", filter=condition)
+        for metric in policy.metrics
+        for name, condition in state_conditions(metric, now).items()
+    }
+    rows = tickets.order_by().values(*group_by, "priority").annotate(**aggregates)
+    result: dict[tuple[Any, ...], dict[str, dict[str, int]]] = defaultdict(dict)
+    for row in rows:
+        group = tuple(row[name] for name in group_by)
+        result[group][row["priority"]] = {name: row[name] for name in aggregates}
+    return result
+
+
+def _fold(
+    target: Target, *, policy: Policy, by_priority: dict[str, dict[str, int]]
+) -> TargetFigures:
+    """Sum the priorities whose ticket-level target for the metric is `target`."""
+    totals = dict.fromkeys(STATES, 0)
+    for priority, counts in by_priority.items():
+        if policy.target_for(target.metric, priority) is target:
+            for state in STATES:
+                totals[state] += counts[f"{target.metric}.{state}"]
+    return replace(
+        _blank(target),
+        met=totals["met"],
+        missed=totals["missed"],
+        in_flight=totals["in_flight"],
+        not_applicable=totals["not_applicable"],
+    )
+
+
+def _blank(target: Target) -> TargetFigures:
+    return TargetFigures(
+        metric=target.metric,
+        priority=target.priority,
+        duration=target.duration,
+        goal=target.goal,
+        met=0,
+        missed=0,
+        in_flight=0,
+        not_applicable=0,
+    )
+
+
+def _times(
+    tickets: QuerySet[Ticket],
+    *,
+    policy: Policy,
+    now: datetime,
+    group_by: tuple[str, ...],
+    metric: str,
+) -> dict[tuple[Any, ...], tuple[int, Times, Times]]:
+    """{(*group, target key): (count, open Times, wall Times)} in one query.
+
+    The met durations are numbered in ascending order within each target (and group),
+    once by open time and once by wall-clock time, and only the rows at a nearest rank
+    (ceil(n/2), ceil(9n/10), n) of either order are fetched. The window query is
+    written over a narrow projection (Django's own window filtering selects every
+    column of the ticket, its JSON included, which costs several times more).
+    """
+    groups = [f"g{index}" for index in range(len(group_by))]
+    inner = (
+        tickets.filter(responded_condition(metric, now))
+        .annotate(
+            key=target_key(policy, metric),
+            open_value=F(f"sla_{metric}_open"),
+            wall_value=F(f"sla_{metric}_wall"),
+            **{name: F(field) for name, field in zip(groups, group_by, strict=True)},
+        )
+        .order_by()
+        .values(*groups, "key", "open_value", "wall_value", "id")
+    )
+    inner_sql, params = inner.query.sql_with_params()
+    partition = ", ".join([*groups, "key"])
+    picked = " OR ".join(
+        f"({rank} = n OR (2 * {rank} >= n AND 2 * {rank} < n + 2)"
+        f" OR (10 * {rank} >= 9 * n AND 10 * {rank} < 9 * n + 10))"
+        for rank in ("open_rank", "wall_rank")
+    )
+    sql = (
+        f"SELECT {partition}, n, open_rank, open_value, wall_rank, wall_value FROM ("
+        f" SELECT {partition}, open_value, wall_value,"
+        f" ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY open_value, id) AS open_rank,"
+        f" ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY wall_value, id) AS wall_rank,"
+        f" COUNT(*) OVER (PARTITION BY {partition}) AS n"
+        f" FROM ({inner_sql}) AS met) AS numbered WHERE {picked}"
+    )
+    found: dict[tuple[Any, ...], dict[str, dict[int, timedelta]]] = defaultdict(
+        lambda: {"open": {}, "wall": {}}
+    )
+    sizes: dict[tuple[Any, ...], int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            *key_parts, size, open_rank, open_value, wall_rank, wall_value = row
+            key = tuple(key_parts)
+            sizes[key] = size
+            found[key]["open"][open_rank] = _duration(open_value)
+            found[key]["wall"][wall_rank] = _duration(wall_value)
+    result = {}
+    for key, values in found.items():
+        ranks = nearest_ranks(sizes[key])
+        open_times, wall_times = (
+            Times(*(values[measure].get(rank) for rank in ranks)) for measure in MEASURES
+        )
+        result[key] = (sizes[key], open_times, wall_times)
+    return result
+
+
+def _duration(value: Any) -> timedelta:
+    """A stored duration as read by the raw cursor: microseconds on SQLite, an interval
+    (already a timedelta) on PostgreSQL."""
+    return timedelta(microseconds=value) if isinstance(value, int) else value  # type: ignore[no-any-return]
+
+
+def report_ticket_rows(*, report: AttainmentReport) -> list[dict[str, Any]]:
+    """The period's tickets, one row each (the CSV ticket list): reference, lodging,
+    priority, assignee, whether counted, why not, and each policy metric's state as of
+    the report's instant with its met instant and durations. One query."""
+    policy = sla_policy_value(policy=report.agreement.sla_policy)
+    states = {
+        f"{metric}_state": Case(
+            *(
+                When(condition, then=Value(name))
+                for name, condition in state_conditions(metric, report.now).items()
+            ),
+            default=Value(""),
+        )
+        for metric in policy.metrics
+    }
+    timed = [
+        f"sla_{m}_{part}"
+        for m in TIMED_METRICS
+        if m in policy.metrics
+        for part in ("met_at", "open", "wall")
+    ]
+    rows = (
+        period_tickets(agreement_ids=[report.agreement.pk], period=report.period, now=report.now)
+        .annotate(**states)
+        .order_by("lodged_at", "id")
+        .values(
+            "id",
+            "lodged_at",
+            "priority",
+            "assignee__email",
+            "is_valid",
+            "invalid_reason",
+            "merged_into_id",
+            *states,
+            *timed,
+        )
+    )
+    return list(rows)
