@@ -19,6 +19,7 @@ from pactdesk.intake.error_codes import IntakeErrorCode
 from pactdesk.notify.error_codes import NotifyErrorCode
 from pactdesk.platform import errors
 from pactdesk.platform.error_codes import PlatformErrorCode
+from pactdesk.reports.error_codes import ReportsErrorCode
 
 SRC = Path(errors.__file__).resolve().parents[1]
 ENUMS = [
@@ -30,6 +31,7 @@ ENUMS = [
     DeskErrorCode,
     IntakeErrorCode,
     ApiErrorCode,
+    ReportsErrorCode,
 ]
 # Calls that take a code: as `code=` or, for these, as the first argument.
 POSITIONAL = {"DomainError", "CalendarError", "SlaError", "error_body"}

@@ -194,3 +194,20 @@ def test_the_report_takes_the_same_queries_whatever_the_tickets(
         summary = provider_summary(spec=spec, now=NOW)
     assert report.tickets == count
     assert summary[0].targets[0].counted == count
+
+
+def test_a_client_reads_agents_by_name_never_by_staff_address(
+    agreement, agent, django_capture_on_commit_callbacks
+):
+    """Issue 9 §6 holds for reports: the ticket list and the per-agent figures a client
+    can read name the agent, not their e-mail address."""
+    lodge_some(agreement, agent, django_capture_on_commit_callbacks, 2)
+    Ticket.objects.update(assignee=agent)
+    own = api_for(django_capture_on_commit_callbacks, client_slug="northwind")
+    tickets = own.get("/api/reports/attainment/tickets", query={"month": "2026-03"})
+    text = tickets.body.decode()
+    assert [row.split(",")[3] for row in text.splitlines()[1:]] == ["Ana Agent", "Ana Agent"]
+    assert "ana@pactdesk.test" not in text
+    spec = period_spec_parse(month="2026-03", first=None, last=None, today=NOW.date())
+    report = attainment_report(client=agreement.client, spec=spec, now=NOW, by_agent=True)
+    assert list(report.groups) == ["Ana Agent"]

@@ -8,6 +8,7 @@ from pactdesk.desk.error_codes import DeskErrorCode
 from pactdesk.domain.error_codes import DomainErrorCode, ErrorCode
 from pactdesk.notify.error_codes import NotifyErrorCode
 from pactdesk.platform.error_codes import PlatformErrorCode
+from pactdesk.reports.error_codes import ReportsErrorCode
 
 
 class ApiErrorCode(ErrorCode):
@@ -43,6 +44,7 @@ ANSWERED: tuple[type[ErrorCode], ...] = (
     AccountsErrorCode,
     PlatformErrorCode,
     DomainErrorCode,
+    ReportsErrorCode,
 )
 
 

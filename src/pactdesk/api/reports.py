@@ -18,6 +18,7 @@ from ninja import Query, Router, Status
 
 from pactdesk.accounts.models import Client
 from pactdesk.api.auth import principal_of
+from pactdesk.api.error_codes import ApiErrorCode
 from pactdesk.api.tickets.outputs import ErrorOut
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ValidationFailed
@@ -56,7 +57,7 @@ def attainment(
     last: str | None = Query(None, alias="to", description="Last day (included), YYYY-MM-DD."),
     by_agent: bool = Query(False, description="Add the figures per agent."),
     format: Literal["json", "csv"] = Query("json", description="json or csv"),
-) -> Any:
+) -> object:
     now = clock_now()
     spec = period_spec_parse(month=month, first=first, last=last, today=now.date())
     report = attainment_report(
@@ -79,7 +80,7 @@ def attainment_tickets(
     month: str | None = Query(None, description=MONTH_HELP),
     first: str | None = Query(None, alias="from", description="First day, YYYY-MM-DD."),
     last: str | None = Query(None, alias="to", description="Last day (included), YYYY-MM-DD."),
-) -> Any:
+) -> object:
     now = clock_now()
     spec = period_spec_parse(month=month, first=first, last=last, today=now.date())
     report = attainment_report(client=_client(request, client), spec=spec, now=now)
@@ -97,7 +98,7 @@ def summary(
     month: str | None = Query(None, description=MONTH_HELP),
     first: str | None = Query(None, alias="from", description="First day, YYYY-MM-DD."),
     last: str | None = Query(None, alias="to", description="Last day (included), YYYY-MM-DD."),
-) -> Any:
+) -> object:
     principal_of(request).require_staff()
     now = clock_now()
     spec: PeriodSpec = period_spec_parse(month=month, first=first, last=last, today=now.date())
@@ -109,7 +110,7 @@ def _client(request: HttpRequest, slug: str | None) -> Client:
     if slug is None:
         if principal.client is None:
             raise ValidationFailed(
-                "Say which client: ?client=SLUG.", code="required", field="client"
+                "Say which client: ?client=SLUG.", code=ApiErrorCode.REQUIRED, field="client"
             )
         return principal.client
     return report_client_get(actor=principal.actor, slug=slug)

@@ -43,7 +43,7 @@ CSV_COLUMNS = [
 ]
 
 
-def report_as_dict(report: AttainmentReport) -> dict[str, Any]:
+def report_as_dict(report: AttainmentReport) -> dict[str, object]:
     """The report as JSON-ready data (the API's and `--json`'s answer)."""
     period = report.period
     return {
@@ -80,7 +80,7 @@ def report_as_dict(report: AttainmentReport) -> dict[str, Any]:
     }
 
 
-def target_as_dict(figures: TargetFigures) -> dict[str, Any]:
+def target_as_dict(figures: TargetFigures) -> dict[str, object]:
     return {
         "metric": figures.metric,
         "priority": figures.priority,
@@ -154,7 +154,7 @@ def report_csv(report: AttainmentReport) -> str:
     return out.getvalue()
 
 
-def tickets_csv(rows: list[dict[str, Any]]) -> str:
+def tickets_csv(rows: list[dict[str, object]]) -> str:
     """The ticket list of a report (rows of `report_ticket_rows`)."""
     out = io.StringIO()
     if not rows:
@@ -170,9 +170,9 @@ def tickets_csv(rows: list[dict[str, Any]]) -> str:
         writer.writerow(
             [
                 f"PD-{row['id']}",
-                row["lodged_at"].isoformat(),
+                _iso(row["lodged_at"]),
                 row["priority"],
-                row["assignee__email"] or "",
+                row["assignee__name"] or "",
                 "yes" if counted else "no",
                 reason,
                 *(_cell(row[name]) for name in extra),
@@ -232,7 +232,7 @@ def _times(times: Times) -> dict[str, int | None]:
     return {"p50": _seconds(times.p50), "p90": _seconds(times.p90), "max": _seconds(times.max)}
 
 
-def _projection(forecast: Projection | None) -> dict[str, Any] | None:
+def _projection(forecast: Projection | None) -> dict[str, object] | None:
     if forecast is None:
         return None
     return {
@@ -246,7 +246,11 @@ def _projection(forecast: Projection | None) -> dict[str, Any] | None:
     }
 
 
-def _flat(data: dict[str, Any]) -> dict[str, Any]:
+def _iso(value: Any) -> str:
+    return str(value.isoformat())
+
+
+def _flat(data: dict[str, Any]) -> dict[str, object]:
     flat = dict(data)
     for measure in ("open", "wall"):
         for stat, value in data[f"{measure}_time"].items():
@@ -267,7 +271,7 @@ def _cell(value: object) -> object:
     return value
 
 
-def summary_as_dict(summary: list[ClientSummary]) -> dict[str, Any]:
+def summary_as_dict(summary: list[ClientSummary]) -> dict[str, object]:
     """The provider-wide summary as JSON-ready data."""
     return {
         "clients": [
@@ -297,7 +301,7 @@ def summary_table(summary: list[ClientSummary]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _counts_only(data: dict[str, Any]) -> dict[str, Any]:
+def _counts_only(data: dict[str, object]) -> dict[str, object]:
     return {
         k: v
         for k, v in data.items()

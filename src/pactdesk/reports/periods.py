@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from pactdesk.platform.errors import ValidationFailed
+from pactdesk.reports.error_codes import ReportsErrorCode
 
 MAX_RANGE_DAYS = 366
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
@@ -62,26 +63,28 @@ def period_spec_parse(
     """
     if month is not None and (first is not None or last is not None):
         raise ValidationFailed(
-            "Give a month or a range of dates, not both.", code="period_conflict", field="month"
+            "Give a month or a range of dates, not both.",
+            code=ReportsErrorCode.PERIOD_CONFLICT,
+            field="month",
         )
     if (first is None) != (last is None):
         field = "to" if last is None else "from"
         raise ValidationFailed(
-            "A range needs both from and to.", code="period_conflict", field=field
+            "A range needs both from and to.", code=ReportsErrorCode.PERIOD_CONFLICT, field=field
         )
     if first is not None and last is not None:
         start, end = _date(first, "from"), _date(last, "to")
         if end < start:
             raise ValidationFailed(
                 f"The range ends ({end}) before it starts ({start}).",
-                code="range_reversed",
+                code=ReportsErrorCode.RANGE_REVERSED,
                 field="to",
             )
         spec = PeriodSpec(first=start, last=end, is_month=False)
         if spec.days > MAX_RANGE_DAYS:
             raise ValidationFailed(
                 f"A range covers at most {MAX_RANGE_DAYS} days; this one covers {spec.days}.",
-                code="range_too_long",
+                code=ReportsErrorCode.RANGE_TOO_LONG,
                 field="to",
             )
         return spec
@@ -103,12 +106,16 @@ def _month(text: str) -> date:
     found = MONTH_PATTERN.match(text.strip())
     if found is None:
         raise ValidationFailed(
-            f"{text!r} is not a month; write YYYY-MM.", code="invalid_month", field="month"
+            f"{text!r} is not a month; write YYYY-MM.",
+            code=ReportsErrorCode.INVALID_MONTH,
+            field="month",
         )
     year, number = int(found.group(1)), int(found.group(2))
     if not 1 <= number <= 12 or year < 1:
         raise ValidationFailed(
-            f"{text!r} is not a month that exists.", code="invalid_month", field="month"
+            f"{text!r} is not a month that exists.",
+            code=ReportsErrorCode.INVALID_MONTH,
+            field="month",
         )
     return date(year, number, 1)
 
@@ -119,7 +126,7 @@ def _date(text: str, field: str) -> date:
     except ValueError:
         raise ValidationFailed(
             f"{text!r} is not a date that exists; write YYYY-MM-DD.",
-            code="invalid_date",
+            code=ReportsErrorCode.INVALID_DATE,
             field=field,
         ) from None
 

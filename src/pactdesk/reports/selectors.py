@@ -30,8 +30,10 @@ from typing import Any, cast
 from django.db import connection
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
+from pactdesk.accounts.error_codes import AccountsErrorCode
 from pactdesk.accounts.models import Client, User
 from pactdesk.accounts.selectors import client_list
+from pactdesk.agreements.error_codes import AgreementsErrorCode
 from pactdesk.agreements.models import Agreement
 from pactdesk.agreements.selectors import sla_policy_value
 from pactdesk.desk.models import Ticket
@@ -84,7 +86,9 @@ def report_client_get(*, actor: User, slug: str) -> Client:
     Errors: NotFound `client_not_found` (field client)."""
     client = client_list(actor=actor).filter(slug=slug).first()
     if client is None:
-        raise NotFound(f"No client {slug!r}.", code="client_not_found", field="client")
+        raise NotFound(
+            f"No client {slug!r}.", code=AccountsErrorCode.CLIENT_NOT_FOUND, field="client"
+        )
     return client
 
 
@@ -103,7 +107,7 @@ def report_agreement(*, client: Client, spec: PeriodSpec) -> Agreement:
     if agreement is None:
         raise ValidationFailed(
             f"{client.name} has no agreement by {spec.last.isoformat()}.",
-            code="no_agreement",
+            code=AgreementsErrorCode.NO_AGREEMENT,
             field="client",
         )
     return agreement
@@ -131,11 +135,13 @@ def attainment_report(
         )
     groups: dict[str, tuple[TargetFigures, ...]] = {}
     if by_agent:
-        per_agent = target_figures(valid, policy=policy, now=now, group_by=("assignee__email",))
-        groups = {
-            str(key[0] or ""): value
-            for key, value in sorted(per_agent.items(), key=lambda kv: str(kv[0][0] or ""))
-        }
+        # Agents by display name, never by staff e-mail (client users read this).
+        per_agent = target_figures(
+            valid, policy=policy, now=now, group_by=("assignee_id", "assignee__name")
+        )
+        for key, value in sorted(per_agent.items(), key=lambda kv: (str(kv[0][1] or ""), kv[0])):
+            name = str(key[1] or "") if key[0] is not None else ""
+            groups[f"{name} (#{key[0]})" if name in groups else name] = value
     return AttainmentReport(
         client=client,
         agreement=agreement,
@@ -290,7 +296,7 @@ def policy_targets(policy: Policy) -> list[Target]:
 
 def target_figures(
     tickets: QuerySet[Ticket], *, policy: Policy, now: datetime, group_by: tuple[str, ...]
-) -> dict[tuple[Any, ...], tuple[TargetFigures, ...]]:
+) -> dict[tuple[object, ...], tuple[TargetFigures, ...]]:
     """Figures per target for each group of `tickets` (valid ones): counts in one query,
     response times in one query per timed metric and measure."""
     counts = _counts(tickets, policy=policy, now=now, group_by=group_by)
@@ -315,7 +321,7 @@ def target_figures(
 
 def _counts(
     tickets: QuerySet[Ticket], *, policy: Policy, now: datetime, group_by: tuple[str, ...]
-) -> dict[tuple[Any, ...], dict[str, dict[str, int]]]:
+) -> dict[tuple[object, ...], dict[str, dict[str, int]]]:
     """{group: {priority: {"<metric>.<state>": count}}} in one query."""
     aggregates = {
         f"{metric}.{name}": Count("id", filter=condition)
@@ -323,7 +329,7 @@ def _counts(
         for name, condition in state_conditions(metric, now).items()
     }
     rows = tickets.order_by().values(*group_by, "priority").annotate(**aggregates)
-    result: dict[tuple[Any, ...], dict[str, dict[str, int]]] = defaultdict(dict)
+    result: dict[tuple[object, ...], dict[str, dict[str, int]]] = defaultdict(dict)
     for row in rows:
         group = tuple(row[name] for name in group_by)
         result[group][row["priority"]] = {name: row[name] for name in aggregates}
@@ -368,7 +374,7 @@ def _times(
     now: datetime,
     group_by: tuple[str, ...],
     metric: str,
-) -> dict[tuple[Any, ...], tuple[int, Times, Times]]:
+) -> dict[tuple[object, ...], tuple[int, Times, Times]]:
     """{(*group, target key): (count, open Times, wall Times)} in one query.
 
     The met durations are numbered in ascending order within each target (and group),
@@ -404,10 +410,10 @@ def _times(
         f" COUNT(*) OVER (PARTITION BY {partition}) AS n"
         f" FROM ({inner_sql}) AS met) AS numbered WHERE {picked}"
     )
-    found: dict[tuple[Any, ...], dict[str, dict[int, timedelta]]] = defaultdict(
+    found: dict[tuple[object, ...], dict[str, dict[int, timedelta]]] = defaultdict(
         lambda: {"open": {}, "wall": {}}
     )
-    sizes: dict[tuple[Any, ...], int] = {}
+    sizes: dict[tuple[object, ...], int] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for row in cursor.fetchall():
@@ -432,7 +438,7 @@ def _duration(value: Any) -> timedelta:
     return timedelta(microseconds=value) if isinstance(value, int) else value  # type: ignore[no-any-return]
 
 
-def report_ticket_rows(*, report: AttainmentReport) -> list[dict[str, Any]]:
+def report_ticket_rows(*, report: AttainmentReport) -> list[dict[str, object]]:
     """The period's tickets, one row each (the CSV ticket list): reference, lodging,
     priority, assignee, whether counted, why not, and each policy metric's state as of
     the report's instant with its met instant and durations. One query."""
@@ -461,7 +467,7 @@ def report_ticket_rows(*, report: AttainmentReport) -> list[dict[str, Any]]:
             "id",
             "lodged_at",
             "priority",
-            "assignee__email",
+            "assignee__name",
             "is_valid",
             "invalid_reason",
             "merged_into_id",

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 from pactdesk.domain.sla import TargetResult, TicketSla
 
@@ -26,13 +25,13 @@ def sla_report_columns(
     lodged_at: datetime,
     confirmation_window: timedelta,
     evaluate_at: Callable[[datetime], TicketSla],
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """The `sla_<metric>_met_at/_open/_wall` columns and `sla_effective_answer_confirm_at`.
 
     `evaluate_at(instant)` replays the ticket's history at `instant`; it is called only
     for a solved ticket whose effective answer is not met yet.
     """
-    columns: dict[str, Any] = {}
+    columns: dict[str, object] = {}
     for metric in REPORTED_METRICS:
         columns.update(_met_columns(metric, sla.get(metric), lodged_at=lodged_at))
     columns["sla_effective_answer_confirm_at"] = None
@@ -49,7 +48,7 @@ def sla_report_columns(
 
 def _met_columns(
     metric: str, result: TargetResult | None, *, lodged_at: datetime
-) -> dict[str, Any]:
+) -> dict[str, object]:
     met_at = None if result is None else result.met_at
     return {
         f"sla_{metric}_met_at": met_at,
