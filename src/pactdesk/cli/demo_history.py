@@ -12,19 +12,20 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pactdesk.accounts.models import Role, User
 from pactdesk.agreements.models import Agreement
 from pactdesk.agreements.selectors import agreement_calendar
-from pactdesk.desk.models import Status, Ticket
+from pactdesk.desk.models import Priority, Status, Ticket
 from pactdesk.desk.services import (
+    LodgingRequest,
     ticket_assign,
     ticket_auto_close,
     ticket_customer_reply,
-    ticket_lodge,
+    ticket_lodge_once,
     ticket_mark_invalid,
     ticket_merge,
     ticket_note,
@@ -116,11 +117,17 @@ def _life(cast: Cast, lodged_at: datetime, now: datetime, rng: random.Random) ->
     email, name = rng.choice(cast.customers)
     subject = rng.choice(SUBJECTS.get(client.slug, ["Question"])).format(n=rng.randint(1000, 9999))
     priority = rng.choices(["normal", "high", "urgent", "low"], [80, 12, 3, 5])[0]
-    ticket = ticket_lodge(
-        client=client, customer_email=email, customer_name=name, subject=subject,
-        body=f"Hello,\n\n{subject}. Can you help?\n\n{name}", channel=rng.choice(
-            ["email", "email", "web", "api"]), now=lodged_at, priority=priority,
-    )  # fmt: skip
+    query = LodgingRequest(
+        client=client,
+        customer_email=email,
+        customer_name=name,
+        subject=subject,
+        body=f"Hello,\n\n{subject}. Can you help?\n\n{name}",
+        channel=rng.choice(["email", "email", "web", "api"]),
+        now=lodged_at,
+        priority=priority,
+    )
+    ticket = ticket_lodge_once(query).ticket
     agent = rng.choice(cast.agents)
     roll = rng.random()
     steps = _Steps(cast.calendar, lodged_at, now, rng)
@@ -128,10 +135,14 @@ def _life(cast: Cast, lodged_at: datetime, now: datetime, rng: random.Random) ->
         ticket_mark_invalid(actor=agent, ticket=ticket, reason="spam", now=at)
         return
     if roll < 0.09 and (at := steps.wall(hours=0.2)):
-        duplicate = ticket_lodge(
-            client=client, customer_email=email, customer_name=name, subject=subject,
-            body="Sending this again in case the first one got lost.", channel="email", now=at,
-        )  # fmt: skip
+        again = replace(
+            query,
+            body="Sending this again in case the first one got lost.",
+            channel="email",
+            now=at,
+            priority=Priority.NORMAL,
+        )
+        duplicate = ticket_lodge_once(again).ticket
         if at := steps.after(minutes=5):
             ticket_merge(actor=agent, ticket=duplicate, into=ticket, now=at)
     if at := steps.after(minutes=rng.lognormvariate(1.6, 0.6)):

@@ -12,7 +12,8 @@ from pactdesk.desk.models import Channel, Message, MessageKind, RawMail, Status,
 from pactdesk.desk.participants import reply_recipients, ticket_merge_chain
 from pactdesk.desk.services.access import check_open, check_staff
 from pactdesk.desk.services.lifecycle import check_transition, status_set
-from pactdesk.desk.services.lodging import check_attachments, check_body, ticket_lodge
+from pactdesk.desk.services.lodging import check_attachments, check_body, ticket_lodge_once
+from pactdesk.desk.services.lodging_request import LodgingRequest
 from pactdesk.desk.services.mail import ticket_mail_reply
 from pactdesk.desk.services.records import (
     AttachmentIn,
@@ -107,12 +108,20 @@ def ticket_customer_reply(
     if ticket.status == Status.CLOSED:
         own = next((t for t in chain if t.customer_id == customer.pk), None)
         subject = own.subject if own is not None else f"Follow-up to {ticket.reference}"
-        return ticket_lodge(
-            client=ticket.client, customer_email=customer.email, customer_name=customer.name,
-            subject=subject, body=f"(follow-up to {ticket.reference})\n\n{body}",
-            channel=channel, now=now, priority=ticket.priority, attachments=attachments,
-            mail_message_id=mail_message_id, raw_mail=raw_mail,
-        )  # fmt: skip
+        follow_up = LodgingRequest(
+            client=ticket.client,
+            customer_email=customer.email,
+            customer_name=customer.name,
+            subject=subject,
+            body=f"(follow-up to {ticket.reference})\n\n{body}",
+            channel=channel,
+            now=now,
+            priority=ticket.priority,
+            attachments=attachments,
+            mail_message_id=mail_message_id,
+            raw_mail=raw_mail,
+        )
+        return ticket_lodge_once(follow_up).ticket
     check_body(body)
     check_attachments(attachments, channel=channel)
     with transaction.atomic():
