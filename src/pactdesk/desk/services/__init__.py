@@ -1,5 +1,6 @@
 """Writes on tickets. One module per kind of change; import from here."""
 
+from pactdesk.desk.services.changes import ticket_sla_refresh, ticket_sla_sweep
 from pactdesk.desk.services.conversation import (
     ticket_customer_reply,
     ticket_note,
@@ -18,7 +19,6 @@ from pactdesk.desk.services.lifecycle import (
 from pactdesk.desk.services.lodging import ticket_lodge, ticket_lodge_once
 from pactdesk.desk.services.lodging_request import Lodged, LodgingRequest
 from pactdesk.desk.services.records import AttachmentIn
-from pactdesk.desk.services.sla_state import ticket_sla_refresh, ticket_sla_sweep
 
 __all__ = [
     "AttachmentIn",

@@ -11,17 +11,16 @@ from pactdesk.accounts.models import Customer, User
 from pactdesk.desk.models import Channel, Message, MessageKind, RawMail, Status, Ticket
 from pactdesk.desk.participants import reply_recipients, ticket_merge_chain
 from pactdesk.desk.services.access import check_open, check_staff
-from pactdesk.desk.services.lifecycle import check_transition, status_set
+from pactdesk.desk.services.changes import EventIn, ticket_change
+from pactdesk.desk.services.lifecycle import check_transition, status_events, status_fields
 from pactdesk.desk.services.lodging import check_attachments, check_body, ticket_lodge_once
 from pactdesk.desk.services.lodging_request import LodgingRequest
 from pactdesk.desk.services.mail import ticket_mail_reply
 from pactdesk.desk.services.records import (
     AttachmentIn,
-    event_add,
     message_create,
     recipients_record,
 )
-from pactdesk.desk.services.sla_state import ticket_sla_refresh
 
 
 def ticket_reply(
@@ -59,14 +58,13 @@ def ticket_reply(
             author=actor, attachments=attachments,
         )  # fmt: skip
         recipients_record(message=message, recipients=recipients)
-        event_add(ticket=ticket, kind="staff_reply", at=now, actor=actor)
+        events, fields = [EventIn("staff_reply")], {}
         target = status or (Status.OPEN if ticket.status == Status.NEW else None)
         if target is not None and target != ticket.status:
-            status_set(ticket=ticket, status=target, now=now, actor=actor)
-        ticket.updated_at = now
-        ticket.save(update_fields=["updated_at"])
+            events += status_events(ticket=ticket, status=target)
+            fields = status_fields(status=target, now=now)
+        ticket_change(ticket=ticket, now=now, actor=actor, events=events, fields=fields)
         ticket_mail_reply(ticket=ticket, message=message, now=now, recipients=recipients)
-        ticket_sla_refresh(ticket=ticket, now=now)
     return message
 
 
@@ -80,10 +78,7 @@ def ticket_note(
         message = message_create(
             ticket=ticket, kind=MessageKind.NOTE, body=body, channel=channel, now=now, author=actor
         )
-        event_add(ticket=ticket, kind="note", at=now, actor=actor)
-        ticket.updated_at = now
-        ticket.save(update_fields=["updated_at"])
-        ticket_sla_refresh(ticket=ticket, now=now)
+        ticket_change(ticket=ticket, now=now, actor=actor, events=[EventIn("note")])
     return message
 
 
@@ -130,12 +125,9 @@ def ticket_customer_reply(
             customer=customer, attachments=attachments, mail_message_id=mail_message_id,
             raw_mail=raw_mail,
         )  # fmt: skip
-        if ticket.status == Status.SOLVED:
-            event_add(ticket=ticket, kind="reopened", at=now)
-        event_add(ticket=ticket, kind="customer_reply", at=now)
-        if ticket.status in (Status.SOLVED, Status.WAITING):
-            status_set(ticket=ticket, status=Status.OPEN, now=now, actor=None, record=False)
-        ticket.updated_at = now
-        ticket.save(update_fields=["updated_at"])
-        ticket_sla_refresh(ticket=ticket, now=now)
+        reopened = ticket.status == Status.SOLVED
+        events = [*([EventIn("reopened")] if reopened else []), EventIn("customer_reply")]
+        waiting = ticket.status in (Status.SOLVED, Status.WAITING)
+        fields = status_fields(status=Status.OPEN, now=now) if waiting else {}
+        ticket_change(ticket=ticket, now=now, events=events, fields=fields)
     return ticket
