@@ -49,11 +49,13 @@ def _tickets_change_through_the_helper(request: pytest.FixtureRequest) -> Iterat
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Background tasks run inline in tests (Huey's immediate mode, in memory)."""
+    """Background tasks run inline in tests (Huey's immediate mode, in memory), and
+    queued mail is handed to them by the committing thread, not a courier thread."""
     from django.conf import settings
 
     if settings.configured:  # not when run with -p no:django (tests/domain alone)
         settings.HUEY.immediate = True
+        settings.PACTDESK_OUTBOX_HANDOVER = "inline"
 
 
 @pytest.fixture

@@ -1,4 +1,37 @@
-"""Lodging: every ticket, from mail, web form, portal or API, is made here."""
+"""Lodging: every ticket, from mail, web form, portal or API, is made here.
+
+The path of one lodging, from the request to the commit to the mail (one web process;
+every step but the last runs in the request's thread):
+
+    intake.services · web.public_form · api.tickets.router · conversation (follow-up)
+        |  LodgingRequest (lodging_request.py)
+        v
+    ticket_lodge_once      check and normalise the request, fingerprint it
+        |
+        v
+    _plan                  reads only, no lock held (reference data memoised per
+        |                  process, platform.refcache): the agreement in force, the
+        |                  customer if known, the first events, the SLA columns
+        |  _LodgingPlan
+        v
+    _lodging_writer        platform.batching.GroupWriter: the plans that concurrent
+        .submit(plan)      threads of this process submit meanwhile are written
+        |                  together; one thread leads, the others wait for its commit
+        v
+    _write_plans           inside one transaction, multi-row INSERTs: tickets, first
+        |                  messages, idempotency keys, acknowledgements into the
+        |                  outbox (notify.services.mail_queue_many), events
+        v
+    COMMIT ---------------> on_commit: notify.services._hand_over(outbox ids)
+        |                       |  the outbox courier (platform.batching.Courier)
+        v                       v  a thread of the process: one Huey task for all
+    Lodged(ticket,          notify.tasks.outbox_deliver_task, in the worker
+           made_now=True)       -> notify.services.mail_deliver -> SMTP
+
+A retry (its idempotency key already taken: IntegrityError at the INSERT, or its
+agreement ended since: ValidationFailed in `_plan`) answers from `_ticket_of_retry`
+with the ticket the first request made: Lodged(ticket, made_now=False).
+"""
 
 from __future__ import annotations
 
