@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from pactdesk.agreements import rules
 from pactdesk.platform.models import ClientOwned
+from pactdesk.platform.refcache import ClientOwnedReference, Reference
 
 
 class PlanKind(models.TextChoices):
@@ -37,7 +38,7 @@ class Priority(models.TextChoices):
     URGENT = "urgent", "Urgent"
 
 
-class Plan(models.Model):
+class Plan(Reference):
     """An entry of the provider's catalogue. `price` is per month for a shared plan and
     per seat per month for a dedicated one."""
 
@@ -70,7 +71,7 @@ class Plan(models.Model):
         return "per seat per month" if self.kind == PlanKind.DEDICATED else "per month"
 
 
-class Calendar(ClientOwned):
+class Calendar(ClientOwnedReference):
     """Opening hours in a time zone, with public holidays and extra closed dates.
 
     `hours` holds the weekly spans as the domain spec writes them:
@@ -102,7 +103,7 @@ class Calendar(ClientOwned):
         )
 
 
-class SlaPolicy(ClientOwned):
+class SlaPolicy(ClientOwnedReference):
     name = models.CharField(max_length=200)
     pause_while_waiting = models.BooleanField(
         default=False, help_text="Time waiting on the customer does not count."
@@ -121,7 +122,7 @@ class SlaPolicy(ClientOwned):
         return self.name
 
 
-class SlaTarget(ClientOwned):
+class SlaTarget(ClientOwnedReference):
     """One promise: `metric` within `duration` of open time, for `goal` % of tickets.
     A blank priority is the default target; a priority narrows it to such tickets."""
 
@@ -152,7 +153,7 @@ class SlaTarget(ClientOwned):
         return f"{self.get_metric_display()} in {self.duration}{suffix} at {self.goal}%"
 
 
-class Agreement(ClientOwned):
+class Agreement(ClientOwnedReference):
     """A client's subscription to a plan, with its calendar and SLA policy."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="agreements")

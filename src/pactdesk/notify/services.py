@@ -212,7 +212,7 @@ def acknowledgement_template_save(
             others = AcknowledgementTemplate.objects.filter(client=client, is_default=True)
             if row.pk is not None:
                 others = others.exclude(pk=row.pk)
-            others.update(is_default=False)  # the save below bumps the reference stamp
+            others.update(is_default=False)
         validated_save(row)
     return row
 
