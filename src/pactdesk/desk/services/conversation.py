@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 
@@ -58,7 +59,8 @@ def ticket_reply(
             author=actor, attachments=attachments,
         )  # fmt: skip
         recipients_record(message=message, recipients=recipients)
-        events, fields = [EventIn("staff_reply")], {}
+        events = [EventIn("staff_reply")]
+        fields: dict[str, Any] = {}
         target = status or (Status.OPEN if ticket.status == Status.NEW else None)
         if target is not None and target != ticket.status:
             events += status_events(ticket=ticket, status=target)
@@ -127,7 +129,7 @@ def ticket_customer_reply(
         )  # fmt: skip
         reopened = ticket.status == Status.SOLVED
         events = [*([EventIn("reopened")] if reopened else []), EventIn("customer_reply")]
-        waiting = ticket.status in (Status.SOLVED, Status.WAITING)
-        fields = status_fields(status=Status.OPEN, now=now) if waiting else {}
+        opens_again = ticket.status in (Status.SOLVED, Status.WAITING)
+        fields = status_fields(status=Status.OPEN, now=now) if opens_again else {}
         ticket_change(ticket=ticket, now=now, events=events, fields=fields)
     return ticket
