@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -33,12 +34,28 @@ def _fast_and_plain(request: pytest.FixtureRequest) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def _tickets_change_through_the_helper(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A stored ticket is saved by `desk.services.changes` only (so no service can
+    forget the SLA clocks): a save from anywhere else in pactdesk fails the test."""
+    if "domain" in request.node.path.parts:
+        yield
+        return
+    from tests.ticket_writes import stray_ticket_saves
+
+    with stray_ticket_saves() as strays:
+        yield
+    assert not strays, f"tickets saved outside desk.services.changes: {strays}"
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Background tasks run inline in tests (Huey's immediate mode, in memory)."""
+    """Background tasks run inline in tests (Huey's immediate mode, in memory), and
+    queued mail is handed to them by the committing thread, not a courier thread."""
     from django.conf import settings
 
     if settings.configured:  # not when run with -p no:django (tests/domain alone)
         settings.HUEY.immediate = True
+        settings.PACTDESK_OUTBOX_HANDOVER = "inline"
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from django.db import transaction
 
 from pactdesk.accounts.services import customer_get_or_create
 from pactdesk.desk.models import IdempotencyKey, Message, Ticket, TicketEvent
-from pactdesk.desk.services import AttachmentIn, ticket_lodge
-from pactdesk.desk.services.lodging import _fingerprint, _prepare, _write
+from pactdesk.desk.services import AttachmentIn, LodgingRequest, ticket_lodge
+from pactdesk.desk.services.lodging import _fingerprint, _plan, _write_plans
 from pactdesk.notify.models import OutboundMail
 from tests.desk.conftest import MONDAY_10AM
 from tests.factories import ClientFactory, shared_agreement
@@ -74,8 +74,9 @@ def lodging_of(client, index: int, request: dict):
               "idempotency_key": None, **request}  # fmt: skip
     fingerprint = _fingerprint(values["customer_email"], values["subject"], values["body"],
                                "api", values["priority"], values["attachments"])  # fmt: skip
-    return _prepare(client=client, channel="api", now=MONDAY_10AM + timedelta(seconds=index),
-                    fingerprint=fingerprint, **values)  # fmt: skip
+    request = LodgingRequest(client=client, channel="api",
+                             now=MONDAY_10AM + timedelta(seconds=index), **values)  # fmt: skip
+    return _plan(request, fingerprint=fingerprint)
 
 
 def test_a_batch_writes_what_the_same_lodgings_write_one_by_one() -> None:
@@ -85,7 +86,7 @@ def test_a_batch_writes_what_the_same_lodgings_write_one_by_one() -> None:
                      now=MONDAY_10AM + timedelta(seconds=index), **request)  # fmt: skip
     lodgings = [lodging_of(together, i, request) for i, request in enumerate(REQUESTS)]
     with transaction.atomic():
-        written = _write(lodgings)
+        written = _write_plans(lodgings)
     assert [t.subject for t in written] == ["One", "Two", "Three"]
     assert all(t.pk is not None for t in written)
     expected, got = snapshot(one_by_one), snapshot(together)
@@ -100,11 +101,11 @@ def test_a_batch_written_again_after_a_failure_makes_no_duplicates() -> None:
     client = make_client("retry")
     lodgings = [lodging_of(client, i, request) for i, request in enumerate(REQUESTS)]
     with transaction.atomic():
-        _write(lodgings)
+        _write_plans(lodgings)
         transaction.set_rollback(True)  # the batch failed after writing
     assert Ticket.objects.filter(client=client).count() == 0
     with transaction.atomic():
-        written = _write(lodgings)  # the same prepared lodgings, written again
+        written = _write_plans(lodgings)  # the same prepared lodgings, written again
     assert len({t.pk for t in written}) == 3
     assert Ticket.objects.filter(client=client).count() == 3
     assert Message.objects.filter(client=client).count() == 3

@@ -69,7 +69,7 @@ def test_a_permanent_failure_over_smtp_is_taken_held_and_reprocessed_once(
     if case.get("agreement", True):
         shared_agreement(client)
     if "patch" in case:
-        monkeypatch.setattr(lodging, "_prepare", _raise(case["patch"]))
+        monkeypatch.setattr(lodging, "_plan", _raise(case["patch"]))
     receiver = start_receiver()
     raw = case.get("raw", mail(message_id=f"<{code}@shop.test>"))
     answer = receiver.send(raw, sender=case.get("sender", "jo@shop.test"))
@@ -157,7 +157,7 @@ def test_imap_quarantines_and_removes_the_message_then_reprocess_lodges_once(
 
 
 def test_mail_requeue_all_and_its_errors(agreement, monkeypatch) -> None:
-    monkeypatch.setattr(lodging, "_prepare", _raise(RuntimeError("a bug")))
+    monkeypatch.setattr(lodging, "_plan", _raise(RuntimeError("a bug")))
     for n in (1, 2):
         intake.mail_receive(raw=mail(message_id=f"<all-{n}@shop.test>"),
                             recipients=["support@northwind.test"], envelope_sender="jo@shop.test",

@@ -179,3 +179,87 @@ def test_a_request_reads_the_stamp_once() -> None:
     assert answer.status_code == 201
     stamps = [q for q in queries.captured_queries if "platform_referencestamp" in q["sql"]]
     assert len(stamps) == 1
+
+
+# --------------------------------------------------- every write of reference rows bumps
+
+MEMOISED = {
+    *("accounts.Client", "accounts.User", "accounts.Customer", "api.ApiKey"),
+    *("agreements.Plan", "agreements.Calendar", "agreements.SlaPolicy"),
+    *("agreements.SlaTarget", "agreements.Agreement", "notify.AcknowledgementTemplate"),
+}
+
+
+def reference_models() -> list[type]:
+    from django.apps import apps
+
+    from pactdesk.platform.refcache import Reference
+
+    return [model for model in apps.get_models() if issubclass(model, Reference)]
+
+
+def test_the_models_read_through_the_memo_are_the_reference_models() -> None:
+    assert {model._meta.label for model in reference_models()} == MEMOISED
+
+
+@pytest.mark.parametrize("label", sorted(MEMOISED))
+def test_every_manager_of_a_reference_model_bumps_on_bulk_writes(label) -> None:
+    from django.apps import apps
+
+    from pactdesk.platform.refcache import ReferenceWrites
+
+    model = apps.get_model(label)
+    assert isinstance(model._default_manager.all(), ReferenceWrites)
+    assert isinstance(model.objects.all(), ReferenceWrites)
+
+
+def bumps(write) -> bool:
+    before = stamp_read()
+    write()
+    return stamp_read() != before
+
+
+def test_each_write_path_of_a_reference_model_bumps_the_stamp() -> None:
+    """`post_save` would have missed update, bulk_create and bulk_update."""
+    from pactdesk.agreements.models import Agreement
+
+    client = ClientFactory()
+    agreement = shared_agreement(client)
+    rows = Agreement.objects.filter(pk=agreement.pk)
+    another = Agreement(
+        client=client,
+        plan=agreement.plan,
+        calendar=agreement.calendar,
+        sla_policy=agreement.sla_policy,
+        start_date=NOW.date(),
+    )
+    paths = {
+        "save": lambda: agreement.save(),
+        "update": lambda: rows.update(end_date=NOW.date()),
+        "bulk_update": lambda: Agreement.objects.bulk_update([agreement], ["end_date"]),
+        "bulk_create": lambda: Agreement.objects.bulk_create([another]),
+        "queryset delete": lambda: Agreement.objects.exclude(pk=agreement.pk).delete(),
+        "delete": lambda: agreement.delete(),
+    }
+    assert {name: bumps(write) for name, write in paths.items()} == dict.fromkeys(paths, True)
+
+
+def test_an_update_that_changes_no_row_and_a_bookkeeping_update_keep_the_memo() -> None:
+    from pactdesk.api.models import ApiKey
+
+    client = ClientFactory()
+    key = api_key_create(now=NOW, client_slug=client.slug).key
+    assert not bumps(lambda: ApiKey.objects.filter(pk=-1).update(name="x"))
+    assert not bumps(lambda: ApiKey.objects.filter(pk=key.pk).update_unmemoised(last_used_at=NOW))
+    assert bumps(lambda: ApiKey.objects.filter(pk=key.pk).update(name="renamed"))
+
+
+def test_an_agreement_ended_in_bulk_is_seen_by_the_next_lodging() -> None:
+    from pactdesk.agreements.models import Agreement
+
+    client = ClientFactory()
+    shared_agreement(client)
+    agreement_for_lodging(client=client, on=NOW.date() + timedelta(days=1))
+    Agreement.objects.filter(client=client).update(end_date=NOW.date())
+    with pytest.raises(Exception, match="no agreement in force"):
+        agreement_for_lodging(client=client, on=NOW.date() + timedelta(days=1))

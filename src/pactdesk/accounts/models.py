@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 
 from pactdesk.domain.identity import email_identity
 from pactdesk.platform.models import ClientOwned
+from pactdesk.platform.refcache import ClientOwnedReference, Reference, ReferenceQuerySet
 
 
 class Role(models.TextChoices):
@@ -30,7 +31,7 @@ CLIENT_ROLES = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_MEMBER})
 OPERATOR_ROLES = frozenset({Role.ADMIN, Role.MANAGER})
 
 
-class Client(models.Model):
+class Client(Reference):
     """A business that buys support plans."""
 
     name = models.CharField(max_length=200, unique=True)
@@ -55,7 +56,7 @@ class Client(models.Model):
         self.support_email = email_identity(self.support_email or "")
 
 
-class UserManager(BaseUserManager["User"]):
+class UserManager(BaseUserManager.from_queryset(ReferenceQuerySet)):  # type: ignore[misc]
     use_in_migrations = True
 
     def get_by_natural_key(self, username: str | None) -> User:
@@ -74,7 +75,7 @@ class UserManager(BaseUserManager["User"]):
         return user_create(email=email, password=password, **fields)  # type: ignore[arg-type]
 
 
-class User(AbstractBaseUser):
+class User(Reference, AbstractBaseUser):
     """Anyone who logs in: provider staff or a client user. Log-in is by e-mail."""
 
     email = models.EmailField(unique=True)
@@ -139,8 +140,11 @@ class User(AbstractBaseUser):
         return self.is_staff
 
 
-class Customer(ClientOwned):
+class Customer(ClientOwnedReference):
     """A requester of one client, known by e-mail address."""
+
+    # A new customer changes nothing memoised; a renamed or removed one does.
+    reference_creations = False
 
     email = models.EmailField(max_length=320)  # the most Django's validator accepts
     name = models.CharField(max_length=200, blank=True)

@@ -21,6 +21,7 @@ from pactdesk.agreements.error_codes import AgreementsErrorCode
 # The SLA metrics and priorities are the domain's words; re-exported for the app.
 from pactdesk.domain.vocabulary import Metric, Priority, choices
 from pactdesk.platform.models import ClientOwned
+from pactdesk.platform.refcache import ClientOwnedReference, Reference
 
 
 class PlanKind(models.TextChoices):
@@ -28,7 +29,7 @@ class PlanKind(models.TextChoices):
     DEDICATED = "dedicated", "Dedicated"
 
 
-class Plan(models.Model):
+class Plan(Reference):
     """An entry of the provider's catalogue. `price` is per month for a shared plan and
     per seat per month for a dedicated one."""
 
@@ -61,7 +62,7 @@ class Plan(models.Model):
         return "per seat per month" if self.kind == PlanKind.DEDICATED else "per month"
 
 
-class Calendar(ClientOwned):
+class Calendar(ClientOwnedReference):
     """Opening hours in a time zone, with public holidays and extra closed dates.
 
     `hours` holds the weekly spans as the domain spec writes them:
@@ -93,7 +94,7 @@ class Calendar(ClientOwned):
         )
 
 
-class SlaPolicy(ClientOwned):
+class SlaPolicy(ClientOwnedReference):
     name = models.CharField(max_length=200)
     pause_while_waiting = models.BooleanField(
         default=False, help_text="Time waiting on the customer does not count."
@@ -112,7 +113,7 @@ class SlaPolicy(ClientOwned):
         return self.name
 
 
-class SlaTarget(ClientOwned):
+class SlaTarget(ClientOwnedReference):
     """One promise: `metric` within `duration` of open time, for `goal` % of tickets.
     A blank priority is the default target; a priority narrows it to such tickets."""
 
@@ -143,7 +144,7 @@ class SlaTarget(ClientOwned):
         return f"{self.get_metric_display()} in {self.duration}{suffix} at {self.goal}%"
 
 
-class Agreement(ClientOwned):
+class Agreement(ClientOwnedReference):
     """A client's subscription to a plan, with its calendar and SLA policy."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="agreements")

@@ -12,6 +12,8 @@ import hashlib
 from django.db import models
 from django.db.models import Q
 
+from pactdesk.platform.refcache import Reference
+
 SECRET_PREFIX = "pd_"
 
 
@@ -20,7 +22,7 @@ def secret_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-class ApiKey(models.Model):
+class ApiKey(Reference):
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=16, unique=True)
     secret_sha256 = models.CharField(max_length=64, unique=True)

@@ -83,5 +83,6 @@ def api_key_mark_used(*, key: ApiKey, now: datetime) -> None:
     """Record use, at most once a minute per key."""
     if key.last_used_at is not None and now - key.last_used_at < LAST_USED_RESOLUTION:
         return
-    ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    # Bookkeeping: the memoised key need not be read again for it.
+    ApiKey.objects.filter(pk=key.pk).update_unmemoised(last_used_at=now)
     key.last_used_at = now

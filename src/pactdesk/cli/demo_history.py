@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,10 +21,11 @@ from pactdesk.agreements.models import Agreement
 from pactdesk.agreements.selectors import agreement_calendar
 from pactdesk.desk.models import Priority, Status, Ticket
 from pactdesk.desk.services import (
+    LodgingRequest,
     ticket_assign,
     ticket_auto_close,
     ticket_customer_reply,
-    ticket_lodge,
+    ticket_lodge_once,
     ticket_mark_invalid,
     ticket_merge,
     ticket_note,
@@ -118,11 +119,17 @@ def _life(cast: Cast, lodged_at: datetime, now: datetime, rng: random.Random) ->
     priority = rng.choices(
         [Priority.NORMAL, Priority.HIGH, Priority.URGENT, Priority.LOW], [80, 12, 3, 5]
     )[0]
-    ticket = ticket_lodge(
-        client=client, customer_email=email, customer_name=name, subject=subject,
-        body=f"Hello,\n\n{subject}. Can you help?\n\n{name}", channel=rng.choice(
-            ["email", "email", "web", "api"]), now=lodged_at, priority=priority,
-    )  # fmt: skip
+    query = LodgingRequest(
+        client=client,
+        customer_email=email,
+        customer_name=name,
+        subject=subject,
+        body=f"Hello,\n\n{subject}. Can you help?\n\n{name}",
+        channel=rng.choice(["email", "email", "web", "api"]),
+        now=lodged_at,
+        priority=priority,
+    )
+    ticket = ticket_lodge_once(query).ticket
     agent = rng.choice(cast.agents)
     roll = rng.random()
     steps = _Steps(cast.calendar, lodged_at, now, rng)
@@ -130,10 +137,14 @@ def _life(cast: Cast, lodged_at: datetime, now: datetime, rng: random.Random) ->
         ticket_mark_invalid(actor=agent, ticket=ticket, reason="spam", now=at)
         return
     if roll < 0.09 and (at := steps.wall(hours=0.2)):
-        duplicate = ticket_lodge(
-            client=client, customer_email=email, customer_name=name, subject=subject,
-            body="Sending this again in case the first one got lost.", channel="email", now=at,
-        )  # fmt: skip
+        again = replace(
+            query,
+            body="Sending this again in case the first one got lost.",
+            channel="email",
+            now=at,
+            priority=Priority.NORMAL,
+        )
+        duplicate = ticket_lodge_once(again).ticket
         if at := steps.after(minutes=5):
             ticket_merge(actor=agent, ticket=duplicate, into=ticket, now=at)
     if at := steps.after(minutes=rng.lognormvariate(1.6, 0.6)):

@@ -96,6 +96,11 @@ HUEY = (
     if REDIS_URL
     else SqliteHuey("pactdesk", filename=str(VAR_DIR / "huey.sqlite3"))
 )
+# How the outbox rows a commit wrote reach Huey: "courier" (a thread of each process
+# enqueues one task for everything queued since its last hand-over: an enqueue costs a
+# write, under load once per batch) or "inline" (the committing thread enqueues its own;
+# the test suite sets it, with Huey's immediate mode, so a mail goes out at the commit).
+PACTDESK_OUTBOX_HANDOVER = "courier"
 # Outbound mail goes through an SMTP relay: PACTDESK_SMTP_URL=smtp://user:pass@host:port
 # (smtps:// for implicit TLS, ?starttls=1 for STARTTLS). Default: 127.0.0.1:1025.
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

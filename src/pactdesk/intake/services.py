@@ -37,7 +37,12 @@ from django.db import DatabaseError, InterfaceError, OperationalError, transacti
 from pactdesk.accounts.models import Client
 from pactdesk.accounts.services import customer_address, customer_get_or_create
 from pactdesk.desk.models import Channel, RawMail, Ticket
-from pactdesk.desk.services import AttachmentIn, ticket_customer_reply, ticket_lodge
+from pactdesk.desk.services import (
+    AttachmentIn,
+    LodgingRequest,
+    ticket_customer_reply,
+    ticket_lodge_once,
+)
 from pactdesk.desk.services.lodging import subject_for_display
 from pactdesk.desk.services.raw_mail import raw_mail_store
 from pactdesk.domain.error_codes import ErrorCode
@@ -276,11 +281,20 @@ def _record(
         if subject_for_display(mail.subject) != " ".join(mail.subject.split()):
             notes.append(f"[The subject was shortened for display; in full: {mail.subject}]")
         body, full = body_for_display(mail_body(mail=mail, reply=False, notes=notes))
-        lodged = ticket_lodge(
-            client=client, customer_email=sender, customer_name=name, subject=mail.subject,
-            body=body, channel=Channel.EMAIL, now=now, attachments=[*attachments, *full],
-            mail_message_id=mail.message_id, raw_mail=raw_mail, language=mail.language,
-        )  # fmt: skip
+        request = LodgingRequest(
+            client=client,
+            customer_email=sender,
+            customer_name=name,
+            subject=mail.subject,
+            body=body,
+            channel=Channel.EMAIL,
+            now=now,
+            attachments=[*attachments, *full],
+            mail_message_id=mail.message_id,
+            raw_mail=raw_mail,
+            language=mail.language,
+        )
+        lodged = ticket_lodge_once(request).ticket
         logger.info("mail %s lodged %s", mail.message_id, lodged.reference)
         return Delivery(client_id=client.pk, action="lodged", ticket_id=lodged.pk)
     customer = customer_get_or_create(client=client, email=sender, name=name, now=now)

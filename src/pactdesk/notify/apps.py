@@ -5,9 +5,3 @@ class NotifyConfig(AppConfig):
     name = "pactdesk.notify"
     label = "notify"
     verbose_name = "Notifications"
-
-    def ready(self) -> None:
-        from pactdesk.notify.models import AcknowledgementTemplate
-        from pactdesk.platform.refcache import watch
-
-        watch(AcknowledgementTemplate)

@@ -14,6 +14,7 @@ from django.db.models import Q
 from pactdesk.notify.acknowledgements import acknowledgement_body_check
 from pactdesk.notify.error_codes import NotifyErrorCode
 from pactdesk.platform.models import ClientOwned
+from pactdesk.platform.refcache import ClientOwnedReference
 
 
 class OutboxStatus(models.TextChoices):
@@ -83,7 +84,7 @@ def validate_language_tag(value: str) -> None:
     language_tag_normalised(value)
 
 
-class AcknowledgementTemplate(ClientOwned):
+class AcknowledgementTemplate(ClientOwnedReference):
     """A client's wording of the acknowledgement in one language. The subject stays
     the threading one ("[PD-n] subject"); only the body is templated (see
     `pactdesk.notify.acknowledgements` for the variables and the allowed tags)."""

@@ -52,26 +52,27 @@ def mail_queue_many(*, mails: Sequence[MailOut], at: Sequence[datetime]) -> list
         _outbound(mail, now) for mail, now in zip(mails, at, strict=True)
     )
     ids = [row.pk for row in rows]
-    transaction.on_commit(lambda: _deliver_soon(ids))
+    transaction.on_commit(lambda: _hand_over(ids))
     return rows
 
 
-def _deliver_soon(mail_ids: list[int]) -> None:
-    from huey.contrib.djhuey import HUEY
+def _hand_over(mail_ids: list[int]) -> None:
+    """After the commit: the mails go to the worker's queue as PACTDESK_OUTBOX_HANDOVER
+    says, "courier" (one task for all the mails this process queued meanwhile, from the
+    courier's thread) or "inline" (a task of their own, enqueued by this thread)."""
+    if settings.PACTDESK_OUTBOX_HANDOVER == "inline":
+        _enqueue_delivery(mail_ids)
+    else:
+        _outbox_courier.post(mail_ids)
 
-    if HUEY.immediate:  # tests: the job runs here and now
-        _hand_to_worker(mail_ids)
-    else:  # one job for all the mails this process queued meanwhile
-        _courier.post(mail_ids)
 
-
-def _hand_to_worker(mail_ids: list[int]) -> None:
+def _enqueue_delivery(mail_ids: list[int]) -> None:
     from pactdesk.notify.jobs import outbox_deliver_job
 
     outbox_deliver_job(*mail_ids)
 
 
-_courier: Courier[int] = Courier(_hand_to_worker, name="outbox-courier")
+_outbox_courier: Courier[int] = Courier(_enqueue_delivery, name="outbox-courier")
 
 
 def _outbound(mail: MailOut, now: datetime) -> OutboundMail:
@@ -146,7 +147,7 @@ def mail_retry_now(*, actor: User, mail_id: int, now: datetime) -> OutboundMail:
         mail.next_attempt_at = now
         mail.save(update_fields=["status", "next_attempt_at"])
         ids = [mail.pk]
-        transaction.on_commit(lambda: _deliver_soon(ids))
+        transaction.on_commit(lambda: _hand_over(ids))
     logger.info(
         "mail %s: retry now by %s (%s attempts so far)", mail.pk, actor.email, mail.attempts
     )
@@ -166,7 +167,7 @@ def outbox_retry_failed(*, actor: User, now: datetime, client_id: int | None = N
             OutboundMail.objects.filter(pk__in=ids).update(
                 status=OutboxStatus.PENDING, next_attempt_at=now
             )
-            transaction.on_commit(lambda: _deliver_soon(ids))
+            transaction.on_commit(lambda: _hand_over(ids))
     logger.info(
         "%s failed mails%s: retry now by %s",
         len(ids),
@@ -212,7 +213,7 @@ def acknowledgement_template_save(
             others = AcknowledgementTemplate.objects.filter(client=client, is_default=True)
             if row.pk is not None:
                 others = others.exclude(pk=row.pk)
-            others.update(is_default=False)  # the save below bumps the reference stamp
+            others.update(is_default=False)
         validated_save(row)
     return row
 

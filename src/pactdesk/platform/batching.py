@@ -1,4 +1,22 @@
-"""Group commit: writes of concurrent threads made together, in one transaction.
+"""Group commit: writes of concurrent threads made together, in one transaction; and
+the courier that hands work to another process without making a thread wait.
+
+One lodging through both (desk.services.lodging draws the whole path):
+
+    request thread A        request thread B         (same web process)
+    submit(plan A)          submit(plan B)
+        |  queue empty,         |  a writer is busy:
+        |  A leads              |  B waits (threading.Event)
+        v                       |
+    _write_as_leader: takes the queue (A, and B if it queued meanwhile)
+        |  _commit_batch: one transaction, write_many([A, B]), COMMIT
+        |  (failed? each item again on its own: only the bad one fails)
+        v                       v
+    A returns its result    B wakes with its result (or leads the next batch)
+        |
+        |  on_commit: Courier.post(outbox ids) -- returns at once
+        v
+    courier thread: send(everything posted since its last send) -> one Huey task
 
 Under a burst, every request thread of a web process would take the database's write
 lock, insert a few rows and commit on its own; the statements and commits, not the
@@ -33,7 +51,9 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass
-class _Slot(Generic[T, R]):
+class _Waiter(Generic[T, R]):
+    """A submitted item and its thread: woken with its outcome, or to lead."""
+
     item: T
     ready: threading.Event = field(default_factory=threading.Event)
     leads: bool = False
@@ -54,7 +74,7 @@ class GroupWriter(Generic[T, R]):
         self._write_many = write_many
         self._max_batch = max_batch
         self._lock = threading.Lock()
-        self._queue: list[_Slot[T, R]] = []
+        self._queue: list[_Waiter[T, R]] = []
         self._busy = False
         self.batches = 0  # group transactions written, and the items in them (for tests)
         self.items = 0
@@ -63,30 +83,30 @@ class GroupWriter(Generic[T, R]):
         if connection.in_atomic_block:
             with transaction.atomic():  # a savepoint: a failure leaves the caller usable
                 return self._write_many([item])[0]
-        slot: _Slot[T, R] = _Slot(item)
+        waiter: _Waiter[T, R] = _Waiter(item)
         with self._lock:
-            self._queue.append(slot)
-            slot.leads = not self._busy
+            self._queue.append(waiter)
+            waiter.leads = not self._busy
             self._busy = True
-        if not slot.leads:
-            slot.ready.wait()
-            if slot.done:
-                return slot.outcome()
-        self._lead()
-        return slot.outcome()
+        if not waiter.leads:
+            waiter.ready.wait()
+            if waiter.done:
+                return waiter.outcome()
+        self._write_as_leader()
+        return waiter.outcome()
 
-    def _lead(self) -> None:
-        batch: list[_Slot[T, R]] = []
+    def _write_as_leader(self) -> None:
+        batch: list[_Waiter[T, R]] = []
         try:
             with self._lock:
                 batch, self._queue = self._queue[: self._max_batch], self._queue[self._max_batch :]
-            self._write(batch)
+            self._commit_batch(batch)
         finally:
-            for slot in batch:
-                if slot.result is None and slot.error is None:
-                    slot.error = RuntimeError("the group writer stopped before this item")
-                slot.done = True
-                slot.ready.set()
+            for waiter in batch:
+                if waiter.result is None and waiter.error is None:
+                    waiter.error = RuntimeError("the group writer stopped before this item")
+                waiter.done = True
+                waiter.ready.set()
             with self._lock:
                 if self._queue:
                     successor = self._queue[0]
@@ -95,25 +115,25 @@ class GroupWriter(Generic[T, R]):
                 else:
                     self._busy = False
 
-    def _write(self, batch: list[_Slot[T, R]]) -> None:
+    def _commit_batch(self, batch: list[_Waiter[T, R]]) -> None:
         self.batches += 1
         self.items += len(batch)
         try:
             with transaction.atomic():
-                results = self._write_many([slot.item for slot in batch])
+                results = self._write_many([waiter.item for waiter in batch])
         except Exception as error:
             if len(batch) == 1:
                 batch[0].error = error
                 return
-            for slot in batch:  # find the bad one(s): each on its own
+            for waiter in batch:  # find the bad one(s): each on its own
                 try:
                     with transaction.atomic():
-                        slot.result = self._write_many([slot.item])[0]
+                        waiter.result = self._write_many([waiter.item])[0]
                 except Exception as single_error:
-                    slot.error = single_error
+                    waiter.error = single_error
             return
-        for slot, result in zip(batch, results, strict=True):
-            slot.result = result
+        for waiter, result in zip(batch, results, strict=True):
+            waiter.result = result
 
 
 class Courier(Generic[T]):

@@ -2,8 +2,11 @@
 
 The hot paths (every API call, every lodging) read the same few rows again and again:
 the API key, its client, the agreement in force, its calendar and SLA targets. Those
-rows change rarely. Each app `watch`es its reference models; a save or delete of one
-rewrites `ReferenceStamp.token` with a fresh random number in the same transaction. A
+rows change rarely. The reference models derive from `Reference` (or
+`ClientOwnedReference`): a save or delete of one, and every bulk write through its
+manager, rewrites `ReferenceStamp.token` with a fresh random number in the same
+transaction (no signals: `QuerySet.update()` and `bulk_create()` send none, and billing
+will update agreements in bulk). A
 process keeps memoised values under the token it read *before* computing them and
 throws them all away when it reads a different token, so a change committed by any
 process (admin, CLI, another worker) is seen by the next request: one indexed
@@ -11,8 +14,9 @@ single-row read instead of several ORM queries.
 
 The token is random rather than a counter so that a rolled-back change (a test's
 transaction, a failed admin save) can never bring an old token, and the values
-memoised under it, back. `QuerySet.update()`, `bulk_create()` and raw SQL send no
-signals: code that changes watched rows that way calls `stamp_bump()` itself.
+memoised under it, back. Raw SQL is the one write that goes unseen: code that changes
+reference rows that way calls `stamp_bump()` itself. `tests/platform/test_refcache.py`
+walks every write path of every reference model.
 """
 
 from __future__ import annotations
@@ -20,13 +24,12 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from django.db import connection, transaction
-from django.db.models import Model
-from django.db.models.signals import post_delete, post_save
+from django.db.models import Model, QuerySet
 
-from pactdesk.platform.models import ReferenceStamp
+from pactdesk.platform.models import ClientOwned, ReferenceStamp, TenantQuerySet
 
 T = TypeVar("T")
 MAX_ENTRIES = 10_000
@@ -117,20 +120,87 @@ def memo_clear() -> None:
         _token = None
 
 
-def _changed(**_: Any) -> None:
-    stamp_bump()
+class ReferenceWrites:
+    """QuerySet mixin of the reference models: every bulk write (`update`, `delete`,
+    `bulk_create`, `bulk_update`) bumps the stamp in the same transaction."""
+
+    model: type[Model]
+
+    def update(self, **kwargs: Any) -> int:
+        count: int = super().update(**kwargs)  # type: ignore[misc]
+        if count:
+            stamp_bump()
+        return count
+
+    def update_unmemoised(self, **kwargs: Any) -> int:
+        """`update` of columns no memoised value depends on (a key's last use): the
+        memo is kept. The caller names the exception; `update` is the rule."""
+        count: int = super().update(**kwargs)  # type: ignore[misc]
+        return count
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        deleted: tuple[int, dict[str, int]] = super().delete()  # type: ignore[misc]
+        if deleted[0]:
+            stamp_bump()
+        return deleted
+
+    def _raw_delete(self, using: str) -> int:  # a cascade's fast delete
+        count: int = super()._raw_delete(using)  # type: ignore[misc]
+        if count:
+            stamp_bump()
+        return count
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        made: list[Any] = super().bulk_create(objs, *args, **kwargs)  # type: ignore[misc]
+        if made and getattr(self.model, "reference_creations", True):
+            stamp_bump()
+        return made
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        count: int = super().bulk_update(objs, fields, batch_size)  # type: ignore[misc]
+        if count:
+            stamp_bump()
+        return count
 
 
-def _updated(*, created: bool = False, **_: Any) -> None:
-    if not created:
+class ReferenceQuerySet(ReferenceWrites, QuerySet):  # type: ignore[type-arg]
+    pass
+
+
+class ReferenceTenantQuerySet(ReferenceWrites, TenantQuerySet):
+    pass
+
+
+class Reference(Model):
+    """A model whose rows are memoised: saving or deleting one bumps the stamp, and so
+    does every bulk write through its manager (`ReferenceWrites`). Only raw SQL can
+    change a row unseen; code that does calls `stamp_bump()` itself.
+    `reference_creations = False` for a model whose new rows invalidate nothing
+    memoised (a new customer: nothing was memoised under its address)."""
+
+    reference_creations: ClassVar[bool] = True
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if self.reference_creations or not adding:
+            stamp_bump()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
         stamp_bump()
+        return deleted
 
 
-def watch(*models: type[Model], creations: bool = True) -> None:
-    """Bump the stamp on every save and delete of these models (call from `ready()`).
-    `creations=False` for a model whose new rows invalidate nothing memoised."""
-    for model in models:
-        uid = f"pactdesk.refcache.{model._meta.label}"
-        on_save = _changed if creations else _updated
-        post_save.connect(on_save, sender=model, dispatch_uid=f"{uid}.save", weak=False)
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}.delete", weak=False)
+class ClientOwnedReference(Reference, ClientOwned):
+    """A client-owned reference model (see `Reference` and `ClientOwned`)."""
+
+    objects = ReferenceTenantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True

@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pactdesk.accounts.selectors import client_get_public
-from pactdesk.desk.services import ticket_lodge
+from pactdesk.desk.services import LodgingRequest, ticket_lodge_once
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ApplicationError
 from pactdesk.web.forms import WebRequestForm
@@ -40,7 +40,7 @@ def web_form(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "web/public/new.html", {**context, "form": form}, status=422)
     data = form.cleaned_data
     try:
-        ticket = ticket_lodge(
+        lodging = LodgingRequest(
             client=client,
             customer_email=data["email"],
             customer_name=data["name"],
@@ -51,6 +51,7 @@ def web_form(request: HttpRequest, slug: str) -> HttpResponse:
             attachments=attachments_from_uploads(request),
             language=request.headers.get("Accept-Language"),
         )
+        ticket = ticket_lodge_once(lodging).ticket
     except ApplicationError as error:
         form.add_error(None, error.message)
         return render(

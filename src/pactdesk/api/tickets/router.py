@@ -42,7 +42,8 @@ from pactdesk.desk.models import Channel, Ticket
 from pactdesk.desk.selectors import ticket_get, ticket_list, ticket_messages
 from pactdesk.desk.services import (
     AttachmentIn,
-    ticket_lodge_or_replay,
+    LodgingRequest,
+    ticket_lodge_once,
     ticket_merge,
     ticket_note,
     ticket_reply,
@@ -71,14 +72,22 @@ def create_ticket(
 ) -> Answer:
     principal = principal_of(request)
     client = lodging_client(actor=principal.actor, bound=principal.client, ref=payload.client)
-    ticket, made_now = ticket_lodge_or_replay(
-        client=client, customer_email=payload.customer_email,
-        customer_name=payload.customer_name, subject=payload.subject, body=payload.body,
-        channel=Channel.API, now=clock_now(), priority=payload.priority,
-        attachments=[AttachmentIn(a.filename, a.content()) for a in payload.attachments],
-        idempotency_key=idempotency_key, language=payload.language,
-    )  # fmt: skip
-    return Status(201 if made_now else 200, ticket_out(ticket))
+    lodged = ticket_lodge_once(
+        LodgingRequest(
+            client=client,
+            customer_email=payload.customer_email,
+            customer_name=payload.customer_name,
+            subject=payload.subject,
+            body=payload.body,
+            channel=Channel.API,
+            now=clock_now(),
+            priority=payload.priority,
+            attachments=[AttachmentIn(a.filename, a.content()) for a in payload.attachments],
+            idempotency_key=idempotency_key,
+            language=payload.language,
+        )
+    )
+    return Status(201 if lodged.made_now else 200, ticket_out(lodged.ticket))
 
 
 def _staff_on(request: HttpRequest, ticket_id: Id) -> tuple[Principal, Ticket]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 
@@ -19,16 +20,16 @@ from pactdesk.desk.models import (
 )
 from pactdesk.desk.participants import reply_recipients, ticket_merge_chain
 from pactdesk.desk.services.access import check_open, check_staff
-from pactdesk.desk.services.lifecycle import check_transition, status_set
-from pactdesk.desk.services.lodging import check_attachments, check_body, ticket_lodge
+from pactdesk.desk.services.changes import EventIn, ticket_change
+from pactdesk.desk.services.lifecycle import check_transition, status_events, status_fields
+from pactdesk.desk.services.lodging import check_attachments, check_body, ticket_lodge_once
+from pactdesk.desk.services.lodging_request import LodgingRequest
 from pactdesk.desk.services.mail import ticket_mail_reply
 from pactdesk.desk.services.records import (
     AttachmentIn,
-    event_add,
     message_create,
     recipients_record,
 )
-from pactdesk.desk.services.sla_state import ticket_sla_refresh
 
 
 def ticket_reply(
@@ -66,14 +67,14 @@ def ticket_reply(
             author=actor, attachments=attachments,
         )  # fmt: skip
         recipients_record(message=message, recipients=recipients)
-        event_add(ticket=ticket, kind=EventKind.STAFF_REPLY, at=now, actor=actor)
+        events = [EventIn(EventKind.STAFF_REPLY)]
+        fields: dict[str, Any] = {}
         target = status or (Status.OPEN if ticket.status == Status.NEW else None)
         if target is not None and target != ticket.status:
-            status_set(ticket=ticket, status=target, now=now, actor=actor)
-        ticket.updated_at = now
-        ticket.save(update_fields=["updated_at"])
+            events += status_events(ticket=ticket, status=target)
+            fields = status_fields(status=target, now=now)
+        ticket_change(ticket=ticket, now=now, actor=actor, events=events, fields=fields)
         ticket_mail_reply(ticket=ticket, message=message, now=now, recipients=recipients)
-        ticket_sla_refresh(ticket=ticket, now=now)
     return message
 
 
@@ -87,10 +88,7 @@ def ticket_note(
         message = message_create(
             ticket=ticket, kind=MessageKind.NOTE, body=body, channel=channel, now=now, author=actor
         )
-        event_add(ticket=ticket, kind=EventKind.NOTE, at=now, actor=actor)
-        ticket.updated_at = now
-        ticket.save(update_fields=["updated_at"])
-        ticket_sla_refresh(ticket=ticket, now=now)
+        ticket_change(ticket=ticket, now=now, actor=actor, events=[EventIn(EventKind.NOTE)])
     return message
 
 
@@ -115,12 +113,20 @@ def ticket_customer_reply(
     if ticket.status == Status.CLOSED:
         own = next((t for t in chain if t.customer_id == customer.pk), None)
         subject = own.subject if own is not None else f"Follow-up to {ticket.reference}"
-        return ticket_lodge(
-            client=ticket.client, customer_email=customer.email, customer_name=customer.name,
-            subject=subject, body=f"(follow-up to {ticket.reference})\n\n{body}",
-            channel=channel, now=now, priority=ticket.priority, attachments=attachments,
-            mail_message_id=mail_message_id, raw_mail=raw_mail,
-        )  # fmt: skip
+        follow_up = LodgingRequest(
+            client=ticket.client,
+            customer_email=customer.email,
+            customer_name=customer.name,
+            subject=subject,
+            body=f"(follow-up to {ticket.reference})\n\n{body}",
+            channel=channel,
+            now=now,
+            priority=ticket.priority,
+            attachments=attachments,
+            mail_message_id=mail_message_id,
+            raw_mail=raw_mail,
+        )
+        return ticket_lodge_once(follow_up).ticket
     check_body(body)
     check_attachments(attachments, channel=channel)
     with transaction.atomic():
@@ -129,12 +135,12 @@ def ticket_customer_reply(
             customer=customer, attachments=attachments, mail_message_id=mail_message_id,
             raw_mail=raw_mail,
         )  # fmt: skip
-        if ticket.status == Status.SOLVED:
-            event_add(ticket=ticket, kind=EventKind.REOPENED, at=now)
-        event_add(ticket=ticket, kind=EventKind.CUSTOMER_REPLY, at=now)
-        if ticket.status in (Status.SOLVED, Status.WAITING):
-            status_set(ticket=ticket, status=Status.OPEN, now=now, actor=None, record=False)
-        ticket.updated_at = now
-        ticket.save(update_fields=["updated_at"])
-        ticket_sla_refresh(ticket=ticket, now=now)
+        reopened = ticket.status == Status.SOLVED
+        events = [
+            *([EventIn(EventKind.REOPENED)] if reopened else []),
+            EventIn(EventKind.CUSTOMER_REPLY),
+        ]
+        opens_again = ticket.status in (Status.SOLVED, Status.WAITING)
+        fields = status_fields(status=Status.OPEN, now=now) if opens_again else {}
+        ticket_change(ticket=ticket, now=now, events=events, fields=fields)
     return ticket

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 
@@ -12,9 +13,10 @@ from pactdesk.desk.error_codes import DeskErrorCode
 from pactdesk.desk.models import EventKind, Priority, Status, Ticket, TicketCopy
 from pactdesk.desk.participants import ticket_copied
 from pactdesk.desk.services.access import check_staff
+from pactdesk.desk.services.changes import EventIn, ticket_change
 from pactdesk.desk.services.mail import ticket_mail_status_notice
 from pactdesk.desk.services.records import event_add
-from pactdesk.desk.services.sla_state import ticket_sla_refresh, tickets_with_sla_inputs
+from pactdesk.desk.services.sla_state import tickets_with_sla_inputs
 from pactdesk.domain.vocabulary import values
 from pactdesk.platform.errors import Conflict, ValidationFailed
 
@@ -29,23 +31,21 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def status_set(
-    *, ticket: Ticket, status: str, now: datetime, actor: User | None, record: bool = True
-) -> None:
-    """Move the ticket to `status` and record it (the caller refreshes the SLA)."""
-    if record:
-        if ticket.status == Status.SOLVED and status == Status.OPEN:
-            event_add(ticket=ticket, kind=EventKind.REOPENED, at=now, actor=actor)
-        event_add(ticket=ticket, kind=EventKind.STATUS, at=now, actor=actor, value=status)
-    ticket.status = status
+def status_events(*, ticket: Ticket, status: str) -> list[EventIn]:
+    """What a move of the ticket to `status` records: `reopened` when a solved ticket
+    opens again, and the new status."""
+    reopened = ticket.status == Status.SOLVED and status == Status.OPEN
+    return [*([EventIn(EventKind.REOPENED)] if reopened else []), EventIn(EventKind.STATUS, status)]
+
+
+def status_fields(*, status: str, now: datetime) -> dict[str, Any]:
+    """The columns a move to `status` sets (for `ticket_change`): a solve stamps
+    `solved_at`, a close `closed_at`, any other status clears `solved_at`."""
     if status == Status.SOLVED:
-        ticket.solved_at = now
-    elif status == Status.CLOSED:
-        ticket.closed_at = now
-    else:
-        ticket.solved_at = None
-    ticket.updated_at = now
-    ticket.save(update_fields=["status", "solved_at", "closed_at", "updated_at"])
+        return {"status": status, "solved_at": now}
+    if status == Status.CLOSED:
+        return {"status": status, "closed_at": now}
+    return {"status": status, "solved_at": None}
 
 
 def check_transition(*, ticket: Ticket, status: str) -> None:
@@ -69,8 +69,13 @@ def ticket_status_change(*, actor: User, ticket: Ticket, status: str, now: datet
         return ticket
     check_transition(ticket=ticket, status=status)
     with transaction.atomic():
-        status_set(ticket=ticket, status=status, now=now, actor=actor)
-        ticket_sla_refresh(ticket=ticket, now=now)
+        ticket_change(
+            ticket=ticket,
+            now=now,
+            actor=actor,
+            events=status_events(ticket=ticket, status=status),
+            fields=status_fields(status=status, now=now),
+        )
         if status == Status.SOLVED:
             ticket_mail_status_notice(
                 ticket=ticket, now=now,
@@ -90,11 +95,13 @@ def ticket_priority_change(*, actor: User, ticket: Ticket, priority: str, now: d
     if priority == ticket.priority:
         return ticket
     with transaction.atomic():
-        event_add(ticket=ticket, kind=EventKind.PRIORITY, at=now, actor=actor, value=priority)
-        ticket.priority = priority
-        ticket.updated_at = now
-        ticket.save(update_fields=["priority", "updated_at"])
-        ticket_sla_refresh(ticket=ticket, now=now)
+        ticket_change(
+            ticket=ticket,
+            now=now,
+            actor=actor,
+            events=[EventIn(EventKind.PRIORITY, priority)],
+            fields={"priority": priority},
+        )
     return ticket
 
 
@@ -108,16 +115,14 @@ def ticket_assign(*, actor: User, ticket: Ticket, assignee: User | None, now: da
     if (assignee.pk if assignee else None) == ticket.assignee_id:
         return ticket
     with transaction.atomic():
-        event_add(
+        ticket_change(
             ticket=ticket,
-            kind=EventKind.ASSIGNED,
-            at=now,
+            now=now,
             actor=actor,
-            value=assignee.name if assignee else "",  # client users read it: no e-mail
+            # client users read the event: the name, no e-mail
+            events=[EventIn(EventKind.ASSIGNED, assignee.name if assignee else "")],
+            fields={"assignee": assignee},
         )
-        ticket.assignee = assignee
-        ticket.updated_at = now
-        ticket.save(update_fields=["assignee", "updated_at"])
     return ticket
 
 
@@ -133,12 +138,13 @@ def ticket_mark_invalid(*, actor: User, ticket: Ticket, reason: str, now: dateti
             "reason: at most 200 characters", code=DeskErrorCode.TOO_LONG, field="reason"
         )
     with transaction.atomic():
-        event_add(ticket=ticket, kind=EventKind.INVALID, at=now, actor=actor, value=reason)
-        ticket.is_valid = False
-        ticket.invalid_reason = reason
-        ticket.updated_at = now
-        ticket.save(update_fields=["is_valid", "invalid_reason", "updated_at"])
-        ticket_sla_refresh(ticket=ticket, now=now)
+        ticket_change(
+            ticket=ticket,
+            now=now,
+            actor=actor,
+            events=[EventIn(EventKind.INVALID, reason)],
+            fields={"is_valid": False, "invalid_reason": reason},
+        )
     return ticket
 
 
@@ -147,12 +153,13 @@ def ticket_mark_valid(*, actor: User, ticket: Ticket, now: datetime) -> Ticket:
     if ticket.is_valid:
         return ticket
     with transaction.atomic():
-        event_add(ticket=ticket, kind=EventKind.VALID, at=now, actor=actor)
-        ticket.is_valid = True
-        ticket.invalid_reason = ""
-        ticket.updated_at = now
-        ticket.save(update_fields=["is_valid", "invalid_reason", "updated_at"])
-        ticket_sla_refresh(ticket=ticket, now=now)
+        ticket_change(
+            ticket=ticket,
+            now=now,
+            actor=actor,
+            events=[EventIn(EventKind.VALID)],
+            fields={"is_valid": True, "invalid_reason": ""},
+        )
     return ticket
 
 
@@ -198,7 +205,6 @@ def ticket_merge(
             field="confirm_other_customer",
         )
     with transaction.atomic():
-        event_add(ticket=ticket, kind=EventKind.MERGED, at=now, actor=actor, value=into.reference)
         event_add(
             ticket=into, kind=EventKind.MERGED_IN, at=now, actor=actor, value=ticket.reference
         )
@@ -207,10 +213,13 @@ def ticket_merge(
             for customer in ticket_copied(ticket):
                 if customer.pk != into.customer_id:
                     _copy(ticket=into, customer=customer, now=now, actor=actor)
-        ticket.merged_into = into
-        ticket.save(update_fields=["merged_into"])
-        status_set(ticket=ticket, status=Status.CLOSED, now=now, actor=actor, record=False)
-        ticket_sla_refresh(ticket=ticket, now=now)
+        ticket_change(
+            ticket=ticket,
+            now=now,
+            actor=actor,
+            events=[EventIn(EventKind.MERGED, into.reference)],
+            fields={"merged_into": into, **status_fields(status=Status.CLOSED, now=now)},
+        )
     return ticket
 
 
@@ -231,15 +240,6 @@ def ticket_unmerge(*, actor: User, ticket: Ticket, now: datetime) -> Ticket:
     if ticket.merged_into_id is None:
         raise Conflict(f"{ticket.reference} is not merged", code=DeskErrorCode.NOT_MERGED)
     with transaction.atomic():
-        event_add(
-            ticket=ticket,
-            kind=EventKind.UNMERGED,
-            at=now,
-            actor=actor,
-            value=f"PD-{ticket.merged_into_id}",
-        )
-        event_add(ticket=ticket, kind=EventKind.VALID, at=now, actor=actor)
-        event_add(ticket=ticket, kind=EventKind.STATUS, at=now, actor=actor, value=Status.OPEN)
         copy = TicketCopy.objects.filter(
             ticket_id=ticket.merged_into_id, customer_id=ticket.customer_id
         ).first()
@@ -254,11 +254,15 @@ def ticket_unmerge(*, actor: User, ticket: Ticket, now: datetime) -> Ticket:
                 actor=actor,
                 value=ticket.customer.email[:200],
             )
-        ticket.merged_into = None
-        ticket.closed_at = None
-        ticket.save(update_fields=["merged_into", "closed_at"])
-        status_set(ticket=ticket, status=Status.OPEN, now=now, actor=actor, record=False)
-        ticket_sla_refresh(ticket=ticket, now=now)
+        events = [
+            EventIn(EventKind.UNMERGED, f"PD-{ticket.merged_into_id}"),
+            EventIn(EventKind.VALID),
+            EventIn(EventKind.STATUS, Status.OPEN),
+        ]
+        fields = {**status_fields(status=Status.OPEN, now=now), "merged_into": None}
+        ticket_change(
+            ticket=ticket, now=now, actor=actor, events=events, fields={**fields, "closed_at": None}
+        )
     return ticket
 
 
@@ -269,8 +273,12 @@ def ticket_auto_close(*, now: datetime, days: int) -> int:
     solved = Ticket.objects.filter(status=Status.SOLVED, solved_at__lte=cutoff)
     for ticket in tickets_with_sla_inputs(solved):
         with transaction.atomic():
-            status_set(ticket=ticket, status=Status.CLOSED, now=now, actor=None)
-            ticket_sla_refresh(ticket=ticket, now=now)
+            ticket_change(
+                ticket=ticket,
+                now=now,
+                events=status_events(ticket=ticket, status=Status.CLOSED),
+                fields=status_fields(status=Status.CLOSED, now=now),
+            )
         count += 1
     return count
 

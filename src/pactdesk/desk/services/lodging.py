@@ -1,17 +1,50 @@
-"""Lodging: every ticket, from mail, web form, portal or API, is made here."""
+"""Lodging: every ticket, from mail, web form, portal or API, is made here.
+
+The path of one lodging, from the request to the commit to the mail (one web process;
+every step but the last runs in the request's thread):
+
+    intake.services · web.public_form · api.tickets.router · conversation (follow-up)
+        |  LodgingRequest (lodging_request.py)
+        v
+    ticket_lodge_once      check and normalise the request, fingerprint it
+        |
+        v
+    _plan                  reads only, no lock held (reference data memoised per
+        |                  process, platform.refcache): the agreement in force, the
+        |                  customer if known, the first events, the SLA columns
+        |  _LodgingPlan
+        v
+    _lodging_writer        platform.batching.GroupWriter: the plans that concurrent
+        .submit(plan)      threads of this process submit meanwhile are written
+        |                  together; one thread leads, the others wait for its commit
+        v
+    _write_plans           inside one transaction, multi-row INSERTs: tickets, first
+        |                  messages, idempotency keys, acknowledgements into the
+        |                  outbox (notify.services.mail_queue_many), events
+        v
+    COMMIT ---------------> on_commit: notify.services._hand_over(outbox ids)
+        |                       |  the outbox courier (platform.batching.Courier)
+        v                       v  a thread of the process: one Huey task for all
+    Lodged(ticket,          notify.tasks.outbox_deliver_task, in the worker
+           made_now=True)       -> notify.services.mail_deliver -> SMTP
+
+A retry (its idempotency key already taken: IntegrityError at the INSERT, or its
+agreement ended since: ValidationFailed in `_plan`) answers from `_ticket_of_retry`
+with the ticket the first request made: Lodged(ticket, made_now=False).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError
 
-from pactdesk.accounts.models import Client, Customer
+from pactdesk.accounts.models import Customer
 from pactdesk.accounts.selectors import customer_find
 from pactdesk.accounts.services import customer_address, customer_get_or_create
 from pactdesk.agreements.selectors import agreement_for_lodging
@@ -22,10 +55,10 @@ from pactdesk.desk.models import (
     Message,
     MessageKind,
     Priority,
-    RawMail,
     Ticket,
     TicketEvent,
 )
+from pactdesk.desk.services.lodging_request import Lodged, LodgingRequest
 from pactdesk.desk.services.mail import Acknowledged, ticket_mail_acknowledgements
 from pactdesk.desk.services.records import AttachmentIn, mail_key, message_create, no_nul
 from pactdesk.desk.services.sla_state import ticket_sla_fields
@@ -39,169 +72,140 @@ MAX_SUBJECT = 250
 MAX_FILENAME = 255  # what browsers' uploads carry at most (Django keeps 255)
 
 
-def ticket_lodge(
-    *,
-    client: Client,
-    customer_email: str,
-    subject: str,
-    body: str,
-    channel: str,
-    now: datetime,
-    customer_name: str = "",
-    priority: str = Priority.NORMAL,
-    attachments: Sequence[AttachmentIn] = (),
-    mail_message_id: str = "",
-    idempotency_key: str | None = None,
-    raw_mail: RawMail | None = None,
-    language: str | None = None,
-) -> Ticket:
-    """Lodge a query as a ticket on the client's current agreement.
-
-    `now` is the lodging instant: the receipt time, not a sender's Date header. With an
-    `idempotency_key`, a retry of the same request returns the ticket made the first
-    time; the same key with a different request is a Conflict. `language`: what the
-    customer reads, if the channel says (a BCP 47 tag or an Accept-Language value such
-    as "de-AT,de;q=0.9"); it picks the acknowledgement's wording.
-    """
-    ticket, _ = ticket_lodge_or_replay(
-        client=client, customer_email=customer_email, subject=subject, body=body,
-        channel=channel, now=now, customer_name=customer_name, priority=priority,
-        attachments=attachments, mail_message_id=mail_message_id,
-        idempotency_key=idempotency_key, raw_mail=raw_mail, language=language,
-    )  # fmt: skip
-    return ticket
+def ticket_lodge(**request: Any) -> Ticket:
+    """Lodge a query as a ticket on the client's current agreement: the fields of a
+    `LodgingRequest` as keyword arguments (the contract callers outside the project
+    use); returns the ticket, made now or by an earlier request this one retries."""
+    return ticket_lodge_once(LodgingRequest(**request)).ticket
 
 
-def ticket_lodge_or_replay(
-    *,
-    client: Client,
-    customer_email: str,
-    subject: str,
-    body: str,
-    channel: str,
-    now: datetime,
-    customer_name: str = "",
-    priority: str = Priority.NORMAL,
-    attachments: Sequence[AttachmentIn] = (),
-    mail_message_id: str = "",
-    idempotency_key: str | None = None,
-    raw_mail: RawMail | None = None,
-    language: str | None = None,
-) -> tuple[Ticket, bool]:
-    """`ticket_lodge`, also telling whether the ticket was made now (True) or by an
-    earlier request with the same `idempotency_key` (False).
+def ticket_lodge_once(request: LodgingRequest) -> Lodged:
+    """Lodge `request` once: a retry of it (same idempotency key, same fields) answers
+    with the ticket the first one made (`made_now` False).
 
     The key is claimed by inserting it beside the ticket, not by reading first: a new
     request (the usual case) costs no lookup, and a retry finds the unique key taken,
     rolls back and answers with the ticket the key points to.
+
+    Errors: ValidationFailed (channel, priority, subject, body, attachments, a customer
+    address; `no_agreement`), ServiceClosed (an inactive client), Conflict
+    `idempotency_key_reused`.
     """
-    subject, body = no_nul(subject), no_nul(body)
-    customer_name = single_line(no_nul(customer_name))
-    _check(channel=channel, priority=priority, body=body, attachments=attachments)
-    subject = check_subject(subject, channel=channel)
-    fingerprint = _fingerprint(customer_email, subject, body, channel, priority, attachments)
+    request = _normalised(request)
+    fingerprint = _fingerprint(
+        request.customer_email,
+        request.subject,
+        request.body,
+        request.channel,
+        request.priority,
+        request.attachments,
+    )
     try:
-        lodging = _prepare(
-            client=client, customer_email=customer_email, customer_name=customer_name,
-            subject=subject, body=body, channel=channel, now=now, priority=priority,
-            attachments=tuple(attachments), mail_message_id=mail_message_id,
-            idempotency_key=idempotency_key, fingerprint=fingerprint, raw_mail=raw_mail,
-            language=language,
-        )  # fmt: skip
+        plan = _plan(request, fingerprint=fingerprint)
     except ValidationFailed:
         # A retry of a request lodged before the agreement ended still gets its ticket.
-        existing = _replay_of(client=client, key=idempotency_key, fingerprint=fingerprint)
-        if existing is None:
+        earlier = _ticket_of_retry(request, fingerprint=fingerprint)
+        if earlier is None:
             raise
-        return existing, False
+        return Lodged(earlier, made_now=False)
     try:
-        return _writer.submit(lodging), True
+        return Lodged(_lodging_writer.submit(plan), made_now=True)
     except IntegrityError:
         # The key is taken: a retry, or two retries raced and the other one committed.
-        existing = _replay_of(client=client, key=idempotency_key, fingerprint=fingerprint)
-        if existing is None:
+        earlier = _ticket_of_retry(request, fingerprint=fingerprint)
+        if earlier is None:
             raise
-        return existing, False
+        return Lodged(earlier, made_now=False)
 
 
-def _prepare(
-    *,
-    client: Client,
-    customer_email: str,
-    customer_name: str,
-    subject: str,
-    body: str,
-    channel: str,
-    now: datetime,
-    priority: str,
-    attachments: tuple[AttachmentIn, ...],
-    mail_message_id: str,
-    idempotency_key: str | None,
-    fingerprint: str,
-    raw_mail: RawMail | None,
-    language: str | None,
-) -> _Lodging:
+def _normalised(request: LodgingRequest) -> LodgingRequest:
+    """The request as stored (text without NULs, the name and subject on one line),
+    or a ValidationFailed for what the channel may not send."""
+    _check(
+        channel=request.channel,
+        priority=request.priority,
+        body=no_nul(request.body),
+        attachments=request.attachments,
+    )
+    return replace(
+        request,
+        subject=check_subject(no_nul(request.subject), channel=request.channel),
+        body=no_nul(request.body),
+        customer_name=single_line(no_nul(request.customer_name)),
+    )
+
+
+def _plan(request: LodgingRequest, *, fingerprint: str) -> _LodgingPlan:
     """Everything but the writing: reads only (memoised), so no lock is held."""
+    client, now, priority = request.client, request.now, request.priority
     if not client.is_active:
         raise ServiceClosed.of(client.name)
     agreement = agreement_for_lodging(client=client, on=now.date())
-    customer = customer_find(client=client, email=customer_email)
+    customer = customer_find(client=client, email=request.customer_email)
     if customer is None:
-        customer_address(customer_email)  # refused now, not inside the shared write
+        customer_address(request.customer_email)  # refused now, not inside the shared write
     events = [Event(now, EventKind.LODGED)]
     if priority != Priority.NORMAL:
         events.append(Event(now, EventKind.PRIORITY, priority))
     if client.send_acknowledgements:
         events.append(Event(now, EventKind.AUTO_REPLY))
     ticket = Ticket(
-        client=client, agreement=agreement, customer=customer, subject=subject,
-        channel=channel, priority=priority, lodged_at=now, updated_at=now,
-    )  # fmt: skip
+        client=client,
+        agreement=agreement,
+        customer=customer,
+        subject=request.subject,
+        channel=request.channel,
+        priority=priority,
+        lodged_at=now,
+        updated_at=now,
+    )
     # The clocks are known before the first write: one INSERT, no UPDATE.
     for name, value in ticket_sla_fields(ticket=ticket, now=now, events=events).items():
         setattr(ticket, name, value)
-    return _Lodging(
-        ticket=ticket, customer=customer, customer_email=customer_email,
-        customer_name=customer_name, body=body, attachments=attachments,
-        mail_message_id=mail_message_id, events=tuple(events),
-        idempotency_key=idempotency_key, fingerprint=fingerprint, raw_mail=raw_mail,
-        language=language,
-    )  # fmt: skip
+    return _LodgingPlan(
+        request=request,
+        ticket=ticket,
+        customer=customer,
+        events=tuple(events),
+        fingerprint=fingerprint,
+    )
 
 
 @dataclass(frozen=True)
-class _Lodging:
+class _LodgingPlan:
     """Everything a lodging writes, worked out before the write lock is taken."""
 
+    request: LodgingRequest  # normalised
     ticket: Ticket  # unsaved, SLA columns set
     customer: Customer | None  # None: made (or found) inside the write
-    customer_email: str
-    customer_name: str
-    body: str
-    attachments: tuple[AttachmentIn, ...]
-    mail_message_id: str
     events: tuple[Event, ...]
-    idempotency_key: str | None
     fingerprint: str
-    raw_mail: RawMail | None
-    language: str | None
 
     def first_message(self) -> Message:
-        ticket = self.ticket
+        ticket, request = self.ticket, self.request
         return Message(
-            client_id=ticket.client_id, ticket=ticket, kind=MessageKind.CUSTOMER, body=self.body,
-            channel=ticket.channel, created_at=ticket.lodged_at, customer=ticket.customer,
-            mail_message_id=self.mail_message_id, mail_message_key=mail_key(self.mail_message_id),
-            raw_mail=self.raw_mail,
-        )  # fmt: skip
+            client_id=ticket.client_id,
+            ticket=ticket,
+            kind=MessageKind.CUSTOMER,
+            body=request.body,
+            channel=ticket.channel,
+            created_at=ticket.lodged_at,
+            customer=ticket.customer,
+            mail_message_id=request.mail_message_id,
+            mail_message_key=mail_key(request.mail_message_id),
+            raw_mail=request.raw_mail,
+        )
 
     def key_claim(self) -> IdempotencyKey:
         ticket = self.ticket
-        assert self.idempotency_key is not None  # claimed only for lodgings with a key
+        assert self.request.idempotency_key is not None  # claimed only for lodgings with a key
         return IdempotencyKey(
-            client_id=ticket.client_id, key=self.idempotency_key, fingerprint=self.fingerprint,
-            ticket=ticket, created_at=ticket.lodged_at,
-        )  # fmt: skip
+            client_id=ticket.client_id,
+            key=self.request.idempotency_key,
+            fingerprint=self.fingerprint,
+            ticket=ticket,
+            created_at=ticket.lodged_at,
+        )
 
     def history(self, *, acknowledged: bool = True) -> list[TicketEvent]:
         """The lodging's events; an acknowledgement withheld by the per-recipient limit
@@ -226,51 +230,61 @@ class _Lodging:
         return [withheld if e.kind == EventKind.AUTO_REPLY else e for e in events]
 
 
-def _write(lodgings: Sequence[_Lodging]) -> list[Ticket]:
+def _write_plans(plans: Sequence[_LodgingPlan]) -> list[Ticket]:
     """The rows of several lodgings, a few multi-row INSERTs in all (called inside a
     transaction; a failed batch is written again one lodging at a time)."""
     tickets: list[Ticket] = []
-    for lodging in lodgings:
-        ticket = lodging.ticket
+    for plan in plans:
+        ticket, request = plan.ticket, plan.request
         ticket.pk, ticket._state.adding = None, True  # a retry after a failed batch
-        customer = lodging.customer or customer_get_or_create(
-            client=ticket.client, email=lodging.customer_email, name=lodging.customer_name,
+        ticket.customer = plan.customer or customer_get_or_create(
+            client=ticket.client,
+            email=request.customer_email,
+            name=request.customer_name,
             now=ticket.lodged_at,
-        )  # fmt: skip
-        ticket.customer = customer
+        )
         tickets.append(ticket)
     Ticket.objects.bulk_create(tickets)
-    for lodging in lodgings:
-        if lodging.attachments:  # files are stored one message at a time
-            message_create(
-                ticket=lodging.ticket, kind=MessageKind.CUSTOMER, body=lodging.body,
-                channel=lodging.ticket.channel, now=lodging.ticket.lodged_at,
-                customer=lodging.ticket.customer, attachments=lodging.attachments,
-                mail_message_id=lodging.mail_message_id, raw_mail=lodging.raw_mail,
-            )  # fmt: skip
+    for plan in plans:
+        if plan.request.attachments:  # files are stored one message at a time
+            _first_message_with_files(plan)
     Message.objects.bulk_create(
-        lodging.first_message() for lodging in lodgings if not lodging.attachments
+        plan.first_message() for plan in plans if not plan.request.attachments
     )
     IdempotencyKey.objects.bulk_create(
-        lodging.key_claim() for lodging in lodgings if lodging.idempotency_key is not None
+        plan.key_claim() for plan in plans if plan.request.idempotency_key is not None
     )
     acknowledged = [
         Acknowledged(
-            lodging.ticket, lodging.ticket.customer, [lodging.mail_message_id], lodging.language
+            plan.ticket, plan.ticket.customer, [plan.request.mail_message_id], plan.request.language
         )
-        for lodging in lodgings
-        if lodging.ticket.client.send_acknowledgements
+        for plan in plans
+        if plan.ticket.client.send_acknowledgements
     ]
     withheld = ticket_mail_acknowledgements(acknowledged=acknowledged) if acknowledged else []
     TicketEvent.objects.bulk_create(
-        row
-        for lodging in lodgings
-        for row in lodging.history(acknowledged=lodging.ticket not in withheld)
+        row for plan in plans for row in plan.history(acknowledged=plan.ticket not in withheld)
     )
     return tickets
 
 
-_writer: GroupWriter[_Lodging, Ticket] = GroupWriter(_write)
+def _first_message_with_files(plan: _LodgingPlan) -> None:
+    ticket, request = plan.ticket, plan.request
+    message_create(
+        ticket=ticket,
+        kind=MessageKind.CUSTOMER,
+        body=request.body,
+        channel=ticket.channel,
+        now=ticket.lodged_at,
+        customer=ticket.customer,
+        attachments=request.attachments,
+        mail_message_id=request.mail_message_id,
+        raw_mail=request.raw_mail,
+    )
+
+
+# The group commit of this process's lodgings (see the module's docstring).
+_lodging_writer: GroupWriter[_LodgingPlan, Ticket] = GroupWriter(_write_plans)
 
 
 def check_attachments(attachments: Sequence[AttachmentIn], *, channel: str = Channel.WEB) -> None:
@@ -319,11 +333,14 @@ def _check(*, channel: str, priority: str, body: str, attachments: Sequence[Atta
     check_attachments(attachments, channel=channel)
 
 
-def _replay_of(*, client: Client, key: str | None, fingerprint: str) -> Ticket | None:
-    if key is None:
+def _ticket_of_retry(request: LodgingRequest, *, fingerprint: str) -> Ticket | None:
+    """The ticket an earlier request with the same idempotency key made, if this one
+    retries it (None without a key or when the key is unused); Conflict when the key
+    was used for a different request."""
+    if request.idempotency_key is None:
         return None
     row = (
-        IdempotencyKey.objects.filter(client=client, key=key)
+        IdempotencyKey.objects.filter(client=request.client, key=request.idempotency_key)
         .values_list("fingerprint", "ticket_id")
         .first()
     )
@@ -332,8 +349,9 @@ def _replay_of(*, client: Client, key: str | None, fingerprint: str) -> Ticket |
     if row[0] != fingerprint:
         raise Conflict(
             "Idempotency-Key was already used for a different request",
-            code=DeskErrorCode.IDEMPOTENCY_KEY_REUSED, field="Idempotency-Key",
-        )  # fmt: skip
+            code=DeskErrorCode.IDEMPOTENCY_KEY_REUSED,
+            field="Idempotency-Key",
+        )
     return Ticket.objects.get(pk=row[1])
 
 

@@ -23,14 +23,6 @@ def ticket_events_value(*, ticket: Ticket) -> list[Event]:
     return [Event(at=row.at, kind=row.kind, value=row.value or None) for row in rows]
 
 
-def ticket_sla_refresh(*, ticket: Ticket, now: datetime, events: list[Event] | None = None) -> None:
-    """Evaluate the ticket's clocks at `now` and store them on the ticket."""
-    fields = ticket_sla_fields(ticket=ticket, now=now, events=events)
-    for name, value in fields.items():
-        setattr(ticket, name, value)
-    ticket.save(update_fields=list(fields))
-
-
 def ticket_sla_fields(
     *, ticket: Ticket, now: datetime, events: list[Event] | None = None
 ) -> dict[str, Any]:
@@ -88,16 +80,3 @@ def tickets_with_sla_inputs(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return tickets.select_related(
         "agreement__calendar", "agreement__plan", "agreement__sla_policy"
     ).prefetch_related("agreement__sla_policy__targets")
-
-
-def ticket_sla_sweep(*, now: datetime, limit: int = 500) -> int:
-    """Re-evaluate tickets whose stored state may have changed with time alone: a running
-    clock now past due, or a solve whose confirmation window has run out."""
-    tickets = tickets_with_sla_inputs(Ticket.objects.filter(sla_recheck_at__lte=now)).order_by(
-        "sla_recheck_at"
-    )[:limit]
-    count = 0
-    for ticket in tickets:
-        ticket_sla_refresh(ticket=ticket, now=now)
-        count += 1
-    return count
