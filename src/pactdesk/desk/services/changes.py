@@ -42,7 +42,7 @@ def ticket_change(
     now: datetime,
     actor: User | None = None,
     events: Sequence[EventIn] = (),
-    fields: Mapping[str, Any] | None = None,
+    fields: Mapping[str, object] | None = None,
 ) -> Ticket:
     """Record `events` (in order) on `ticket`, set `fields`, `updated_at` to `now` and
     the SLA columns as of `now`, and save them: the skeleton of every change of a

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import transaction
 
@@ -38,7 +37,7 @@ def status_events(*, ticket: Ticket, status: str) -> list[EventIn]:
     return [*([EventIn(EventKind.REOPENED)] if reopened else []), EventIn(EventKind.STATUS, status)]
 
 
-def status_fields(*, status: str, now: datetime) -> dict[str, Any]:
+def status_fields(*, status: str, now: datetime) -> dict[str, object]:
     """The columns a move to `status` sets (for `ticket_change`): a solve stamps
     `solved_at`, a close `closed_at`, any other status clears `solved_at`."""
     if status == Status.SOLVED:

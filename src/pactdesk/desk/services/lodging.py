@@ -39,12 +39,12 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError
 
-from pactdesk.accounts.models import Customer
+from pactdesk.accounts.models import Client, Customer
 from pactdesk.accounts.selectors import customer_find
 from pactdesk.accounts.services import customer_address, customer_get_or_create
 from pactdesk.agreements.selectors import agreement_for_lodging
@@ -55,6 +55,7 @@ from pactdesk.desk.models import (
     Message,
     MessageKind,
     Priority,
+    RawMail,
     Ticket,
     TicketEvent,
 )
@@ -72,11 +73,42 @@ MAX_SUBJECT = 250
 MAX_FILENAME = 255  # what browsers' uploads carry at most (Django keeps 255)
 
 
-def ticket_lodge(**request: Any) -> Ticket:
+def ticket_lodge(
+    *,
+    client: Client,
+    customer_email: str,
+    subject: str,
+    body: str,
+    channel: str,
+    now: datetime,
+    customer_name: str = "",
+    priority: str = Priority.NORMAL,
+    attachments: Sequence[AttachmentIn] = (),
+    mail_message_id: str = "",
+    idempotency_key: str | None = None,
+    raw_mail: RawMail | None = None,
+    language: str | None = None,
+) -> Ticket:
     """Lodge a query as a ticket on the client's current agreement: the fields of a
     `LodgingRequest` as keyword arguments (the contract callers outside the project
-    use); returns the ticket, made now or by an earlier request this one retries."""
-    return ticket_lodge_once(LodgingRequest(**request)).ticket
+    use, spelled out so that it can be read and checked); returns the ticket, made now
+    or by an earlier request this one retries."""
+    request = LodgingRequest(
+        client=client,
+        customer_email=customer_email,
+        subject=subject,
+        body=body,
+        channel=channel,
+        now=now,
+        customer_name=customer_name,
+        priority=priority,
+        attachments=attachments,
+        mail_message_id=mail_message_id,
+        idempotency_key=idempotency_key,
+        raw_mail=raw_mail,
+        language=language,
+    )
+    return ticket_lodge_once(request).ticket
 
 
 def ticket_lodge_once(request: LodgingRequest) -> Lodged:
