@@ -1,0 +1,39 @@
+"""Gunicorn settings of `pactdesk serve` (`--config python:pactdesk.config.gunicorn`).
+
+The app is loaded once, in the master, before it forks its workers (`preload_app`):
+Django, the URLconf with every view and API schema, and their libraries are imported
+there and the workers share those pages copy-on-write instead of each importing its
+own copy. Before forking, the master closes any database connection (each worker opens
+its own) and moves everything it has allocated into the collector's permanent
+generation (`gc.freeze()`), so the workers' garbage collections do not write to, and
+so copy, the shared pages. The per-process parts of the app (the SQLite write lock,
+the courier thread, the reference cache) key themselves on the process id.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from typing import Any
+
+preload_app = True
+accesslog = "-"
+# `pactdesk serve` waits 10 s for its children (STOP_GRACE_SECONDS) before killing them.
+graceful_timeout = 10
+if os.path.isdir("/dev/shm"):
+    # Workers touch a heartbeat file on every loop; on a disk (or overlay) file system
+    # that syscall cost ~15 % of a busy worker. Gunicorn's advice: tmpfs.
+    worker_tmp_dir = "/dev/shm"
+
+
+def when_ready(server: Any) -> None:
+    """In the master, after the app is loaded and before the first fork."""
+    if not server.cfg.preload_app:
+        return
+    from django.db import connections
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imports every view and API schema now
+    connections.close_all()
+    gc.collect()
+    gc.freeze()
