@@ -60,7 +60,9 @@ def holiday_dates(*, country: str, subdivision: str, years: Iterable[int]) -> li
 def _holiday_dates(country: str, subdivision: str, years: tuple[int, ...]) -> tuple[str, ...]:
     if not country:
         return []
-    import holidays  # here, not at the top: ~4 MiB, for processes that resolve holidays
+    # Imported here, by the processes that resolve holidays: its countries take ~18 MiB
+    # (gunicorn's master loads them before forking, for all its workers).
+    import holidays
 
     supported = holidays.list_supported_countries()
     if country not in supported:

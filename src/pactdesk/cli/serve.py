@@ -1,10 +1,12 @@
 """`pactdesk serve`: gunicorn (static files by WhiteNoise), a Huey consumer and the SMTP
 mail receiver, each a child process, supervised by a small process.
 
-The supervisor imports neither Django nor the app: it parses its options, starts the
-children with `subprocess` and waits. Only the children load Django (the web server
-once, before it forks its workers: `pactdesk.config.gunicorn`), so the supervisor stays
-at the size of a bare interpreter. Database set-up is `pactdesk setup`'s work, not this.
+The supervisor imports neither Django nor the app: it parses its options, runs Django's
+system checks in a short-lived `pactdesk check` (the long-running children skip them:
+they import the whole URLconf, which would stay resident), starts the children with
+`subprocess` and waits. Only the children load Django (the web server once, before it
+forks its workers: `pactdesk.config.gunicorn`), so the supervisor stays at the size of
+a bare interpreter. Database set-up is `pactdesk setup`'s work, not this.
 
 Ctrl-C or SIGTERM stops them all; if one dies the others are stopped too and the
 command exits 1, so a supervisor above can restart the set. Bad options exit 2.
@@ -90,6 +92,7 @@ def serve_run(opts: argparse.Namespace) -> None:
     """
     try:
         commands = serve_commands(opts)
+        serve_check()
     except ServeError as error:
         sys.stderr.write(f"CommandError: {error}\n")
         raise SystemExit(1) from None
@@ -103,6 +106,21 @@ def serve_run(opts: argparse.Namespace) -> None:
     except ServeError as error:
         sys.stderr.write(f"CommandError: {error}\n")
         raise SystemExit(1) from None
+
+
+def serve_check() -> None:
+    """Django's system checks, in a child that exits when done: warnings are passed on
+    (stderr), the "no issues" line is not, as when serve itself ran them.
+
+    Raises:
+        ServeError: a check failed (its report is printed first).
+    """
+    command = [sys.executable, "-m", "pactdesk.cli.main", "check"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    sys.stderr.write(done.stderr)
+    if done.returncode != 0:
+        sys.stdout.write(done.stdout)
+        raise ServeError("the system checks failed; nothing was started")
 
 
 def serve_supervise(children: list[subprocess.Popen[bytes]]) -> None:

@@ -1,13 +1,14 @@
 """Gunicorn settings of `pactdesk serve` (`--config python:pactdesk.config.gunicorn`).
 
 The app is loaded once, in the master, before it forks its workers (`preload_app`):
-Django, the URLconf with every view and API schema, and their libraries are imported
-there and the workers share those pages copy-on-write instead of each importing its
-own copy. Before forking, the master closes any database connection (each worker opens
-its own) and moves everything it has allocated into the collector's permanent
-generation (`gc.freeze()`), so the workers' garbage collections do not write to, and
-so copy, the shared pages. The per-process parts of the app (the SQLite write lock,
-the courier thread, the reference cache) key themselves on the process id.
+Django, the URLconf with every view and API schema, the holidays package's countries,
+and their libraries are imported there, and the workers share those pages
+copy-on-write instead of each importing its own copy. Before forking, the master
+closes any database connection (each worker opens its own) and moves everything it
+has allocated into the collector's permanent generation (`gc.freeze()`), so the
+workers' garbage collections do not write to, and so copy, the shared pages. Nothing
+per-process exists yet at the fork: the SQLite write lock and the courier thread key
+themselves on the process id, and the reference cache is empty (no request has run).
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ def when_ready(server: Any) -> None:
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - imports every view and API schema now
+    # Each worker resolves the clients' public holidays on its first lodging, which
+    # loads every country of the holidays package (~18 MiB): load them here, once.
+    import holidays
+
+    holidays.list_supported_countries()
     connections.close_all()
     gc.collect()
     gc.freeze()
