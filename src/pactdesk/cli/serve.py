@@ -80,9 +80,19 @@ def serve_main(argv: Sequence[str]) -> None:
         description="Serve the desk with gunicorn and run the background worker beside it.",
     )
     serve_arguments(parser)
+    # The options every Django command takes that mean something here.
+    parser.add_argument("--settings", help="settings module of the children (a Python path)")
+    parser.add_argument("--pythonpath", help="a directory to add to the children's PYTHONPATH")
+    parser.add_argument("--skip-checks", action="store_true", help="skip the system checks")
     parser.add_argument("--no-color", action="store_true", help="do not colour the output")
     parser.add_argument("--force-color", action="store_true", help="colour the output")
-    serve_run(parser.parse_args(argv))
+    opts = parser.parse_args(argv)
+    if opts.settings:
+        os.environ["DJANGO_SETTINGS_MODULE"] = opts.settings
+    if opts.pythonpath:
+        paths = [opts.pythonpath, os.environ.get("PYTHONPATH", "")]
+        os.environ["PYTHONPATH"] = os.pathsep.join(path for path in paths if path)
+    serve_run(opts)
 
 
 def serve_run(opts: argparse.Namespace) -> None:
@@ -92,7 +102,8 @@ def serve_run(opts: argparse.Namespace) -> None:
     """
     try:
         commands = serve_commands(opts)
-        serve_check()
+        if not getattr(opts, "skip_checks", False):
+            serve_check()
     except ServeError as error:
         sys.stderr.write(f"CommandError: {error}\n")
         raise SystemExit(1) from None
