@@ -165,9 +165,8 @@ def run(args: list[str], env: dict[str, str]) -> str:
 ROLES = ("supervisor", "gunicorn master", "web worker", "worker", "mail receiver")
 
 
-def tree_memory(root_pid: int) -> dict[int, tuple[str, float, float, float]]:
-    """Each process of the tree under `root_pid` (the `serve` supervisor, included):
-    {pid: (role, RSS, PSS, USS)} in MiB, from /proc (smaps_rollup)."""
+def _tree(root_pid: int) -> tuple[set[int], dict[int, int]]:
+    """The pids of `root_pid` and its descendants, and every process's parent."""
     parents: dict[int, int] = {}
     for stat in glob.glob("/proc/[0-9]*/stat"):
         with suppress(OSError, ValueError, IndexError):
@@ -177,6 +176,23 @@ def tree_memory(root_pid: int) -> dict[int, tuple[str, float, float, float]]:
     while frontier:
         frontier = {pid for pid, ppid in parents.items() if ppid in frontier} - tree
         tree |= frontier
+    return tree, parents
+
+
+def tree_cpu_seconds(root_pid: int) -> float:
+    """CPU time (user + system) the processes of the tree have used so far."""
+    ticks = 0
+    for pid in _tree(root_pid)[0]:
+        with suppress(OSError, ValueError, IndexError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def tree_memory(root_pid: int) -> dict[int, tuple[str, float, float, float]]:
+    """Each process of the tree under `root_pid` (the `serve` supervisor, included):
+    {pid: (role, RSS, PSS, USS)} in MiB, from /proc (smaps_rollup)."""
+    tree, parents = _tree(root_pid)
     found = {}
     for pid in tree:
         with suppress(OSError, ValueError):
@@ -456,11 +472,13 @@ def measure(server: Server, secret: str, env: dict[str, str], opts: argparse.Nam
             f"p99 {got['p99']:6.1f} ms   (refused at validation)"
         )
     for clients in (1, 8):
+        cpu = tree_cpu_seconds(server.process.pid)
         got = lodge(server.port, secret, opts.tickets, clients)
+        cpu = tree_cpu_seconds(server.process.pid) - cpu
         print(
             f"  lodge, {clients} client{'s' if clients > 1 else ' '}: "
             f"{got['rate']:7.1f} tickets/s   p50 {got['p50']:6.1f} ms   "
-            f"p99 {got['p99']:6.1f} ms"
+            f"p99 {got['p99']:6.1f} ms   server CPU {cpu * 1000 / opts.tickets:.2f} ms/ticket"
         )
     if not opts.web_only:
         count = max(opts.tickets // 10, 10)
