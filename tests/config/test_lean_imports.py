@@ -9,7 +9,17 @@ import os
 import subprocess
 import sys
 
-LAZY = ("cryptography", "charset_normalizer", "holidays", "numpy", "psycopg", "redis")
+LAZY = (
+    "charset_normalizer",
+    "cryptography",
+    "holidays",
+    "icalendar",
+    "numpy",
+    "ortools",
+    "psycopg",
+    "redis",
+    "simpy",
+)
 
 
 def probe(code: str, **env: str) -> list[object]:
@@ -19,9 +29,12 @@ def probe(code: str, **env: str) -> list[object]:
     environ.update(env, DJANGO_SETTINGS_MODULE="pactdesk.config.settings")
     prelude = f"import json, sys\nLAZY = {LAZY!r}\n"
     done = subprocess.run(
-        [sys.executable, "-c", prelude + code], env=environ, capture_output=True, text=True,
+        [sys.executable, "-c", prelude + code],
+        env=environ,
+        capture_output=True,
+        text=True,
         check=True,
-    )  # fmt: skip
+    )
     return [json.loads(line) for line in done.stdout.splitlines()]
 
 
