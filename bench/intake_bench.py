@@ -1,19 +1,28 @@
 """Intake through the REST API: lodging throughput and latency, list pages at depth,
-and the server's memory, on SQLite and (when one is available) PostgreSQL.
+and the memory of the server's process tree, on SQLite and (when one is available)
+PostgreSQL.
 
     .venv/bin/python bench/intake_bench.py            # 10,000 tickets, 100,000 rows
     .venv/bin/python bench/intake_bench.py --quick    # 1,000 tickets, 10,000 rows
 
-The server is started as `pactdesk serve` starts it (gunicorn with the same options;
-`--no-worker --no-mail-receiver`: the web server alone, so queued acknowledgements are
-stored and enqueued but not delivered), in a fresh PACTDESK_VAR_DIR. Before lodging it
-times the floor: an authenticated POST refused at validation, i.e. what the HTTP
-server, Django, Ninja and the key lookup cost before any lodging work. PostgreSQL:
-PACTDESK_BENCH_PG_URL (an empty database), else a throw-away cluster started from
-/usr/lib/postgresql/*/bin as user postgres.
+The server is `pactdesk serve`, the whole tree `make run` starts (the supervisor,
+gunicorn's master and workers, the Huey worker, the SMTP mail receiver), in a fresh
+PACTDESK_VAR_DIR; acknowledgements are delivered by the worker to an SMTP sink the
+bench runs. `--web-only` starts `serve --no-worker --no-mail-receiver` instead (the
+web server alone: acknowledgements are stored and enqueued, not delivered), as the
+figures before the memory work were taken. Before lodging it times the floor: an
+authenticated POST refused at validation, i.e. what the HTTP server, Django, Ninja and
+the key lookup cost before any lodging work. PostgreSQL: PACTDESK_BENCH_PG_URL (an
+empty database), else a throw-away cluster started from /usr/lib/postgresql/*/bin as
+user postgres.
+
+Memory: every process of the tree is sampled 5 times a second from /proc: RSS, and
+from smaps_rollup PSS (shared pages divided among the processes sharing them) and USS
+(pages of that process alone). RSS counts a page shared by three processes three
+times; PSS sums to what the tree really occupies.
 This prints figures; it asserts nothing. Targets on the 2-core reference machine:
 >= 500 tickets/s with 8 clients on SQLite and p99 < 100 ms; list page p95 < 30 ms at
-100,000 tickets; server memory < 300 MB.
+100,000 tickets; the whole tree under 300 MiB.
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ import http.client
 import json
 import os
 import shutil
+import smtplib
 import socket
 import subprocess
 import sys
@@ -152,40 +162,147 @@ def run(args: list[str], env: dict[str, str]) -> str:
     return done.stdout.strip()
 
 
-def tree_rss_mb(root_pid: int) -> tuple[float, int]:
-    """Resident memory of the gunicorn master and its workers (the `serve` supervisor
-    itself left out), from /proc."""
+ROLES = ("supervisor", "gunicorn master", "web worker", "worker", "mail receiver")
+
+
+def _tree(root_pid: int) -> tuple[set[int], dict[int, int]]:
+    """The pids of `root_pid` and its descendants, and every process's parent."""
     parents: dict[int, int] = {}
     for stat in glob.glob("/proc/[0-9]*/stat"):
         with suppress(OSError, ValueError, IndexError):
             fields = Path(stat).read_text().rsplit(")", 1)[1].split()
             parents[int(stat.split("/")[2])] = int(fields[1])
-    tree, frontier = set(), {root_pid}
+    tree, frontier = {root_pid}, {root_pid}
     while frontier:
         frontier = {pid for pid, ppid in parents.items() if ppid in frontier} - tree
         tree |= frontier
-    kb = 0
+    return tree, parents
+
+
+def tree_cpu_seconds(root_pid: int) -> float:
+    """CPU time (user + system) the processes of the tree have used so far."""
+    ticks = 0
+    for pid in _tree(root_pid)[0]:
+        with suppress(OSError, ValueError, IndexError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def tree_memory(root_pid: int) -> dict[int, tuple[str, float, float, float]]:
+    """Each process of the tree under `root_pid` (the `serve` supervisor, included):
+    {pid: (role, RSS, PSS, USS)} in MiB, from /proc (smaps_rollup)."""
+    tree, parents = _tree(root_pid)
+    found = {}
     for pid in tree:
-        with suppress(OSError):
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    kb += int(line.split()[1])
-    return kb / 1024, len(tree)
+        with suppress(OSError, ValueError):
+            kb = {}
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+                key, value = line.split(":", 1)
+                kb[key] = int(value.split()[0])
+            argv = Path(f"/proc/{pid}/cmdline").read_text().split("\0")
+            uss = kb["Private_Clean"] + kb["Private_Dirty"]
+            role = _role(pid, argv, root_pid, parents)
+            found[pid] = (role, kb["Rss"] / 1024, kb["Pss"] / 1024, uss / 1024)
+    return found
+
+
+def _role(pid: int, argv: list[str], root_pid: int, parents: dict[int, int]) -> str:
+    if pid == root_pid:
+        return "supervisor"
+    if "gunicorn" in argv:
+        return "gunicorn master" if parents.get(pid) == root_pid else "web worker"
+    if "worker" in argv:
+        return "worker"
+    return "mail receiver" if "mail-receiver" in argv else "other"
+
+
+class Memory:
+    """Peaks of the tree's summed RSS and PSS, and of each role's."""
+
+    def __init__(self) -> None:
+        self.rss = self.pss = self.uss = 0.0
+        self.processes = 0
+        self.roles: dict[str, tuple[int, float, float]] = {}  # role: (count, RSS, PSS)
+
+    def add(self, sample: dict[int, tuple[str, float, float, float]]) -> None:
+        rows = sample.values()
+        self.rss = max(self.rss, sum(rss for _, rss, _, _ in rows))
+        if sum(pss for _, _, pss, _ in rows) > self.pss:
+            self.pss = sum(pss for _, _, pss, _ in rows)
+            self.uss = sum(uss for _, _, _, uss in rows)
+        self.processes = max(self.processes, len(sample))
+        for role in {role for role, _, _, _ in rows}:
+            mine = [(rss, pss) for name, rss, pss, _ in rows if name == role]
+            count, rss, pss = self.roles.get(role, (0, 0.0, 0.0))
+            self.roles[role] = (
+                max(count, len(mine)),
+                max(rss, max(r for r, _ in mine)),
+                max(pss, max(p for _, p in mine)),
+            )
+
+    def lines(self) -> list[str]:
+        head = (
+            f"  memory peak, whole tree ({self.processes} processes): {self.rss:.0f} MiB RSS,"
+            f" {self.pss:.0f} MiB PSS (USS {self.uss:.0f} MiB)"
+        )
+        parts = []
+        for role in [*ROLES, "other"]:
+            if role in self.roles:
+                count, rss, pss = self.roles[role]
+                many = f"{count} x " if count > 1 else ""
+                parts.append(f"{role} {many}{rss:.0f} / {pss:.0f}")
+        return [head, "    per process, peak RSS / PSS MiB: " + ", ".join(parts)]
+
+
+class SmtpSink:
+    """An SMTP server on 127.0.0.1 that accepts and drops mail (the worker's relay)."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        class Drop:
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd calls it by this name
+                return "250 OK"
+
+        self.port = free_port()
+        self.controller = Controller(Drop(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()
 
 
 class Server:
-    """`pactdesk serve --no-worker --no-mail-receiver` (the web server alone) in its own
-    process group; memory sampled 5x a second."""
+    """`pactdesk serve` (with `web_only`: `--no-worker --no-mail-receiver`) in its own
+    process group; the memory of its tree sampled 5x a second."""
 
-    def __init__(self, env: dict[str, str], workers: int, threads: int, log: Path) -> None:
-        self.port = free_port()
+    def __init__(self, env: dict[str, str], opts: argparse.Namespace, log: Path) -> None:
+        self.port, self.mail_port = free_port(), free_port()
         self.log = log.open("w")
+        command = [
+            *CLI,
+            "serve",
+            "--port",
+            str(self.port),
+            "--mail-port",
+            str(self.mail_port),
+            "--workers",
+            str(opts.workers),
+            "--threads",
+            str(opts.threads),
+        ]
+        if opts.web_only:
+            command += ["--no-worker", "--no-mail-receiver"]
         self.process = subprocess.Popen(
-            [*CLI, "serve", "--port", str(self.port), "--no-worker", "--no-mail-receiver",
-             "--workers", str(workers), "--threads", str(threads)],
-            env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-        self.peak_mb, self.processes, self._stop = 0.0, 0, threading.Event()
+            command,
+            env=env,
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.memory, self._stop = Memory(), threading.Event()
         self._sampler = threading.Thread(target=self._sample, daemon=True)
         self._wait_ready()
         self._sampler.start()
@@ -204,9 +321,7 @@ class Server:
 
     def _sample(self) -> None:
         while not self._stop.is_set():
-            mb, count = tree_rss_mb(self.process.pid)
-            if mb > self.peak_mb:
-                self.peak_mb, self.processes = mb, count
+            self.memory.add(tree_memory(self.process.pid))
             time.sleep(0.2)
 
     def stop(self) -> None:
@@ -275,6 +390,29 @@ def lodge(
             "p99": percentile(latencies, 0.99) * 1000}  # fmt: skip
 
 
+def mail(port: int, count: int) -> dict[str, float]:
+    """`count` messages to the bench client's support address over one SMTP connection
+    to the mail receiver, each a new ticket."""
+    latencies: list[float] = []
+    started = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port, timeout=30) as smtp:
+        for n in range(count):
+            message = (
+                f"From: m{n % 50}@shop.test\r\nTo: support@bench.test\r\n"
+                f"Subject: Parcel {n} is late\r\nMessage-ID: <{uuid.uuid4().hex}@shop.test>"
+                "\r\n\r\nHello, my parcel has not arrived yet.\r\n"
+            )
+            sent = time.perf_counter()
+            smtp.sendmail(f"m{n % 50}@shop.test", ["support@bench.test"], message)
+            latencies.append(time.perf_counter() - sent)
+    elapsed = time.perf_counter() - started
+    return {
+        "rate": count / elapsed,
+        "p50": percentile(latencies, 0.5) * 1000,
+        "p99": percentile(latencies, 0.99) * 1000,
+    }
+
+
 def list_pages(port: int, secret: str, total: int) -> dict[str, float]:
     """First page again and again; then the whole list walked by cursor (50 a page),
     the deepest pages timed; a breaching-soon page and a filtered page."""
@@ -315,41 +453,74 @@ def list_pages(port: int, secret: str, total: int) -> dict[str, float]:
             "pages": len(walk)}  # fmt: skip
 
 
+def measure(server: Server, secret: str, env: dict[str, str], opts: argparse.Namespace) -> None:
+    """Floor, lodging, mail (the whole tree only) and list figures, printed as they come."""
+    tree = (
+        "the web server alone"
+        if opts.web_only
+        else "the whole tree: supervisor, gunicorn, worker, mail receiver"
+    )
+    print(
+        f"\n{opts.database}: pactdesk serve, {tree}; gunicorn {opts.workers} workers x "
+        f"{opts.threads} threads, {opts.tickets:,} tickets per run"
+    )
+    for clients in (1, 8):
+        got = lodge(server.port, secret, opts.tickets, clients, floor=True)
+        print(
+            f"  floor, {clients} client{'s' if clients > 1 else ' '}: "
+            f"{got['rate']:7.1f} requests/s  p50 {got['p50']:6.1f} ms   "
+            f"p99 {got['p99']:6.1f} ms   (refused at validation)"
+        )
+    for clients in (1, 8):
+        cpu = tree_cpu_seconds(server.process.pid)
+        got = lodge(server.port, secret, opts.tickets, clients)
+        cpu = tree_cpu_seconds(server.process.pid) - cpu
+        print(
+            f"  lodge, {clients} client{'s' if clients > 1 else ' '}: "
+            f"{got['rate']:7.1f} tickets/s   p50 {got['p50']:6.1f} ms   "
+            f"p99 {got['p99']:6.1f} ms   server CPU {cpu * 1000 / opts.tickets:.2f} ms/ticket"
+        )
+    if not opts.web_only:
+        count = max(opts.tickets // 10, 10)
+        got = mail(server.mail_port, count)
+        print(
+            f"  mail, 1 client:  {got['rate']:7.1f} messages/s  p50 {got['p50']:6.1f} ms"
+            f"   p99 {got['p99']:6.1f} ms   ({count:,} through the mail receiver)"
+        )
+    if opts.no_list:
+        return
+    total = int(run([PYTHON, __file__, "_fill", str(opts.rows)], env).splitlines()[-1])
+    got = list_pages(server.port, secret, total)
+    print(
+        f"  list at {total:,} tickets (p95): first page {got['first']:.1f} ms, "
+        f"status+client {got['status']:.1f} ms, breaching soon {got['breaching']:.1f} ms,"
+        f" cursor walk of {got['pages']:,} pages {got['walk']:.1f} ms, "
+        f"deepest 10% {got['deep']:.1f} ms"
+    )
+
+
 def bench_database(name: str, extra_env: dict[str, str], opts: argparse.Namespace) -> None:
+    opts.database = name
     var = Path(tempfile.mkdtemp(prefix=f"pd-bench-{name}-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PACTDESK_")}
     env.update(extra_env, PACTDESK_VAR_DIR=str(var), PACTDESK_LOG_LEVEL="WARNING")
+    sink = None if opts.web_only else SmtpSink()
+    if sink is not None:
+        env["PACTDESK_SMTP_URL"] = f"smtp://127.0.0.1:{sink.port}"
     try:
         run([*CLI, "setup", "--no-demo"], env)
         secret = run([PYTHON, __file__, "_tenant"], env).splitlines()[-1]
-        server = Server(env, opts.workers, opts.threads, var / "server.log")
+        server = Server(env, opts, var / "server.log")
         try:
-            print(f"\n{name}: gunicorn {opts.workers} workers x {opts.threads} threads, "
-                  f"{opts.tickets:,} tickets per run")  # fmt: skip
-            for clients in (1, 8):
-                got = lodge(server.port, secret, opts.tickets, clients, floor=True)
-                print(f"  floor, {clients} client{'s' if clients > 1 else ' '}: "
-                      f"{got['rate']:7.1f} requests/s  p50 {got['p50']:6.1f} ms   "
-                      f"p99 {got['p99']:6.1f} ms   (refused at validation)")  # fmt: skip
-            for clients in (1, 8):
-                got = lodge(server.port, secret, opts.tickets, clients)
-                print(f"  lodge, {clients} client{'s' if clients > 1 else ' '}: "
-                      f"{got['rate']:7.1f} tickets/s   p50 {got['p50']:6.1f} ms   "
-                      f"p99 {got['p99']:6.1f} ms")  # fmt: skip
-            if opts.no_list:
-                return
-            total = int(run([PYTHON, __file__, "_fill", str(opts.rows)], env).splitlines()[-1])
-            got = list_pages(server.port, secret, total)
-            print(f"  list at {total:,} tickets (p95): first page {got['first']:.1f} ms, "
-                  f"status+client {got['status']:.1f} ms, breaching soon {got['breaching']:.1f} ms,"
-                  f" cursor walk of {got['pages']:,} pages {got['walk']:.1f} ms, "
-                  f"deepest 10% {got['deep']:.1f} ms")  # fmt: skip
+            measure(server, secret, env, opts)
         finally:
             server.stop()
-        print(f"  server memory peak: {server.peak_mb:.0f} MB RSS "
-              f"(gunicorn master + workers, {server.processes} processes)")  # fmt: skip
+        for line in server.memory.lines():
+            print(line)
         print("  load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     finally:
+        if sink is not None:
+            sink.stop()
         shutil.rmtree(var, ignore_errors=True)
 
 
@@ -399,6 +570,11 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     parser.add_argument("--no-list", action="store_true", help="lodging figures only")
+    parser.add_argument(
+        "--web-only",
+        action="store_true",
+        help="serve --no-worker --no-mail-receiver: the web server alone",
+    )
     opts = parser.parse_args()
     opts.tickets = opts.tickets or (1_000 if opts.quick else 10_000)
     opts.rows = opts.rows or (10_000 if opts.quick else 100_000)

@@ -74,3 +74,27 @@ def test_serve_answers_and_stops_cleanly_on_ctrl_c(tmp_path) -> None:
     assert "Pactdesk stopped." in output
     assert "Consumer exiting" in output
     assert "mail receiver stopped" in output
+
+
+def test_the_supervisor_loads_neither_django_nor_the_app() -> None:
+    # Given `pactdesk serve` run in a fresh interpreter up to its option checks
+    probe = (
+        "import sys\n"
+        "from pactdesk.cli.main import main\n"
+        "try:\n"
+        "    main(['serve', '--port', '0'])\n"
+        "except SystemExit as exit:\n"
+        "    print(exit.code)\n"
+        "heavy = ('django', 'huey', 'gunicorn', 'numpy', 'holidays', 'ninja', 'pydantic')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))\n"
+        "print(sorted(m for m in sys.modules if m.startswith('pactdesk.')))\n"
+    )
+    # When it refuses the port
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    # Then it has refused it as the Django command did, having imported only itself
+    assert done.stderr == "CommandError: --port 0 is not a TCP port\n"
+    assert done.stdout.splitlines() == [
+        "1",
+        "[]",
+        "['pactdesk.cli', 'pactdesk.cli.main', 'pactdesk.cli.serve']",
+    ]

@@ -12,7 +12,6 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
 from django.core.exceptions import ValidationError
 
 from pactdesk.agreements.error_codes import AgreementsErrorCode
@@ -61,6 +60,10 @@ def holiday_dates(*, country: str, subdivision: str, years: Iterable[int]) -> li
 def _holiday_dates(country: str, subdivision: str, years: tuple[int, ...]) -> tuple[str, ...]:
     if not country:
         return []
+    # Imported here, by the processes that resolve holidays: its countries take ~18 MiB
+    # (gunicorn's master loads them before forking, for all its workers).
+    import holidays
+
     supported = holidays.list_supported_countries()
     if country not in supported:
         raise ValidationError(

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from huey import RedisHuey, SqliteHuey
 
 from pactdesk.config.env import (
     database_from_url,
@@ -34,6 +33,7 @@ from pactdesk.config.env import (
     env_proxy_ssl_header,
     smtp_from_url,
 )
+from pactdesk.config.queue import queue_huey
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PACTDESK_VAR_DIR", "var")).resolve()
@@ -91,11 +91,7 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(
         f"PACTDESK_REDIS_URL={REDIS_URL!r} must start with redis://, rediss:// or unix://"
     )
-HUEY = (
-    RedisHuey("pactdesk", url=REDIS_URL)
-    if REDIS_URL
-    else SqliteHuey("pactdesk", filename=str(VAR_DIR / "huey.sqlite3"))
-)
+HUEY = queue_huey(redis_url=REDIS_URL, sqlite_path=VAR_DIR / "huey.sqlite3")
 # How the outbox rows a commit wrote reach Huey: "courier" (a thread of each process
 # enqueues one task for everything queued since its last hand-over: an enqueue costs a
 # write, under load once per batch) or "inline" (the committing thread enqueues its own;

@@ -37,7 +37,6 @@ import re
 from email import quoprimime
 
 import webencodings
-from charset_normalizer import from_bytes
 
 _SUPERSETS = {"gbk": "gb18030"}  # WHATWG: "the gbk decoder is the gb18030 decoder"
 _NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "idna", "punycode",
@@ -121,6 +120,8 @@ def _guess(data: bytes) -> str | None:
         latin: str | None = data.decode("cp1252")
     except UnicodeDecodeError:  # bytes windows-1252 leaves undefined
         latin = None
+    from charset_normalizer import from_bytes  # here: only undeclared 8-bit text needs it
+
     results = from_bytes(data, cp_isolation=_GUESSES)
     best = results.best()
     if best is None:

@@ -16,24 +16,30 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import models
+
+if TYPE_CHECKING:
+    from cryptography.fernet import MultiFernet
 
 logger = logging.getLogger(__name__)
 PREFIX = "fernet:"
 
 
-def _fernet(secret: str) -> Fernet:
-    digest = hashlib.sha256(f"pactdesk.platform.sealed:{secret}".encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
-
-
 def _keys() -> MultiFernet:
+    # cryptography is imported here, when a value is sealed or opened (the IMAP poller,
+    # the admin), not by every process that loads the models (~9 MiB).
+    from cryptography.fernet import Fernet, MultiFernet
+
     secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return MultiFernet([_fernet(secret) for secret in secrets])
+    return MultiFernet([Fernet(_key(secret)) for secret in secrets])
+
+
+def _key(secret: str) -> bytes:
+    digest = hashlib.sha256(f"pactdesk.platform.sealed:{secret}".encode()).digest()
+    return base64.urlsafe_b64encode(digest)
 
 
 def seal(plain: str) -> str:
@@ -45,6 +51,8 @@ def unseal(stored: str) -> str:
     value is returned as it is."""
     if not stored.startswith(PREFIX):
         return stored
+    from cryptography.fernet import InvalidToken
+
     try:
         return _keys().decrypt(stored[len(PREFIX) :].encode()).decode()
     except InvalidToken:

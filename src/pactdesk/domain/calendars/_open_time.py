@@ -17,6 +17,11 @@ day and three on a fall-back day, and touching spans never overlap in UTC.
 
 Tables grow on demand (a new snapshot is published under a lock; readers keep using
 the snapshot they took), so a calendar can serve any year from 2 to 9998.
+
+A table is built as Python lists (what the scalar, bisect path reads); its NumPy arrays
+are made on first use by the bulk path. NumPy is imported there and only there, so a
+process that never asks for a bulk answer (a web worker, the mail receiver) does not
+load it (~11 MiB).
 """
 
 from __future__ import annotations
@@ -25,19 +30,33 @@ import threading
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
+from itertools import accumulate
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-import numpy as np
-import numpy.typing as npt
 
 from pactdesk.domain._time import ZERO, from_us, to_us
 from pactdesk.domain.calendars.spec import CalendarSpec
 from pactdesk.domain.error_codes import DomainErrorCode
 from pactdesk.domain.errors import CalendarError
 
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Int64Array = npt.NDArray[np.int64]
+
 MIN_YEAR = 2
 MAX_YEAR = 9998
-Int64Array = npt.NDArray[np.int64]
+
+
+def __getattr__(name: str) -> object:
+    """``Int64Array``, built (with NumPy) when first asked for."""
+    if name == "Int64Array":
+        import numpy as np
+        import numpy.typing as npt
+
+        return npt.NDArray[np.int64]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -48,10 +67,6 @@ class Table:
     last_year: int
     lo_us: int
     hi_us: int
-    starts: Int64Array
-    ends: Int64Array
-    cum_before: Int64Array
-    cum_end: Int64Array
     starts_list: list[int]
     ends_list: list[int]
     cum_before_list: list[int]
@@ -65,6 +80,26 @@ class Table:
     def covers(self, lo_us: int, hi_us: int) -> bool:
         """Whether every instant in ``[lo_us, hi_us]`` lies inside the table's window."""
         return self.lo_us <= lo_us and hi_us < self.hi_us
+
+    @cached_property
+    def starts(self) -> Int64Array:
+        """``starts_list`` as an int64 array (the bulk path's form)."""
+        return _int64(self.starts_list)
+
+    @cached_property
+    def ends(self) -> Int64Array:
+        """``ends_list`` as an int64 array."""
+        return _int64(self.ends_list)
+
+    @cached_property
+    def cum_before(self) -> Int64Array:
+        """``cum_before_list`` as an int64 array."""
+        return _int64(self.cum_before_list)
+
+    @cached_property
+    def cum_end(self) -> Int64Array:
+        """``cum_end_list`` as an int64 array."""
+        return _int64(self.cum_end_list)
 
     @cached_property
     def scalar(self) -> ScalarIndex:
@@ -90,6 +125,8 @@ class Table:
 
     @cached_property
     def _start_guess(self) -> Int64Array:
+        import numpy as np
+
         edges = self.lo_us + (
             np.arange((self.hi_us - self.lo_us >> self._shift) + 2) << self._shift
         )
@@ -97,6 +134,8 @@ class Table:
 
     @cached_property
     def _cum_guess(self) -> Int64Array:
+        import numpy as np
+
         edges = np.arange((self.total >> self._shift) + 2, dtype=np.int64) << self._shift
         return np.searchsorted(self.cum_end, edges, side="left").astype(np.int64)
 
@@ -137,6 +176,8 @@ def _advance(
     A guess never exceeds the answer; usually it is exact or one short, so after one
     full pass only the few keys that moved are revisited.
     """
+    import numpy as np
+
     size = ordered.size
     shape = keys.shape
     count = np.array(guess, dtype=np.int64).ravel()
@@ -236,24 +277,24 @@ def _assemble(
 ) -> Table:
     starts_list = [s for year in range(first, last + 1) for s in years[year][0]]
     ends_list = [e for year in range(first, last + 1) for e in years[year][1]]
-    starts = np.array(starts_list, dtype=np.int64)
-    ends = np.array(ends_list, dtype=np.int64)
-    cum_end = np.cumsum(ends - starts, dtype=np.int64)
-    cum_before = cum_end - (ends - starts)
+    cum_end_list = list(accumulate(e - s for s, e in zip(starts_list, ends_list, strict=True)))
+    cum_before_list = [0, *cum_end_list[:-1]]
     return Table(
         first_year=first,
         last_year=last,
         lo_us=local_to_utc_us(_wall(date(first, 1, 1)), zone),
         hi_us=local_to_utc_us(_wall(date(last + 1, 1, 1)), zone),
-        starts=starts,
-        ends=ends,
-        cum_before=cum_before,
-        cum_end=cum_end,
         starts_list=starts_list,
         ends_list=ends_list,
-        cum_before_list=[int(v) for v in cum_before.tolist()],
-        cum_end_list=[int(v) for v in cum_end.tolist()],
+        cum_before_list=cum_before_list if starts_list else [],
+        cum_end_list=cum_end_list,
     )
+
+
+def _int64(values: list[int]) -> Int64Array:
+    import numpy as np
+
+    return np.array(values, dtype=np.int64)
 
 
 def _build_year(spec: CalendarSpec, zone: ZoneInfo, year: int) -> tuple[list[int], list[int]]:

@@ -11,7 +11,8 @@ A :class:`BusinessCalendar` answers, exactly to the microsecond and in UTC:
 * ``is_open(t)`` — spans are half-open ``[start, end)``; ``next_open(t)`` is ``t``
   itself when open.
 * ``add_many`` / ``elapsed_many`` — the same answers over NumPy ``datetime64[us]``
-  arrays (naive NumPy datetimes are UTC).
+  arrays (naive NumPy datetimes are UTC). NumPy is imported by these alone, on first
+  use: the scalar forms never load it.
 
 Spans are local wall-clock times (see :mod:`pactdesk.domain.calendars._open_time` for the DST
 rule); ``closed`` dates are local dates. Because ``add`` returns closing instants,
@@ -24,19 +25,34 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any
 
 from pactdesk.domain._time import ZERO, duration_us, require_aware, require_duration
-from pactdesk.domain.calendars._open_time import Int64Array, OpenTimeTable, ScalarIndex, Table
+from pactdesk.domain.calendars._open_time import OpenTimeTable, ScalarIndex, Table
 from pactdesk.domain.calendars.spec import CalendarSpec, parse_spec
 from pactdesk.domain.error_codes import DomainErrorCode
 from pactdesk.domain.errors import CalendarError
 
-DatetimeArray = npt.NDArray[np.datetime64]
-TimedeltaArray = npt.NDArray[np.timedelta64]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from pactdesk.domain.calendars._open_time import Int64Array
+
+    DatetimeArray = npt.NDArray[np.datetime64]
+    TimedeltaArray = npt.NDArray[np.timedelta64]
+
+
+def __getattr__(name: str) -> Any:
+    """``DatetimeArray`` and ``TimedeltaArray``, built (with NumPy) when first asked for."""
+    if name in ("DatetimeArray", "TimedeltaArray"):
+        import numpy as np
+        import numpy.typing as npt
+
+        if name == "DatetimeArray":
+            return npt.NDArray[np.datetime64]
+        return npt.NDArray[np.timedelta64]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class BusinessCalendar:
@@ -151,6 +167,8 @@ class BusinessCalendar:
         ``duration`` is a timedelta, a ``timedelta64`` or an array broadcasting
         against ``starts``. Returns ``datetime64[us]`` UTC instants.
         """
+        import numpy as np
+
         start_us = _us_array(starts, "starts")
         span = _duration_array(duration)
         if self._spec.always_open or start_us.size == 0:
@@ -165,6 +183,8 @@ class BusinessCalendar:
 
     def elapsed_many(self, starts: npt.ArrayLike, ends: npt.ArrayLike) -> TimedeltaArray:
         """:meth:`elapsed` over arrays of ``datetime64`` instants (broadcasting)."""
+        import numpy as np
+
         start_us, end_us = np.broadcast_arrays(_us_array(starts, "starts"), _us_array(ends, "ends"))
         if start_us.size == 0:
             return np.zeros(start_us.shape, dtype="timedelta64[us]")
@@ -186,6 +206,8 @@ class BusinessCalendar:
         return table.starts[index] + (target - table.cum_before[index])
 
     def _next_open_many(self, table: Table, moments: Int64Array) -> Int64Array:
+        import numpy as np
+
         while True:
             if table.starts.size:
                 index = table.count_starts_at_or_before(moments) - 1
@@ -209,6 +231,8 @@ def _cum(index: ScalarIndex, instant: datetime) -> timedelta:
 
 def _cum_many(table: Table, micros: Int64Array) -> Int64Array:
     """Vectorised :func:`_cum`."""
+    import numpy as np
+
     if table.starts.size == 0:
         return np.zeros(micros.shape, dtype=np.int64)
     index = table.count_starts_at_or_before(micros) - 1
@@ -235,6 +259,8 @@ def _shifted(instant: datetime, duration: timedelta) -> datetime:
 
 
 def _us_array(values: npt.ArrayLike, field: str) -> Int64Array:
+    import numpy as np
+
     array = np.asarray(values)
     if array.dtype.kind != "M":
         raise CalendarError(
@@ -247,6 +273,8 @@ def _us_array(values: npt.ArrayLike, field: str) -> Int64Array:
 
 
 def _duration_array(duration: timedelta | np.timedelta64 | npt.ArrayLike) -> Int64Array:
+    import numpy as np
+
     if isinstance(duration, timedelta):
         return np.asarray(duration_us(require_duration(duration)), dtype=np.int64)
     array = np.asarray(duration)

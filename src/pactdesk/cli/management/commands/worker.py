@@ -18,6 +18,10 @@ def jobs_load() -> None:
 
 class Command(BaseCommand):
     help = "Run the background worker (a Huey consumer with periodic jobs)."
+    # The system checks import the whole URLconf (every view and API schema), which
+    # would then stay in this long-running process; `pactdesk serve` runs them once in
+    # a short-lived `pactdesk check` before starting its children.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--workers", type=int, default=2, help="worker threads")

@@ -12,6 +12,10 @@ from pactdesk.intake.smtp import IntakeHandler, receiver_controller
 
 class Command(BaseCommand):
     help = "Receive mail for the clients' support addresses over SMTP (until Ctrl-C)."
+    # The system checks import the whole URLconf, which would then stay in this
+    # long-running process; `pactdesk serve` runs them once in a short-lived
+    # `pactdesk check` before starting its children.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
