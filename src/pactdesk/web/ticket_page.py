@@ -4,19 +4,21 @@ attachment downloads that check who asks."""
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from pactdesk.accounts.models import User
-from pactdesk.accounts.selectors import staff_assignable
 from pactdesk.desk.models import EventKind, Priority, Status, Ticket
 from pactdesk.desk.participants import reply_choices
 from pactdesk.desk.selectors import (
     attachment_get,
     message_raw_mail_get,
+    ticket_assignable,
     ticket_get,
     ticket_history,
     ticket_messages,
@@ -52,6 +54,7 @@ def ticket_context(
 ) -> dict[str, Any]:
     actor: User = request.user  # type: ignore[assignment]
     staff = actor.is_provider_staff
+    now = clock_now()
     conversation = list(ticket_messages(ticket=ticket, include_notes=staff))
     writers, answering, copied = reply_choices(ticket) if staff else ([], None, [])
     events = ticket_history(ticket=ticket)
@@ -63,7 +66,7 @@ def ticket_context(
         "conversation": conversation,
         "events": [(event, EVENT_LABELS.get(event.kind, event.kind)) for event in events],
         "clocks": ticket_clocks(ticket),
-        "now": clock_now(),
+        "now": now,
         "errors": errors or {},
         "values": values or {},
         "codes": codes or {},
@@ -73,7 +76,9 @@ def ticket_context(
         "statuses": choices(Status),
         "priorities": choices(Priority),
         "reply_statuses": REPLY_STATUSES,
-        "staff_choices": staff_assignable(actor=actor) if staff else [],
+        "staff_choices": list(ticket_assignable(ticket=ticket)) if staff else [],
+        "client_zone": ticket.agreement.timezone,
+        "client_now": timezone.localtime(now, ZoneInfo(ticket.agreement.timezone)),
         "merged_tickets": list(ticket.merged_tickets.values_list("pk", flat=True)) if staff else [],
     }
 

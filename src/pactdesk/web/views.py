@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from pactdesk.accounts.models import User
 from pactdesk.accounts.selectors import client_list
+from pactdesk.accounts.services import user_time_zone_set
 from pactdesk.agreements.selectors import agreement_list, seat_list
 from pactdesk.platform.clock import clock_now
+from pactdesk.platform.errors import ValidationFailed
 from pactdesk.platform.selectors import health_check
 
 
@@ -41,3 +46,19 @@ def home(request: HttpRequest) -> HttpResponse:
         "seats": seat_list(actor=actor),  # type: ignore[arg-type]
     }
     return render(request, "web/home.html", context)
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The viewer's time zone: theirs, or blank for the browser's."""
+    actor: User = request.user  # type: ignore[assignment]
+    error = ""
+    if request.method == "POST":
+        try:
+            user_time_zone_set(user=actor, time_zone=request.POST.get("time_zone", ""))
+        except ValidationFailed as failure:
+            error = failure.message
+        else:
+            return redirect("web:preferences")
+    context = {"zones": sorted(zoneinfo.available_timezones()), "error": error}
+    return render(request, "web/preferences.html", context, status=400 if error else 200)
