@@ -21,7 +21,7 @@ from pactdesk.desk.services import (
     ticket_status_change,
 )
 from pactdesk.platform.clock import clock_now
-from tests.factories import ClientFactory, UserFactory, dedicated_agreement
+from tests.factories import ClientFactory, UserFactory, client_user, dedicated_agreement
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +207,70 @@ def test_the_picker_offers_the_pool_for_shared_clients_and_seats_for_dedicated(
     page = browser.get(f"/desk/tickets/{dedicated_ticket.pk}/").content.decode()
     picker = re.search(r'<select name="assignee" id="assignee">(.*?)</select>', page, re.S)
     assert re.findall(r">([^<]+)</option>", picker.group(1)) == ["— nobody —", "Sam Seated"]
+
+
+def home(user) -> str:
+    browser = Browser()
+    browser.force_login(user)
+    response = browser.get("/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def figure(page: str, name: str) -> int:
+    return int(re.search(rf'<strong id="{name}">(\d+)</strong>', page).group(1))
+
+
+def test_an_agents_home_shows_their_work_and_unassigned_work_due_soon(agent, desk) -> None:
+    page = home(agent)
+    mine = re.search(r'id="my-work">(.*?)</section>', page, re.S).group(1)
+    due = re.search(r'id="unassigned-due">(.*?)</section>', page, re.S).group(1)
+    assert re.findall(r">(PD-\d+)</a>", mine) == [desk["mine"].reference]
+    order = ["old_breach", "new_breach", "due_soon", "due_later"]
+    assert re.findall(r">(PD-\d+)</a>", due) == [desk[k].reference for k in order]
+    assert 'id="queue-depths"' not in page
+
+
+def test_a_managers_home_shows_queue_depth_per_client(desk, other_agreement, lodge) -> None:
+    lodge(client=other_agreement.client)
+    page = home(UserFactory(role=Role.MANAGER))
+    rows = re.findall(
+        r'<tr><td><a href="/desk/clients/\d+/">(\w+)</a></td><td>(\d+)</td><td>(\d+)</td>'
+        r"<td>(\d+)</td></tr>",
+        page,
+    )
+    # Northwind: 5 valid open (spam and the merged duplicate left out), 2 breached,
+    # 3 due within 2 h; Lotus: 1 open, due within 2 h.
+    assert rows == [("Lotus", "1", "0", "1"), ("Northwind", "5", "2", "3")]
+    assert (figure(page, "open-count"), figure(page, "breached-count")) == (6, 2)
+    assert figure(page, "at-risk-count") == 4
+    assert 'id="my-work"' not in page
+
+
+def test_a_client_users_home_shows_only_their_clients_figures(
+    agreement, desk, other_agreement, lodge
+) -> None:
+    lodge(client=other_agreement.client)
+    page = home(client_user(agreement.client))
+    assert "Northwind now" in page
+    assert (figure(page, "open-count"), figure(page, "breached-count")) == (5, 2)
+    assert "Lotus" not in page
+    assert 'id="queue-depths"' not in page
+    assert 'id="my-work"' not in page
+
+
+def test_home_pages_take_the_same_queries_for_few_or_many_tickets(
+    staff_browser, lodge, other_agreement, django_assert_max_num_queries
+) -> None:
+    manager = Browser()
+    manager.force_login(UserFactory(role=Role.MANAGER))
+    for i in range(2):
+        lodge(customer_email=f"c{i}@shop.test")
+    for many in (False, True):
+        if many:
+            for i in range(12):
+                lodge(customer_email=f"d{i}@shop.test", client=other_agreement.client)
+        with django_assert_max_num_queries(6):
+            assert staff_browser.get("/").status_code == 200
+        with django_assert_max_num_queries(6):
+            assert manager.get("/").status_code == 200

@@ -142,6 +142,48 @@ def ticket_list_counts(
     return dict(Ticket.objects.for_actor(actor).aggregate(**totals))
 
 
+@dataclass(frozen=True)
+class QueueDepth:
+    """One client's valid open tickets now: how many, how many breached, how many at
+    risk (a running clock due within the lead, not yet breached)."""
+
+    client_id: int
+    client_name: str
+    open: int
+    breached: int
+    at_risk: int
+
+
+def ticket_queue_depths(
+    *, actor: User, now: datetime, at_risk_within: timedelta
+) -> list[QueueDepth]:
+    """Per client the actor may see, by name, in one grouped query; clients with no open
+    ticket are left out."""
+    breached = _breached_q(now)
+    at_risk = Q(sla_next_due_at__lte=now + at_risk_within) & ~breached
+    rows = (
+        Ticket.objects.for_actor(actor)
+        .filter(status__in=OPEN_STATUSES, is_valid=True, merged_into__isnull=True)
+        .values("client_id", "client__name")
+        .annotate(
+            open=Count("pk"),
+            breached=Count("pk", filter=breached),
+            at_risk=Count("pk", filter=at_risk),
+        )
+        .order_by("client__name", "client_id")
+    )
+    return [
+        QueueDepth(
+            client_id=row["client_id"],
+            client_name=row["client__name"],
+            open=row["open"],
+            breached=row["breached"],
+            at_risk=row["at_risk"],
+        )
+        for row in rows
+    ]
+
+
 def ticket_assignable(*, ticket: Ticket) -> QuerySet[User]:
     """Who may take the ticket, for the assignee picker: a dedicated client's seat
     holders; for a shared client, the pool (active agents and managers seated with no
