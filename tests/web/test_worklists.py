@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client as Browser
@@ -146,6 +147,7 @@ def test_a_solved_ticket_leaves_the_queues(staff_browser, desk, agent) -> None:
         ("Europe/Berlin", "", "Europe/Berlin"),
         ("", "Europe/London", "Europe/London"),
         ("Europe/Berlin", "Europe/London", "Europe/Berlin"),  # the user's choice wins
+        ("", "America%2FNew_York", "America/New_York"),  # as desk.js writes it
         ("", "../../etc/passwd", "UTC"),
     ],
 )
@@ -274,3 +276,18 @@ def test_home_pages_take_the_same_queries_for_few_or_many_tickets(
             assert staff_browser.get("/").status_code == 200
         with django_assert_max_num_queries(6):
             assert manager.get("/").status_code == 200
+
+
+def test_the_ticket_page_shows_the_clients_local_time(staff_browser, agent, lodge) -> None:
+    agent.time_zone = "Asia/Tokyo"
+    agent.save()
+    ticket = lodge()
+    page = staff_browser.get(f"/desk/tickets/{ticket.pk}/").content.decode()
+    local = clock_now().astimezone(ZoneInfo("America/New_York"))
+    shown = re.search(r"client's local time (\d\d:\d\d) (E[SD]T) \(America/New_York\)", page)
+    assert shown.group(2) == local.strftime("%Z")
+    assert shown.group(1) in {
+        local.strftime("%H:%M"),
+        (local - timedelta(minutes=1)).strftime("%H:%M"),
+    }
+    assert " JST</time>" in page  # the lodging time, in the viewer's zone

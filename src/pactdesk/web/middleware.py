@@ -6,6 +6,7 @@ that does not exist and a row the visitor may not see look the same. A ServiceCl
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -45,7 +46,7 @@ class ViewerTimeZone:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         chosen = getattr(user, "time_zone", "") if user is not None else ""
-        zone = chosen or request.COOKIES.get(TIME_ZONE_COOKIE, "")
+        zone = chosen or unquote(request.COOKIES.get(TIME_ZONE_COOKIE, ""))
         if time_zone_known(zone):
             timezone.activate(ZoneInfo(zone))
         else:

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from pactdesk.accounts.models import User
@@ -78,7 +77,8 @@ def ticket_context(
         "reply_statuses": REPLY_STATUSES,
         "staff_choices": list(ticket_assignable(ticket=ticket)) if staff else [],
         "client_zone": ticket.agreement.timezone,
-        "client_now": timezone.localtime(now, ZoneInfo(ticket.agreement.timezone)),
+        # Formatted here: the date filter would turn it back into the viewer's zone.
+        "client_time": now.astimezone(ZoneInfo(ticket.agreement.timezone)).strftime("%H:%M %Z"),
         "merged_tickets": list(ticket.merged_tickets.values_list("pk", flat=True)) if staff else [],
     }
 
