@@ -291,3 +291,19 @@ def test_the_ticket_page_shows_the_clients_local_time(staff_browser, agent, lodg
         (local - timedelta(minutes=1)).strftime("%H:%M"),
     }
     assert " JST</time>" in page  # the lodging time, in the viewer's zone
+
+
+def test_the_picker_keeps_showing_a_manager_who_took_a_dedicated_ticket(lodge) -> None:
+    manager = UserFactory(role=Role.MANAGER, name="Mo Manager")
+    seated = UserFactory(role=Role.AGENT, name="Sam Seated")
+    dedicated = dedicated_agreement(ClientFactory(name="Thames", slug="thames"), seats=1)
+    seat_assign(seat=dedicated.seats.get(), agent=seated)
+    ticket = lodge(client=dedicated.client)
+    ticket_assign(actor=manager, ticket=ticket, assignee=manager, now=clock_now())
+    browser = Browser()
+    browser.force_login(manager)
+    page = browser.get(f"/desk/tickets/{ticket.pk}/").content.decode()
+    picker = re.search(r'<select name="assignee" id="assignee">(.*?)</select>', page, re.S)
+    options = re.findall(r'<option value="(\d*)"( selected)?>([^<]+)</option>', picker.group(1))
+    assert options == [("", "", "— nobody —"), (str(seated.pk), "", "Sam Seated"),
+                       (str(manager.pk), " selected", "Mo Manager")]  # fmt: skip

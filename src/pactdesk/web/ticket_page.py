@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from pactdesk.accounts.models import User
+from pactdesk.accounts.models import Role, User
 from pactdesk.desk.models import EventKind, Priority, Status, Ticket
 from pactdesk.desk.participants import reply_choices
 from pactdesk.desk.selectors import (
@@ -54,6 +54,7 @@ def ticket_context(
     actor: User = request.user  # type: ignore[assignment]
     staff = actor.is_provider_staff
     now = clock_now()
+    assignees = _assignee_choices(ticket) if staff else []
     conversation = list(ticket_messages(ticket=ticket, include_notes=staff))
     writers, answering, copied = reply_choices(ticket) if staff else ([], None, [])
     events = ticket_history(ticket=ticket)
@@ -75,12 +76,22 @@ def ticket_context(
         "statuses": choices(Status),
         "priorities": choices(Priority),
         "reply_statuses": REPLY_STATUSES,
-        "staff_choices": list(ticket_assignable(ticket=ticket)) if staff else [],
+        "staff_choices": assignees,
+        # Managers and admins may take any ticket themselves (desk.services rules).
+        "may_take": staff and (actor.role != Role.AGENT or actor in assignees),
         "client_zone": ticket.agreement.timezone,
         # Formatted here: the date filter would turn it back into the viewer's zone.
         "client_time": now.astimezone(ZoneInfo(ticket.agreement.timezone)).strftime("%H:%M %Z"),
         "merged_tickets": list(ticket.merged_tickets.values_list("pk", flat=True)) if staff else [],
     }
+
+
+def _assignee_choices(ticket: Ticket) -> list[User]:
+    """Who may take the ticket, and whoever holds it now (so the picker shows the truth)."""
+    choices = list(ticket_assignable(ticket=ticket))
+    if ticket.assignee is not None and ticket.assignee not in choices:
+        choices.append(ticket.assignee)
+    return choices
 
 
 def render_ticket(
