@@ -35,6 +35,7 @@ OURS = {
     "accounts.Client.support_email": "admin form",
     "accounts.User.password": "a hash", "accounts.User.email": "admin form",
     "accounts.User.name": "admin form",
+    "accounts.User.time_zone": "preferences form, one of zoneinfo's names",
     "agreements.Plan.code": "admin form", "agreements.Plan.name": "admin form",
     "agreements.Plan.currency": "admin form (ISO 4217)",
     "agreements.Calendar.name": "admin form", "agreements.Calendar.timezone": "admin form",

@@ -93,3 +93,19 @@ def test_history_is_made_through_the_services_and_is_deterministic() -> None:
     Ticket.objects.all().delete()
     history_load(now=now, weeks=1, seed=7)
     assert history_fingerprint() == first
+
+
+def test_the_histories_spam_looks_like_spam() -> None:
+    from pactdesk.cli.demo import demo_load
+    from pactdesk.cli.demo_history import SPAM
+
+    now = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+    with transaction.atomic():
+        demo_load()
+        history_load(now=now, weeks=3, seed=7)
+    invalid = list(Ticket.objects.filter(is_valid=False).values_list("subject", "invalid_reason"))
+    spam = {subject: f"spam ({kind})" for _, _, subject, _, kind in SPAM}
+    assert len(invalid) >= 3
+    assert all(spam.get(subject) == reason for subject, reason in invalid), invalid
+    assert {reason for _, reason in invalid} <= {"spam (phishing)", "spam (link offer)",
+                                                  "spam (newsletter)"}  # fmt: skip

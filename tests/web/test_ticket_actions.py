@@ -172,7 +172,7 @@ def test_mark_invalid_needs_a_reason_and_mark_valid_undoes_it(staff_browser, lod
     ticket.refresh_from_db()
     assert (ticket.is_valid, ticket.invalid_reason) == (False, "Spam")
     page = staff_browser.get(f"/desk/tickets/{ticket.pk}/").content.decode()
-    assert '<span class="pill invalid">Invalid: Spam</span>' in page
+    assert '<span class="pill status-invalid" id="ticket-status">Invalid · Spam</span>' in page
     assert act(staff_browser, ticket, "valid", {}).status_code == 302
     ticket.refresh_from_db()
     assert (ticket.is_valid, ticket.invalid_reason) == (True, "")

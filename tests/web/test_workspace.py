@@ -48,10 +48,12 @@ def test_my_tickets_lists_open_tickets_assigned_to_me(staff_browser, agent, lodg
     assert unassigned.reference in refs(staff_browser.get("/desk/list/unassigned/"))
 
 
-def test_the_unassigned_list_shows_exact_row_values_newest_first(staff_browser, lodge) -> None:
+def test_the_unassigned_list_shows_exact_row_values_newest_first_on_request(
+    staff_browser, lodge
+) -> None:
     older = lodge(subject="Older", now=clock_now() - timedelta(minutes=5))
     newer = lodge(subject="Newer <b>", customer_email="amy@shop.test")
-    response = staff_browser.get("/desk/list/unassigned/")
+    response = staff_browser.get("/desk/list/unassigned/?order=newest")
     page = response.content.decode()
     assert refs(response) == [newer.reference, older.reference]
     assert '<td class="subject">Newer &lt;b&gt;</td>' in page
@@ -132,9 +134,9 @@ def test_list_pages_take_the_same_few_queries_for_3_or_30_tickets(
         if i == 1:  # an assignee's name is shown too
             ticket_assign(actor=agent, ticket=ticket, assignee=agent, now=clock_now())
     assigned = 1 if "unassigned" in url else 0
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(6):
         assert len(refs(staff_browser.get(url))) == 3 - assigned
     for i in range(27):
         lodge(customer_email=f"d{i}@shop.test", client=other_agreement.client)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(6):
         assert len(refs(staff_browser.get(url))) == 30 - assigned

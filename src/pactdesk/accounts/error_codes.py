@@ -12,3 +12,4 @@ class AccountsErrorCode(ErrorCode):
     CLIENT_REQUIRED = "client_required"
     STAFF_WITH_CLIENT = "staff_with_client"
     WEAK_PASSWORD = "weak_password"
+    UNKNOWN_TIME_ZONE = "unknown_time_zone"

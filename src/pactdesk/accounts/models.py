@@ -7,14 +7,37 @@
 
 from __future__ import annotations
 
+import functools
+import zoneinfo
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from pactdesk.accounts.error_codes import AccountsErrorCode
 from pactdesk.domain.identity import email_identity
 from pactdesk.platform.models import ClientOwned
 from pactdesk.platform.refcache import ClientOwnedReference, Reference, ReferenceQuerySet
+
+
+@functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def time_zone_known(value: str) -> bool:
+    """Whether `value` names an IANA zone ("Europe/London"); never a path."""
+    return value in _zones()
+
+
+def time_zone_validate(value: str) -> None:
+    if value and not time_zone_known(value):
+        raise ValidationError(
+            f"{value!r} is not a known time zone (use an IANA name such as Europe/London)",
+            code=AccountsErrorCode.UNKNOWN_TIME_ZONE,
+        )
 
 
 class Role(models.TextChoices):
@@ -86,6 +109,12 @@ class User(Reference, AbstractBaseUser):
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(auto_now_add=True)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[time_zone_validate],
+        help_text="The IANA zone pages show times in; blank: the browser's.",
+    )
 
     objects = UserManager()
 

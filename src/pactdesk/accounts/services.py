@@ -18,6 +18,7 @@ from pactdesk.accounts.models import (
     PortalLinkUse,
     Role,
     User,
+    time_zone_known,
 )
 from pactdesk.accounts.selectors import customer_find, customer_get, portal_link_read
 from pactdesk.domain.identity import email_identity
@@ -134,3 +135,18 @@ def customer_update(*, actor: User, customer_id: int, name: str) -> Customer:
     customer.name = single_line(name)
     validated_save(customer)
     return customer
+
+
+def user_time_zone_set(*, user: User, time_zone: str) -> User:
+    """The zone `user`'s pages show times in: an IANA name, or "" for the browser's.
+    Errors: ValidationFailed(UNKNOWN_TIME_ZONE, field time_zone)."""
+    time_zone = time_zone.strip()
+    if time_zone and not time_zone_known(time_zone):
+        raise ValidationFailed(
+            f"time_zone: {time_zone!r} is not a known time zone (e.g. Europe/London)",
+            code=AccountsErrorCode.UNKNOWN_TIME_ZONE,
+            field="time_zone",
+        )
+    user.time_zone = time_zone
+    user.save(update_fields=["time_zone"])
+    return user

@@ -49,6 +49,27 @@ ANSWERS = ["Thanks for writing. I have looked into this and fixed it on our side
            "Could you send a screenshot and the exact time it happened?",
            "This is resolved now; please let us know if anything else comes up.",
            "Thanks, we are looking into it and will come back to you shortly."]  # fmt: skip
+# (sender, name, subject, body, kind): what lands in a support inbox and is no query.
+SPAM = [
+    ("security@paypa1-verify.test", "PayPal Security", "Your account has been limited",
+     "Dear customer,\n\nWe noticed unusual sign-in activity. Verify your identity within "
+     "24 hours or your account will be closed:\nhttp://paypa1-verify.test/login", "phishing"),
+    ("it-desk@mailbox-quota.test", "Mailbox Administrator", "Mailbox quota exceeded",
+     "Your mailbox is 98% full. Click below to keep receiving mail:\n"
+     "http://mailbox-quota.test/keep", "phishing"),
+    ("offers@rank-first-seo.test", "Rank First SEO", "Get your site to #1 on Google, 80% off",
+     "Hi,\n\nWe sell high-authority backlinks from 500 news sites. Guaranteed page one in "
+     "30 days: http://rank-first-seo.test/offer", "link offer"),
+    ("guestpost@blog-network.test", "Emma from Blog Network", "Guest post collaboration?",
+     "Hello,\n\nI would love to place a do-follow link on your site for a small fee. "
+     "Price list: http://blog-network.test/prices", "link offer"),
+    ("news@deals-weekly.test", "Deals Weekly", "Deals Weekly #214: this week's top gadgets",
+     "This week's top 10 gadgets at up to 70% off.\n\nYou receive this newsletter because "
+     "you signed up. Unsubscribe: http://deals-weekly.test/u", "newsletter"),
+    ("hello@saas-digest.test", "SaaS Digest", "The SaaS Digest, November edition",
+     "Five growth hacks, a webinar and our partners' offers.\n\nUnsubscribe at any time: "
+     "http://saas-digest.test/unsubscribe", "newsletter"),
+]  # fmt: skip
 DAILY_MEAN = {"northwind": 7.0, "lotus": 6.0, "thames": 4.0}
 WEEKDAY_FACTOR = (1.2, 1.1, 1.0, 1.0, 0.9, 0.35, 0.25)
 
@@ -119,23 +140,39 @@ def _life(cast: Cast, lodged_at: datetime, now: datetime, rng: random.Random) ->
     priority = rng.choices(
         [Priority.NORMAL, Priority.HIGH, Priority.URGENT, Priority.LOW], [80, 12, 3, 5]
     )[0]
+    channel = rng.choice(["email", "email", "web", "api"])
+    agent = rng.choice(cast.agents)
+    roll = rng.random()
+    steps = _Steps(cast.calendar, lodged_at, now, rng)
+    if roll < 0.05:
+        # Spam looks like spam; picked from the roll, so the random stream (and with it
+        # the rest of the history) is the one it always was.
+        sender, sender_name, subject, body, kind = SPAM[int(roll * 10_000) % len(SPAM)]
+        spam_query = LodgingRequest(
+            client=client,
+            customer_email=sender,
+            customer_name=sender_name,
+            subject=subject,
+            body=body,
+            channel="email",
+            now=lodged_at,
+            priority=Priority.NORMAL,
+        )
+        spam = ticket_lodge_once(spam_query).ticket
+        if at := steps.after(minutes=8):
+            ticket_mark_invalid(actor=agent, ticket=spam, reason=f"spam ({kind})", now=at)
+        return
     query = LodgingRequest(
         client=client,
         customer_email=email,
         customer_name=name,
         subject=subject,
         body=f"Hello,\n\n{subject}. Can you help?\n\n{name}",
-        channel=rng.choice(["email", "email", "web", "api"]),
+        channel=channel,
         now=lodged_at,
         priority=priority,
     )
     ticket = ticket_lodge_once(query).ticket
-    agent = rng.choice(cast.agents)
-    roll = rng.random()
-    steps = _Steps(cast.calendar, lodged_at, now, rng)
-    if roll < 0.05 and (at := steps.after(minutes=8)):
-        ticket_mark_invalid(actor=agent, ticket=ticket, reason="spam", now=at)
-        return
     if roll < 0.09 and (at := steps.wall(hours=0.2)):
         again = replace(
             query,

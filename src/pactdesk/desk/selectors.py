@@ -6,9 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 
-from pactdesk.accounts.models import Customer, User
+from pactdesk.accounts.models import Customer, Role, User
+from pactdesk.agreements.models import PlanKind, Seat
 from pactdesk.desk.error_codes import DeskErrorCode
 from pactdesk.desk.models import (
     Attachment,
@@ -16,13 +17,20 @@ from pactdesk.desk.models import (
     MessageKind,
     MessageRecipient,
     RawMail,
+    SlaState,
     Status,
     Ticket,
     TicketEvent,
 )
 from pactdesk.desk.participants import message_visible_to, ticket_merge_chain
 from pactdesk.domain.identity import email_identity
-from pactdesk.platform.cursors import cursor_decode, cursor_encode
+from pactdesk.domain.vocabulary import Metric
+from pactdesk.platform.cursors import (
+    cursor_decode,
+    cursor_decode_ranked,
+    cursor_encode,
+    cursor_encode_ranked,
+)
 from pactdesk.platform.errors import NotFound, ValidationFailed
 from pactdesk.platform.ids import id_parse
 
@@ -44,6 +52,13 @@ class TicketFilter:
     breaching_within: timedelta | None = None
     customer_email: str = ""
     open_only: bool = False
+    channel: str | None = None
+    breached: bool = False
+
+
+# The orders a list may ask for; "urgency" puts breached tickets first, then the
+# soonest running clock, then tickets with no running clock.
+ORDERS = ("urgency", "newest", "oldest", "updated")
 
 
 @dataclass(frozen=True)
@@ -86,20 +101,100 @@ def ticket_list(
     now: datetime,
     cursor: str | None = None,
     limit: int = 50,
+    refine: TicketFilter | None = None,
+    order: str | None = None,
 ) -> TicketPage:
-    """Newest first, or soonest due first for a breaching-soon list; keyset pages."""
+    """A page of the tickets matching `filters` and (ANDed) `refine`, keyset-paged.
+
+    `order` is one of ORDERS; without it the list is newest first, or soonest due first
+    for a breaching-soon list (the API's orders). "urgency": breached first (a clock
+    stored as breached, or a running one past due at `now`), then the soonest next due
+    instant, then no running clock; ties by id. Errors: ValidationFailed (limit, order,
+    cursor)."""
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationFailed(f"limit: between 1 and {MAX_PAGE}", field="limit")
-    tickets = _filtered(ticket_queryset(actor=actor), filters, now).only(*LIST_FIELDS)
-    if filters.breaching_within is not None:
+    if order is not None and order not in ORDERS:
+        raise ValidationFailed(f"order: one of {', '.join(ORDERS)}", field="order")
+    match = _filter_q(filters, now) & (_filter_q(refine, now) if refine else Q())
+    tickets = ticket_queryset(actor=actor).filter(match).only(*LIST_FIELDS)
+    if order == "urgency":
+        return _page_by_urgency(tickets, cursor, limit, now)
+    if order == "oldest":
+        return _page_by_instant(tickets, cursor, limit, "lodged_at", descending=False)
+    if order == "updated":
+        return _page_by_instant(tickets, cursor, limit, "updated_at", descending=True)
+    if order is None and filters.breaching_within is not None:
         return _page_by_due(tickets, cursor, limit)
-    if cursor:
-        at, pk = cursor_decode(cursor=cursor)
-        # The redundant upper bound lets the database seek the index, not scan to it.
-        tickets = tickets.filter(lodged_at__lte=at).filter(
-            Q(lodged_at__lt=at) | Q(lodged_at=at, pk__lt=pk)
+    return _page_by_instant(tickets, cursor, limit, "lodged_at", descending=True)
+
+
+def ticket_list_counts(
+    *,
+    actor: User,
+    lists: dict[str, TicketFilter],
+    now: datetime,
+    refine: TicketFilter | None = None,
+) -> dict[str, int]:
+    """How many tickets each named list holds (with `refine` ANDed to each), in one
+    aggregate query: {"mine": 3, "unassigned": 7, ...}."""
+    base = _filter_q(refine, now) if refine else Q()
+    totals = {name: Count("pk", filter=base & _filter_q(f, now)) for name, f in lists.items()}
+    return dict(Ticket.objects.for_actor(actor).aggregate(**totals))
+
+
+@dataclass(frozen=True)
+class QueueDepth:
+    """One client's valid open tickets now: how many, how many breached, how many at
+    risk (a running clock due within the lead, not yet breached)."""
+
+    client_id: int
+    client_name: str
+    open: int
+    breached: int
+    at_risk: int
+
+
+def ticket_queue_depths(
+    *, actor: User, now: datetime, at_risk_within: timedelta
+) -> list[QueueDepth]:
+    """Per client the actor may see, by name, in one grouped query; clients with no open
+    ticket are left out."""
+    breached = _breached_q(now)
+    at_risk = Q(sla_next_due_at__lte=now + at_risk_within) & ~breached
+    rows = (
+        Ticket.objects.for_actor(actor)
+        .filter(status__in=OPEN_STATUSES, is_valid=True, merged_into__isnull=True)
+        .values("client_id", "client__name")
+        .annotate(
+            open=Count("pk"),
+            breached=Count("pk", filter=breached),
+            at_risk=Count("pk", filter=at_risk),
         )
-    return _page(tickets.order_by("-lodged_at", "-id"), limit, lambda t: t.lodged_at)
+        .order_by("client__name", "client_id")
+    )
+    return [
+        QueueDepth(
+            client_id=row["client_id"],
+            client_name=row["client__name"],
+            open=row["open"],
+            breached=row["breached"],
+            at_risk=row["at_risk"],
+        )
+        for row in rows
+    ]
+
+
+def ticket_assignable(*, ticket: Ticket) -> QuerySet[User]:
+    """Who may take the ticket, for the assignee picker: a dedicated client's seat
+    holders; for a shared client, the pool (active agents and managers seated with no
+    dedicated client). `desk.services` enforces the same rule on assignment."""
+    staff = User.objects.filter(is_active=True, role__in=(Role.AGENT, Role.MANAGER))
+    if ticket.agreement.plan.kind == PlanKind.DEDICATED:
+        seated = Seat.objects.filter(client_id=ticket.client_id, agent__isnull=False)
+        return staff.filter(pk__in=seated.values("agent_id")).order_by("name", "id")
+    return staff.exclude(
+        pk__in=Seat.objects.filter(agent__isnull=False).values("agent_id")
+    ).order_by("name", "id")
 
 
 def ticket_messages(*, ticket: Ticket, include_notes: bool) -> QuerySet[Message]:
@@ -187,37 +282,96 @@ def customer_attachment_get(*, customer: Customer, attachment_id: int) -> Attach
     return attachment
 
 
-def _filtered(tickets: QuerySet[Ticket], f: TicketFilter, now: datetime) -> QuerySet[Ticket]:
+def _breached_q(now: datetime) -> Q:
+    """A clock stored as breached, or a running one past due the sweep has not reached."""
+    stored = Q()
+    for metric in Metric:
+        stored |= Q(**{f"sla_{metric}_state": SlaState.BREACHED})
+    return stored | Q(sla_next_due_at__lte=now)
+
+
+def _filter_q(f: TicketFilter, now: datetime) -> Q:
+    q = Q()
     if f.statuses:
-        tickets = tickets.filter(status__in=f.statuses)
+        q &= Q(status__in=f.statuses)
     if f.open_only:
-        tickets = tickets.filter(status__in=OPEN_STATUSES)
+        q &= Q(status__in=OPEN_STATUSES)
     if f.client_id is not None:
-        tickets = tickets.filter(client_id=f.client_id)
+        q &= Q(client_id=f.client_id)
     if f.assignee_id is not None:
-        tickets = tickets.filter(assignee_id=f.assignee_id)
+        q &= Q(assignee_id=f.assignee_id)
     if f.unassigned:
-        tickets = tickets.filter(assignee__isnull=True)
+        q &= Q(assignee__isnull=True)
     if f.priority:
-        tickets = tickets.filter(priority=f.priority)
+        q &= Q(priority=f.priority)
+    if f.channel:
+        q &= Q(channel=f.channel)
     if f.valid is True:
-        tickets = tickets.filter(is_valid=True, merged_into__isnull=True)
+        q &= Q(is_valid=True, merged_into__isnull=True)
     elif f.valid is False:
-        tickets = tickets.filter(Q(is_valid=False) | Q(merged_into__isnull=False))
+        q &= Q(is_valid=False) | Q(merged_into__isnull=False)
     if f.customer_email:
-        tickets = tickets.filter(customer__email=email_identity(f.customer_email))
+        q &= Q(customer__email=email_identity(f.customer_email))
     if f.search:
         term = f.search.strip()
         number = id_parse(term.upper().removeprefix("PD-"))
         match = Q(subject__icontains=term) | Q(customer__email__icontains=term)
         if number is not None:
             match |= Q(pk=number)
-        tickets = tickets.filter(match)
+        q &= match
     if f.breaching_within is not None:
-        tickets = tickets.filter(
-            sla_next_due_at__isnull=False, sla_next_due_at__lte=now + f.breaching_within
+        q &= Q(sla_next_due_at__isnull=False, sla_next_due_at__lte=now + f.breaching_within)
+    if f.breached:
+        q &= _breached_q(now)
+    return q
+
+
+def _page_by_instant(
+    tickets: QuerySet[Ticket], cursor: str | None, limit: int, column: str, *, descending: bool
+) -> TicketPage:
+    if cursor:
+        at, pk = cursor_decode(cursor=cursor)
+        # The redundant bound lets the database seek the index, not scan to it.
+        if descending:
+            tickets = tickets.filter(**{f"{column}__lte": at}).filter(
+                Q(**{f"{column}__lt": at}) | Q(**{column: at, "pk__lt": pk})
+            )
+        else:
+            tickets = tickets.filter(**{f"{column}__gte": at}).filter(
+                Q(**{f"{column}__gt": at}) | Q(**{column: at, "pk__gt": pk})
+            )
+    sign = "-" if descending else ""
+    ordered = tickets.order_by(f"{sign}{column}", f"{sign}id")
+    return _page(ordered, limit, lambda t: getattr(t, column))
+
+
+def _page_by_urgency(
+    tickets: QuerySet[Ticket], cursor: str | None, limit: int, now: datetime
+) -> TicketPage:
+    """Keyset on (breached, next due or none last, id); the cursor carries all three."""
+    tickets = tickets.annotate(
+        urgency_rank=Case(When(_breached_q(now), then=Value(0)), default=Value(1)),
+        urgency_undue=Case(When(sla_next_due_at__isnull=True, then=Value(1)), default=Value(0)),
+    )
+    if cursor:
+        rank, at, pk = cursor_decode_ranked(cursor=cursor)
+        same_rank = (
+            Q(urgency_undue=1, pk__gt=pk)
+            if at is None
+            else Q(urgency_undue=1) | Q(sla_next_due_at__gt=at) | Q(sla_next_due_at=at, pk__gt=pk)
         )
-    return tickets
+        tickets = tickets.filter(Q(urgency_rank__gt=rank) | (Q(urgency_rank=rank) & same_rank))
+    ordered = tickets.order_by("urgency_rank", "urgency_undue", "sla_next_due_at", "id")
+    rows = list(ordered[: limit + 1])
+    more = len(rows) > limit
+    items: list[Ticket] = list(rows[:limit])
+    last = rows[limit - 1] if more else None
+    next_cursor = (
+        cursor_encode_ranked(rank=last.urgency_rank, at=last.sla_next_due_at, pk=last.pk)
+        if last is not None
+        else None
+    )
+    return TicketPage(items=items, next_cursor=next_cursor)
 
 
 def _page_by_due(tickets: QuerySet[Ticket], cursor: str | None, limit: int) -> TicketPage:

@@ -1,4 +1,5 @@
-"""Keyset cursors: the last row's (instant, id), opaque to the caller."""
+"""Keyset cursors: the last row's (instant, id), or (rank, instant or none, id) for a
+list ranked first, opaque to the caller."""
 
 from __future__ import annotations
 
@@ -26,6 +27,31 @@ def cursor_decode(*, cursor: str) -> tuple[datetime, int]:
         if moment.tzinfo is None or row is None:
             raise ValueError
         return moment.astimezone(UTC), row  # 0001-01-01T00:00+01:00 overflows here, not in SQL
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
+        raise ValidationFailed(
+            "cursor: not a cursor this list gave out",
+            code=PlatformErrorCode.INVALID_CURSOR,
+            field="cursor",
+        ) from None
+
+
+def cursor_encode_ranked(*, rank: int, at: datetime | None, pk: int) -> str:
+    raw = f"{rank}|{at.isoformat() if at else ''}|{pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def cursor_decode_ranked(*, cursor: str) -> tuple[int, datetime | None, int]:
+    """The (rank, instant or None, id) a ranked cursor carries; anything else is a
+    `ValidationFailed` (INVALID_CURSOR)."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        rank_text, at, pk = raw.split("|")
+        rank = {"0": 0, "1": 1}.get(rank_text)  # the only ranks a list gives out
+        row = id_parse(pk)
+        moment = datetime.fromisoformat(at) if at else None
+        if rank is None or row is None or (moment is not None and moment.tzinfo is None):
+            raise ValueError
+        return rank, None if moment is None else moment.astimezone(UTC), row
     except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise ValidationFailed(
             "cursor: not a cursor this list gave out",

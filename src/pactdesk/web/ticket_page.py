@@ -4,19 +4,20 @@ attachment downloads that check who asks."""
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from pactdesk.accounts.models import User
-from pactdesk.accounts.selectors import staff_assignable
+from pactdesk.accounts.models import Role, User
 from pactdesk.desk.models import EventKind, Priority, Status, Ticket
 from pactdesk.desk.participants import reply_choices
 from pactdesk.desk.selectors import (
     attachment_get,
     message_raw_mail_get,
+    ticket_assignable,
     ticket_get,
     ticket_history,
     ticket_messages,
@@ -52,6 +53,8 @@ def ticket_context(
 ) -> dict[str, Any]:
     actor: User = request.user  # type: ignore[assignment]
     staff = actor.is_provider_staff
+    now = clock_now()
+    assignees = _assignee_choices(ticket) if staff else []
     conversation = list(ticket_messages(ticket=ticket, include_notes=staff))
     writers, answering, copied = reply_choices(ticket) if staff else ([], None, [])
     events = ticket_history(ticket=ticket)
@@ -63,7 +66,7 @@ def ticket_context(
         "conversation": conversation,
         "events": [(event, EVENT_LABELS.get(event.kind, event.kind)) for event in events],
         "clocks": ticket_clocks(ticket),
-        "now": clock_now(),
+        "now": now,
         "errors": errors or {},
         "values": values or {},
         "codes": codes or {},
@@ -73,9 +76,22 @@ def ticket_context(
         "statuses": choices(Status),
         "priorities": choices(Priority),
         "reply_statuses": REPLY_STATUSES,
-        "staff_choices": staff_assignable(actor=actor) if staff else [],
+        "staff_choices": assignees,
+        # Managers and admins may take any ticket themselves (desk.services rules).
+        "may_take": staff and (actor.role != Role.AGENT or actor in assignees),
+        "client_zone": ticket.agreement.timezone,
+        # Formatted here: the date filter would turn it back into the viewer's zone.
+        "client_time": now.astimezone(ZoneInfo(ticket.agreement.timezone)).strftime("%H:%M %Z"),
         "merged_tickets": list(ticket.merged_tickets.values_list("pk", flat=True)) if staff else [],
     }
+
+
+def _assignee_choices(ticket: Ticket) -> list[User]:
+    """Who may take the ticket, and whoever holds it now (so the picker shows the truth)."""
+    choices = list(ticket_assignable(ticket=ticket))
+    if ticket.assignee is not None and ticket.assignee not in choices:
+        choices.append(ticket.assignee)
+    return choices
 
 
 def render_ticket(

@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),
+    path("preferences/", views.preferences, name="preferences"),
     # Agent workspace (staff work tickets; client users read their client's).
     path("desk/", workspace.desk_index, name="desk"),
     path("desk/list/<slug:name>/", workspace.work_list, name="work_list"),

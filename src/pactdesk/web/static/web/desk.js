@@ -2,8 +2,8 @@
 (function () {
   "use strict";
 
-  // --- SLA countdowns: every [data-due] ticks once a second. The server's clock is
-  // the reference: the panel says what time it was when rendered (data-server-now).
+  // --- SLA countdowns: every [data-due] ticks every 15 seconds, in minutes. The server's
+  // clock is the reference: the panel says what time it was when rendered (data-server-now).
   var skew = 0;
   function readSkew(root) {
     var panel = (root || document).querySelector("[data-server-now]");
@@ -12,14 +12,14 @@
       if (!isNaN(server)) { skew = server - Date.now(); }
     }
   }
+  // Minutes, not seconds: "1h 05m left", "overdue 3d 2h 10m".
   function span(ms) {
-    var s = Math.floor(Math.abs(ms) / 1000), d = Math.floor(s / 86400),
-        h = Math.floor(s % 86400 / 3600), m = Math.floor(s % 3600 / 60), sec = s % 60;
+    var m = Math.floor(Math.abs(ms) / 60000), d = Math.floor(m / 1440),
+        h = Math.floor(m % 1440 / 60), min = m % 60;
     var parts = [];
     if (d) { parts.push(d + "d"); }
     if (d || h) { parts.push(h + "h"); }
-    parts.push(m + "m");
-    if (!d) { parts.push((sec < 10 ? "0" : "") + sec + "s"); }
+    parts.push((parts.length && min < 10 ? "0" : "") + min + "m");
     return parts.join(" ");
   }
   function tick() {
@@ -35,7 +35,19 @@
   }
   document.addEventListener("DOMContentLoaded", function () { readSkew(); tick(); });
   document.addEventListener("htmx:afterSwap", function (e) { readSkew(e.target.parentNode); tick(); });
-  setInterval(tick, 1000);
+  setInterval(tick, 15000);
+
+  // --- The viewer's time zone: pages show times in it (the server reads this cookie
+  // unless the user chose a zone). Reload once when it first learns or changes it.
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    var had = (document.cookie.match(/(?:^|; )tz=([^;]*)/) || [])[1];
+    if (zone && decodeURIComponent(had || "") !== zone) {
+      document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Lax";
+      var stored = document.cookie.indexOf("tz=" + encodeURIComponent(zone)) >= 0;  // no loop without cookies
+      if (stored && document.body && document.body.hasAttribute("data-zone-from-browser")) { window.location.reload(); }
+    }
+  } catch (e) { /* no Intl: times stay in UTC, and say so */ }
 
   // --- Keys: r reply, n note, / search, j/k move in a list, Enter/o open.
   function typing(el) {
