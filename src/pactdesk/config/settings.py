@@ -187,6 +187,7 @@ INSTALLED_APPS = [
     "pactdesk.agreements",
     "pactdesk.notify",
     "pactdesk.desk",
+    "pactdesk.alerts",
     "pactdesk.api",
     "ninja",  # serves the API docs' own Swagger UI files (no CDN)
     "pactdesk.intake",
@@ -223,6 +224,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pactdesk.intake.pages.operations_counts",
+                "pactdesk.web.notifications.notification_counts",
             ],
         },
     },
