@@ -7,12 +7,24 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from pactdesk.agreements.models import SlaTarget
 from pactdesk.alerts.models import Notification, SlaAlert
-from pactdesk.alerts.services import SweepResult, notification_mail_choose, sla_alerts_sweep
+from pactdesk.alerts.services import (
+    Alert,
+    Audience,
+    SweepResult,
+    alert_candidates,
+    alerts_claim,
+    alerts_deliver,
+    alerts_due,
+    notification_mail_choose,
+    sla_alerts_sweep,
+    target_leads,
+    with_cycles,
+)
 from pactdesk.desk.models import TicketEvent
 from pactdesk.desk.services import (
     ticket_assign,
@@ -26,6 +38,7 @@ from tests.factories import ticket_lodged
 
 pytestmark = pytest.mark.django_db
 MIN = timedelta(minutes=1)
+AT = MONDAY_10AM + 20 * MIN
 
 
 def notified(kind: str = "sla_warning") -> list[tuple[str, str]]:
@@ -199,3 +212,23 @@ def test_the_sweep_makes_as_many_queries_for_six_tickets_as_for_one(lodge, peopl
     assert len(six.captured_queries) == len(one.captured_queries)
     # Ana and Bo for each of the 7 tickets; Mo for the first one's breach (10:30).
     assert Notification.objects.count() == 15
+
+
+def test_two_sweeps_that_decided_before_either_claimed_send_once(lodge, people) -> None:
+    """The race itself, step by step: both workers read the same due clock; the unique
+    alert row lets the first claim win and the second insert nothing."""
+    lodge()
+
+    def decide() -> list[Alert]:
+        tickets = alert_candidates(now=AT, horizon=AT + timedelta(days=5))
+        return with_cycles(alerts_due(tickets=list(tickets), leads=target_leads(), now=AT))
+
+    first, second = decide(), decide()
+    assert len(first) == len(second) == 1
+    with transaction.atomic():
+        won = alerts_claim(alerts=first, now=AT)
+        alerts_deliver(alerts=won, audience=Audience.load(), now=AT)
+    with transaction.atomic():
+        assert alerts_claim(alerts=second, now=AT) == []
+    assert won == first
+    assert (SlaAlert.objects.count(), Notification.objects.count()) == (1, 2)

@@ -77,18 +77,20 @@ class SweepResult:
 
 def sla_alerts_sweep(*, now: datetime, limit: int = 5000) -> SweepResult:
     """Send the warnings and escalations due at `now`, each once per ticket, metric and
-    clock cycle. Queries: a fixed handful, whatever the number of tickets."""
-    leads = target_leads()
-    longest = max(leads.default_leads(), default=timedelta(0))
-    tickets = alert_candidates(now=now, horizon=now + longest + CLOSED_SPAN)[:limit]
-    alerts = alerts_due(tickets=list(tickets), leads=leads, now=now)
-    if not alerts:
-        return SweepResult(0, 0, 0, 0)
-    alerts = with_cycles(alerts)
-    audience = Audience.load()
+    clock cycle. Queries: a fixed handful, whatever the number of tickets.
+
+    One transaction from the first read to the last insert: a sweep decides on one
+    snapshot, and on SQLite (whose writers queue for the write lock at the start of a
+    transaction, `pactdesk.platform.sqlite`) two sweeps run one after the other."""
     with transaction.atomic():
-        won = alerts_claim(alerts=alerts, now=now)
-        return alerts_deliver(alerts=won, audience=audience, now=now)
+        leads = target_leads()
+        longest = max(leads.default_leads(), default=timedelta(0))
+        tickets = alert_candidates(now=now, horizon=now + longest + CLOSED_SPAN)[:limit]
+        alerts = alerts_due(tickets=list(tickets), leads=leads, now=now)
+        if not alerts:
+            return SweepResult(0, 0, 0, 0)
+        won = alerts_claim(alerts=with_cycles(alerts), now=now)
+        return alerts_deliver(alerts=won, audience=Audience.load(), now=now)
 
 
 # -- what is due ----------------------------------------------------------------------
