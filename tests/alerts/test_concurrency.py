@@ -90,9 +90,14 @@ class Killed(Exception):
 
 def test_a_sweep_killed_before_commit_leaves_nothing_and_the_next_one_sends(lodge, people) -> None:
     lodge()
-    with pytest.raises(Killed), transaction.atomic():
-        assert sla_alerts_sweep(now=AT).warned == 1
-        raise Killed
+
+    def killed_after_sweeping() -> None:
+        with transaction.atomic():
+            assert sla_alerts_sweep(now=AT).warned == 1
+            raise Killed
+
+    with pytest.raises(Killed):
+        killed_after_sweeping()
     assert (SlaAlert.objects.count(), Notification.objects.count()) == (0, 0)
     assert OutboundMail.objects.filter(kind="sla_warning").count() == 0
     assert sla_alerts_sweep(now=AT + timedelta(minutes=1)) == SweepResult(1, 0, 2, 2)
