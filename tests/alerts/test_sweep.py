@@ -16,13 +16,13 @@ from pactdesk.alerts.services import (
     Alert,
     Audience,
     SweepResult,
+    SweepScope,
     alert_candidates,
     alerts_claim,
     alerts_deliver,
     alerts_due,
     notification_mail_choose,
     sla_alerts_sweep,
-    target_leads,
     with_cycles,
 )
 from pactdesk.desk.models import TicketEvent
@@ -77,6 +77,13 @@ def test_a_second_sweep_sends_nothing_again(lodge, people) -> None:
     assert Notification.objects.count() == 2
     assert len(alert_events(ticket)) == 1
     assert SlaAlert.objects.count() == 1
+
+
+def test_a_warned_clock_is_no_longer_read_by_the_sweep(lodge, people) -> None:
+    lodge()
+    assert len(alert_candidates(scope=SweepScope.load(now=AT))) == 1
+    sla_alerts_sweep(now=AT)
+    assert len(alert_candidates(scope=SweepScope.load(now=AT + MIN))) == 0
 
 
 def test_an_assigned_ticket_warns_its_assignee_only(lodge, people) -> None:
@@ -220,8 +227,9 @@ def test_two_sweeps_that_decided_before_either_claimed_send_once(lodge, people) 
     lodge()
 
     def decide() -> list[Alert]:
-        tickets = alert_candidates(now=AT, horizon=AT + timedelta(days=5))
-        return with_cycles(alerts_due(tickets=list(tickets), leads=target_leads(), now=AT))
+        scope = SweepScope.load(now=AT)
+        tickets = list(alert_candidates(scope=scope))
+        return with_cycles(alerts_due(tickets=tickets, scope=scope))
 
     first, second = decide(), decide()
     assert len(first) == len(second) == 1

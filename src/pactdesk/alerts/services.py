@@ -20,11 +20,11 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from pactdesk.accounts.models import STAFF_ROLES, Role, User
 from pactdesk.agreements.models import Agreement, PlanKind, Seat, SlaTarget
@@ -44,9 +44,6 @@ from pactdesk.domain.vocabulary import EventKind, Metric, SlaState, Status
 from pactdesk.notify.services import MailOut, mail_queue_many
 from pactdesk.platform.errors import PermissionDenied
 
-# How far past the longest lead a due instant may lie and still warn now: open time
-# left within the lead while wall time spans a closed night, weekend or holiday.
-CLOSED_SPAN = timedelta(days=4)
 OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING)
 # The event that starts a new cycle of each metric (see the module docstring).
 CYCLE_EVENTS: dict[Metric, EventKind | None] = {
@@ -83,10 +80,9 @@ def sla_alerts_sweep(*, now: datetime, limit: int = 5000) -> SweepResult:
     snapshot, and on SQLite (whose writers queue for the write lock at the start of a
     transaction, `pactdesk.platform.sqlite`) two sweeps run one after the other."""
     with transaction.atomic():
-        leads = target_leads()
-        longest = max(leads.default_leads(), default=timedelta(0))
-        tickets = alert_candidates(now=now, horizon=now + longest + CLOSED_SPAN)[:limit]
-        alerts = alerts_due(tickets=list(tickets), leads=leads, now=now)
+        scope = SweepScope.load(now=now)
+        tickets = list(alert_candidates(scope=scope)[:limit])
+        alerts = alerts_due(tickets=tickets, scope=scope)
         if not alerts:
             return SweepResult(0, 0, 0, 0)
         won = alerts_claim(alerts=with_cycles(alerts), now=now)
@@ -97,11 +93,38 @@ def sla_alerts_sweep(*, now: datetime, limit: int = 5000) -> SweepResult:
 
 
 @dataclass(frozen=True)
-class Leads:
-    """Each stored target's own lead, by (policy, metric, priority or "")."""
+class SweepScope:
+    """What a sweep at `now` reads besides tickets: each target's lead (its own, by
+    (policy, metric, priority or "")), each agreement's calendar, and how far ahead a
+    due instant may lie and still warn now, per agreement."""
 
+    now: datetime
     overrides: dict[tuple[int, str, str], timedelta]
-    durations: tuple[timedelta, ...]
+    calendars: dict[int, BusinessCalendar]
+    horizons: dict[datetime, list[int]]  # the latest due instant -> agreement ids
+
+    @classmethod
+    def load(cls, *, now: datetime) -> SweepScope:
+        """Two queries: the targets, the agreements (few; their calendars are cached).
+        The horizon is the longest lead in wall time, or, where the calendar is open
+        now, in open time from now if that reaches further."""
+        rows = SlaTarget.objects.values_list(
+            "policy_id", "metric", "priority", "duration", "warning_lead"
+        )
+        overrides = {(p, m, pr): lead for p, m, pr, _, lead in rows if lead is not None}
+        leads = [warning_lead(row[3]) for row in rows] + list(overrides.values())
+        longest = max(leads, default=timedelta(0))
+        years = range(now.year - 1, now.year + 2)
+        calendars: dict[int, BusinessCalendar] = {}
+        horizons: dict[datetime, list[int]] = defaultdict(list)
+        for agreement in Agreement.objects.select_related("calendar", "plan"):
+            calendar = agreement_calendar(agreement=agreement, years=years)
+            calendars[agreement.pk] = calendar
+            horizon = now + longest
+            if calendar.is_open(now):
+                horizon = max(horizon, calendar.add(now, longest))
+            horizons[horizon].append(agreement.pk)
+        return cls(now=now, overrides=overrides, calendars=calendars, horizons=dict(horizons))
 
     def lead(
         self, *, policy_id: int, metric: str, priority: str | None, duration: timedelta
@@ -109,54 +132,59 @@ class Leads:
         override = self.overrides.get((policy_id, metric, priority or ""))
         return warning_lead(duration, override)
 
-    def default_leads(self) -> list[timedelta]:
-        return [warning_lead(d) for d in self.durations] + list(self.overrides.values())
 
+def alert_candidates(*, scope: SweepScope) -> QuerySet[Ticket]:
+    """Open, valid tickets with a clock that may call for an alert not yet sent: running
+    and due within its agreement's horizon, or fallen due within `ESCALATE_WITHIN`
+    before now (one query, agreements joined).
 
-def target_leads() -> Leads:
-    """Every target's duration and lead override (one query)."""
-    rows = SlaTarget.objects.values_list(
-        "policy_id", "metric", "priority", "duration", "warning_lead"
-    )
-    overrides = {(p, m, pr): lead for p, m, pr, _, lead in rows if lead is not None}
-    return Leads(overrides=overrides, durations=tuple({row[3] for row in rows}))
-
-
-def alert_candidates(*, now: datetime, horizon: datetime) -> QuerySet[Ticket]:
-    """Open, valid tickets with a running clock due by `horizon`, or a clock that fell
-    due within `ESCALATE_WITHIN` before `now` (one query, agreements joined)."""
-    since = now - ESCALATE_WITHIN
-    late = Q()
+    A clock whose alert of that kind exists for the same due instant is left out here
+    (the claim would skip it anyway): a sweep reads only what may be new. A new cycle
+    whose due instant equals the last one's to the microsecond (a reopen that halted
+    the clock for no time at all) is therefore not warned again."""
+    now, since = scope.now, scope.now - ESCALATE_WITHIN
+    clocks = Q()
     for metric in Metric:
-        late |= Q(
-            **{
-                f"sla_{metric}_state__in": (SlaState.RUNNING, SlaState.BREACHED),
-                f"sla_{metric}_due_at__gt": since,
-                f"sla_{metric}_due_at__lte": now,
-            }
+        state, due = f"sla_{metric}_state", f"sla_{metric}_due_at"
+        soon = Q()
+        for horizon, agreement_ids in scope.horizons.items():
+            soon |= Q(agreement_id__in=agreement_ids, **{f"{due}__lte": horizon})
+        clocks |= (
+            Q(**{state: SlaState.RUNNING, f"{due}__gt": now})
+            & soon
+            & ~Exists(_sent(metric, EventKind.SLA_WARNING, due))
         )
+        clocks |= Q(
+            **{
+                f"{state}__in": (SlaState.RUNNING, SlaState.BREACHED),
+                f"{due}__gt": since,
+                f"{due}__lte": now,
+            }
+        ) & ~Exists(_sent(metric, EventKind.SLA_ESCALATED, due))
     return (
         Ticket.objects.filter(status__in=OPEN_STATUSES, is_valid=True, merged_into__isnull=True)
-        .filter(Q(sla_next_due_at__gt=since, sla_next_due_at__lte=horizon) | late)
-        .select_related("agreement__calendar", "agreement__plan")
+        .filter(clocks)
+        .select_related("agreement__plan")
         .order_by("sla_next_due_at", "id")
     )
 
 
-def alerts_due(*, tickets: Iterable[Ticket], leads: Leads, now: datetime) -> list[Alert]:
-    """The alert each clock calls for at `now` (no query: calendars built per agreement)."""
-    calendars: dict[int, BusinessCalendar] = {}
-    years = range(now.year - 1, now.year + 2)
+def _sent(metric: Metric, kind: EventKind, due: str) -> QuerySet[SlaAlert]:
+    return SlaAlert.objects.filter(
+        ticket_id=OuterRef("pk"), metric=metric, kind=kind, due_at=OuterRef(due)
+    )
+
+
+def alerts_due(*, tickets: Iterable[Ticket], scope: SweepScope) -> list[Alert]:
+    """The alert each clock calls for at the scope's `now` (no query)."""
     alerts = []
     for ticket in tickets:
         agreement: Agreement = ticket.agreement
-        if agreement.pk not in calendars:
-            calendars[agreement.pk] = agreement_calendar(agreement=agreement, years=years)
         for metric, detail in sla_detail_load(ticket.sla_detail).items():
             if detail.target is None or detail.due_at is None:
                 continue
             target = detail.target
-            lead = leads.lead(
+            lead = scope.lead(
                 policy_id=agreement.sla_policy_id,
                 metric=metric,
                 priority=target.priority,
@@ -167,8 +195,8 @@ def alerts_due(*, tickets: Iterable[Ticket], leads: Leads, now: datetime) -> lis
                 due_at=detail.due_at,
                 met_at=detail.met_at,
                 lead=lead,
-                calendar=calendars[agreement.pk],
-                now=now,
+                calendar=scope.calendars[agreement.pk],
+                now=scope.now,
             )
             if kind is not None:
                 alerts.append(Alert(ticket=ticket, metric=metric, kind=kind, due_at=detail.due_at))
@@ -309,7 +337,7 @@ def alerts_deliver(*, alerts: list[Alert], audience: Audience, now: datetime) ->
 def alert_text(*, alert: Alert, now: datetime) -> str:
     """One line: "PD-7 Printer on fire: first response due in 9 min (15:30 UTC)"."""
     ticket, what = alert.ticket, alert.metric.label.lower()
-    due = f"{alert.due_at.astimezone(now.tzinfo):%Y-%m-%d %H:%M} UTC"
+    due = f"{alert.due_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
     if alert.kind == EventKind.SLA_WARNING:
         minutes = max(0, int((alert.due_at - now).total_seconds() // 60))
         when = f"due in {minutes} min ({due})"
