@@ -149,18 +149,16 @@ def alert_candidates(*, scope: SweepScope) -> QuerySet[Ticket]:
         soon = Q()
         for horizon, agreement_ids in scope.horizons.items():
             soon |= Q(agreement_id__in=agreement_ids, **{f"{due}__lte": horizon})
-        clocks |= (
-            Q(**{state: SlaState.RUNNING, f"{due}__gt": now})
-            & soon
-            & ~Exists(_sent(metric, EventKind.SLA_WARNING, due))
-        )
-        clocks |= Q(
+        running = Q(**{state: SlaState.RUNNING, f"{due}__gt": now})
+        fallen_due = Q(
             **{
                 f"{state}__in": (SlaState.RUNNING, SlaState.BREACHED),
                 f"{due}__gt": since,
                 f"{due}__lte": now,
             }
-        ) & ~Exists(_sent(metric, EventKind.SLA_ESCALATED, due))
+        )
+        clocks |= running & soon & Q(~Exists(_sent(metric, EventKind.SLA_WARNING, due)))
+        clocks |= fallen_due & Q(~Exists(_sent(metric, EventKind.SLA_ESCALATED, due)))
     return (
         Ticket.objects.filter(status__in=OPEN_STATUSES, is_valid=True, merged_into__isnull=True)
         .filter(clocks)
