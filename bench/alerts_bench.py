@@ -10,7 +10,8 @@ database of PACTDESK_BENCH_PG_URL), bulk-inserts open tickets with stored SLA st
 not through the desk, which would take an hour — whose due instants are spread from a
 day ago to three days ahead, then times `sla_alerts_sweep`: the first sweep (which
 sends every warning and escalation due) and then steady-state sweeps a minute apart,
-each sending only what fell due in that minute. Prints p50/p95 and the query count.
+each sending only what fell due in that minute, after the
+first sweeps have sent the backlog of what was due at the start. Prints p50/p95 and the query count.
 Target on the 2-core reference machine: a steady sweep under 1 s.
 """
 
@@ -173,17 +174,28 @@ def run(vendor: str, count: int, sweeps: int) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from pactdesk.alerts.services import sla_alerts_sweep
+    from pactdesk.alerts.services import SweepResult, sla_alerts_sweep
 
-    def timed(now: datetime) -> tuple[float, int, object]:
+    def timed(now: datetime) -> tuple[float, int, SweepResult]:
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             result = sla_alerts_sweep(now=now)
             elapsed = time.perf_counter() - started
         return elapsed, len(queries.captured_queries), result
 
-    elapsed, queries, result = timed(NOW)
-    print(f"first sweep: {elapsed * 1000:.0f} ms, {queries} queries, {result}")
+    # The first sweeps send every alert already due (a sweep handles up to 5,000
+    # tickets, so a backlog takes several): drained before the steady sweeps are timed.
+    drain, total = [], 0
+    while True:
+        elapsed, queries, result = timed(NOW)
+        drain.append(elapsed)
+        if result.notifications == 0:
+            break
+        total += result.notifications
+    print(
+        f"backlog: {len(drain) - 1} sweeps sent {total:,} notifications in "
+        f"{sum(drain):.1f} s; an empty sweep took {drain[-1] * 1000:.0f} ms"
+    )
     times, counts = [], []
     for minute in range(1, sweeps + 1):
         elapsed, queries, result = timed(NOW + timedelta(minutes=minute))

@@ -106,3 +106,8 @@ def test_signed_out_visitors_are_sent_to_log_in(warned) -> None:
     response = Browser().get("/desk/notifications/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
+
+
+def test_the_badge_of_an_ended_session_is_left_as_it_was(warned) -> None:
+    response = Browser().get("/desk/notifications/badge/")
+    assert (response.status_code, response.content) == (204, b"")

@@ -61,9 +61,11 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@login_required
 def notification_badge(request: HttpRequest) -> HttpResponse:
-    """The badge alone, for htmx to swap in every 30 seconds."""
+    """The badge alone, for htmx to swap in every 30 seconds. A session that has ended
+    gets 204, which htmx leaves unswapped (not the log-in page inside the header)."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
     actor = _staff(request)
     return render(
         request,
