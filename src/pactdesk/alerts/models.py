@@ -44,6 +44,8 @@ class SlaAlert(ClientOwned):
                 fields=["ticket", "metric", "cycle", "kind"], name="sla_alert_once_per_cycle"
             ),
         ]
+        # The sweep asks which recent clocks were alerted (`services._sent`).
+        indexes = [models.Index(fields=["metric", "kind", "due_at"], name="sla_alert_recent")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.metric} #{self.cycle} of ticket {self.ticket_id}"
