@@ -45,7 +45,10 @@ class SlaAlert(ClientOwned):
             ),
         ]
         # The sweep asks which recent clocks were alerted (`services._sent`).
-        indexes = [models.Index(fields=["metric", "kind", "due_at"], name="sla_alert_recent")]
+        indexes = [
+            models.Index(fields=["metric", "kind", "due_at"], name="sla_alert_recent"),
+            models.Index(fields=["ticket", "metric", "kind", "due_at"], name="sla_alert_of_clock"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.metric} #{self.cycle} of ticket {self.ticket_id}"

@@ -180,8 +180,9 @@ def alert_candidates(*, scope: SweepScope) -> QuerySet[Ticket]:
 
 def _sent(metric: Metric, kind: EventKind, due: str, *, since: datetime) -> QuerySet[SlaAlert]:
     """The alerts of `kind` sent for a clock at its current due instant. `due_at > since`
-    holds for every candidate anyway; said here, it keeps the lookup to recent alerts
-    (index `sla_alert_recent`) however long the history grows."""
+    holds for every candidate anyway; said here, it keeps PostgreSQL's hashed lookup to
+    recent alerts (index `sla_alert_recent`) however long the history grows, while
+    SQLite probes per ticket (index `sla_alert_of_clock`)."""
     return SlaAlert.objects.filter(
         ticket_id=OuterRef("pk"),
         metric=metric,
