@@ -24,6 +24,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from email.message import EmailMessage
 from itertools import product
 from typing import Any
@@ -36,6 +37,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from pactdesk.accounts.models import Client, Customer, Role, User
 from pactdesk.accounts.selectors import customer_portal_token
+from pactdesk.alerts.models import Notification
+from pactdesk.alerts.services import sla_alerts_sweep
 from pactdesk.api.main import api
 from pactdesk.api.models import ApiKey
 from pactdesk.api.services import api_key_create
@@ -79,6 +82,7 @@ class Victim:
     mail: OutboundMail
     quarantined: QuarantinedMail
     key: ApiKey
+    notification: Notification
 
 
 @dataclass
@@ -125,12 +129,16 @@ def victim(django_capture_on_commit_callbacks) -> Victim:
         actor=admin, client=client, language="en", body=TEMPLATE, is_default=True
     )
     message = ticket.messages.get(kind="customer")
+    # A breach warning of the effective answer (due in 4 h) to the agent, whose text
+    # holds the subject.
+    sla_alerts_sweep(now=ticket.lodged_at + timedelta(hours=3, minutes=30))
     return Victim(
         client=client, ticket=ticket, message=message, attachment=message.attachments.get(),
         customer=ticket.customer, admin=admin, template=template,
         mail=OutboundMail.objects.filter(client=client).first(),
         quarantined=QuarantinedMail.objects.get(client=client),
         key=api_key_create(now=now, client_slug=client.slug).key,
+        notification=Notification.objects.get(ticket=ticket),
     )  # fmt: skip
 
 
@@ -198,6 +206,7 @@ PARAMS: dict[str, Values] = {
     "template_id": lambda v, o: [v.template.pk],
     "mail_id": lambda v, o: [v.mail.pk],
     "entry_id": lambda v, o: [v.quarantined.pk],
+    "notification_id": lambda v, o: [v.notification.pk],
     "prefix": lambda v, o: [v.key.prefix],
     # A client's public pages: the victim's, and the outsider's own with victim ids.
     "slug": lambda v, o: [v.client.slug, o.client.slug],
@@ -382,6 +391,7 @@ def victim_rows(victim: Victim) -> dict[str, list[dict[str, Any]]]:
         "templates": AcknowledgementTemplate.objects.filter(client=victim.client),
         "mail": OutboundMail.objects.filter(pk=victim.mail.pk),
         "quarantined": QuarantinedMail.objects.filter(pk=victim.quarantined.pk),
+        "notifications": Notification.objects.filter(ticket_id__in=ticket_ids),
     }
     return {name: list(query.order_by("pk").values()) for name, query in rows.items()}
 

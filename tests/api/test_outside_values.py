@@ -54,6 +54,8 @@ OURS = {
     "intake.Mailbox.folder": "admin form", "intake.Mailbox.done_folder": "admin form",
     "intake.QuarantinedMail.source": "ours", "intake.QuarantinedMail.stage": "ours",
     "intake.QuarantinedMail.error_code": "ours",
+    "alerts.SlaAlert.sweep": "a random token",
+    "alerts.Notification.text": "ours: the reference, the subject cut to 300, our words",
 }  # fmt: skip
 
 

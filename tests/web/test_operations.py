@@ -204,13 +204,13 @@ def test_the_outbox_takes_the_same_queries_for_3_or_30_mails(
 ) -> None:
     for i in range(3):
         outbound(agreement.client, state, at=NOW + timedelta(seconds=i))
-    # session, user, counts, badge, held mail (header), list (with its clients), clients of
-    # the filter
-    with django_assert_num_queries(7):
+    # session, user, counts, badge, held mail and unread notifications (header), list (with
+    # its clients), clients of the filter
+    with django_assert_num_queries(8):
         assert len(listed(manager_browser.get(f"/ops/outbox/?state={state}"))) == 3
     for i in range(27):
         outbound(other_agreement.client, state, at=NOW + timedelta(minutes=i))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert len(listed(manager_browser.get(f"/ops/outbox/?state={state}"))) == 30
 
 

@@ -100,6 +100,7 @@ def world(lodge, agreement, agent):
         "template_id": template.pk,
         "mail_id": 1,
         "entry_id": 1,
+        "notification_id": 1,
         "name": "all",
         "action": "reply",
         "slug": agreement.client.slug,

@@ -189,6 +189,7 @@ INSTALLED_APPS = [
     "pactdesk.notify",
     "pactdesk.desk",
     "pactdesk.reports",
+    "pactdesk.alerts",
     "pactdesk.api",
     "ninja",  # serves the API docs' own Swagger UI files (no CDN)
     "pactdesk.intake",
@@ -227,6 +228,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pactdesk.intake.pages.operations_counts",
+                "pactdesk.web.notifications.notification_counts",
             ],
         },
     },

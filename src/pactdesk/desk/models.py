@@ -12,7 +12,7 @@ from django.db.models import Q
 
 # The desk's words (statuses, priorities, SLA states, event kinds) are the domain's
 # enums, re-exported here: field choices and labels derive from them.
-from pactdesk.domain.vocabulary import EventKind, Priority, SlaState, Status, choices
+from pactdesk.domain.vocabulary import EventKind, Metric, Priority, SlaState, Status, choices
 from pactdesk.platform.models import ClientOwned
 
 
@@ -87,6 +87,11 @@ class Ticket(ClientOwned):
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["client", "sla_next_due_at", "id"], name="ticket_client_next_due"),
             models.Index(fields=["agreement", "lodged_at"], name="ticket_agreement_lodged"),
+            # The breach warning sweep reads each metric's clocks by due instant.
+            *(
+                models.Index(fields=[f"sla_{metric}_due_at"], name=f"ticket_{metric}_due")
+                for metric in Metric
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -90,6 +90,10 @@ class EventKind(Word):
     COPIED = "copied"
     UNCOPIED = "uncopied"
     ACKNOWLEDGEMENT_WITHHELD = "acknowledgement_withheld"
+    # A running clock near its due instant warned staff; a breached one escalated to
+    # the managers (`pactdesk.alerts`). Also the kinds of the staff notifications.
+    SLA_WARNING = "sla_warning"
+    SLA_ESCALATED = "sla_escalated"
 
 
 DEFAULT_PRIORITY = Priority.NORMAL
@@ -103,6 +107,8 @@ AUDIT_KINDS: frozenset[EventKind] = frozenset(
         EventKind.COPIED,
         EventKind.UNCOPIED,
         EventKind.ACKNOWLEDGEMENT_WITHHELD,
+        EventKind.SLA_WARNING,
+        EventKind.SLA_ESCALATED,
     }
 )
 REPLAYED_KINDS: tuple[EventKind, ...] = tuple(kind for kind in EventKind if kind not in AUDIT_KINDS)
@@ -152,6 +158,8 @@ LABELS: Mapping[type[Word], Mapping[Word, str]] = {
         EventKind.COPIED: "Copied on replies:",
         EventKind.UNCOPIED: "No longer copied:",
         EventKind.ACKNOWLEDGEMENT_WITHHELD: "Acknowledgement not sent:",
+        EventKind.SLA_WARNING: "Breach warning sent:",
+        EventKind.SLA_ESCALATED: "Breach escalated to managers:",
     },
 }
 

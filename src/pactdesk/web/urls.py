@@ -3,6 +3,7 @@ from django.urls import path
 
 from pactdesk.web import (
     acknowledgements,
+    notifications,
     operations,
     portal,
     public_form,
@@ -49,6 +50,16 @@ urlpatterns = [
         ticket_page.raw_mail_download,
         name="raw_mail",
     ),
+    # Staff's notification centre (breach warnings and escalations).
+    path("desk/notifications/", notifications.notifications, name="notifications"),
+    path("desk/notifications/badge/", notifications.notification_badge, name="notification_badge"),
+    path("desk/notifications/read/", notifications.notifications_read, name="notifications_read"),
+    path(
+        "desk/notifications/<id:notification_id>/read/",
+        notifications.notifications_read,
+        name="notification_read",
+    ),
+    path("desk/notifications/mail/", notifications.notification_mail, name="notification_mail"),
     # A client admin's wording of the acknowledgement, per language.
     path("desk/acknowledgements/", acknowledgements.acknowledgement_index, name="acknowledgements"),
     path(
