@@ -272,9 +272,9 @@ def test_home_pages_take_the_same_queries_for_few_or_many_tickets(
         if many:
             for i in range(12):
                 lodge(customer_email=f"d{i}@shop.test", client=other_agreement.client)
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(7):
             assert staff_browser.get("/").status_code == 200
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(7):
             assert manager.get("/").status_code == 200
 
 
