@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -178,13 +177,6 @@ def neighbour(victim, django_capture_on_commit_callbacks) -> Outsider:
     customer = Customer.objects.get(client=victim.client, email="nell@victim-shop.test")
     return Outsider(client=victim.client, secret="", admin=victim.admin, member=victim.admin,
                     customer=customer, token=customer_portal_token(customer=customer))  # fmt: skip
-
-
-@pytest.fixture(autouse=True)
-def _own_cache(settings) -> None:
-    """Rate limits count from zero (the public form may answer 429 partway: fine)."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": f"matrix-{uuid.uuid4()}"}}  # fmt: skip
 
 
 # --- What goes into each path parameter --------------------------------------------

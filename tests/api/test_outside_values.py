@@ -7,7 +7,6 @@ classified, so no field is forgotten."""
 from __future__ import annotations
 
 import base64
-import uuid
 
 import pytest
 from django.apps import apps
@@ -57,13 +56,6 @@ OURS = {
     "alerts.SlaAlert.sweep": "a random token",
     "alerts.Notification.text": "ours: the reference, the subject cut to 300, our words",
 }  # fmt: skip
-
-
-@pytest.fixture(autouse=True)
-def _own_cache(settings) -> None:
-    """The web form's rate limits count from zero in every test."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": f"outside-{uuid.uuid4()}"}}  # fmt: skip
 
 
 def bounded_text_columns() -> set[str]:
