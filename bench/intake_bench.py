@@ -86,13 +86,17 @@ def step_tenant() -> None:
         holiday_country="US",
         spec={"timezone": "America/New_York", "hours": {**hours, "sat": [], "sun": []}},
     )
-    plan = plan_create(code="bench-shared", name="Shared", kind=PlanKind.SHARED,
-                       price="1200.00", currency="USD")  # fmt: skip
+    plan = plan_create(
+        code="bench-shared", name="Shared", kind=PlanKind.SHARED, price="1200.00", currency="USD"
+    )
     agreement_create(
-        client=client, plan=plan, start_date=date(now.year - 1, 1, 1),
-        timezone="America/New_York", calendar=calendar,
+        client=client,
+        plan=plan,
+        start_date=date(now.year - 1, 1, 1),
+        timezone="America/New_York",
+        calendar=calendar,
         sla_policy=sla_policy_create_default_shared(client=client),
-    )  # fmt: skip
+    )
     print(api_key_create(now=now, client_slug="bench", name="bench").secret)
 
 
@@ -119,18 +123,35 @@ def step_fill(total: int) -> None:
     for i in range(max(missing, 0)):
         at = now - timedelta(days=120) + timedelta(seconds=i * 60)
         status = statuses[i % 5]
-        batch.append(Ticket(
-            client=client, agreement=agreement, customer=customers[i % 1000],
-            subject=f"Filled ticket {i}", channel="email", status=status,
-            priority=("low", "normal", "high")[i % 3], lodged_at=at, updated_at=at,
-            sla_first_response_state="met", sla_effective_answer_state="running",
-            sla_effective_answer_due_at=at + timedelta(hours=4),
-            sla_next_due_at=at + timedelta(hours=4) if status != "closed" else None,
-            sla_detail={"first_response": {"state": "met", "due_at": None, "met_at": None,
-                                           "breached_at": None, "used_seconds": 60.0,
-                                           "remaining_seconds": 1740.0, "target": None}},
-            sla_evaluated_at=at,
-        ))  # fmt: skip
+        batch.append(
+            Ticket(
+                client=client,
+                agreement=agreement,
+                customer=customers[i % 1000],
+                subject=f"Filled ticket {i}",
+                channel="email",
+                status=status,
+                priority=("low", "normal", "high")[i % 3],
+                lodged_at=at,
+                updated_at=at,
+                sla_first_response_state="met",
+                sla_effective_answer_state="running",
+                sla_effective_answer_due_at=at + timedelta(hours=4),
+                sla_next_due_at=at + timedelta(hours=4) if status != "closed" else None,
+                sla_detail={
+                    "first_response": {
+                        "state": "met",
+                        "due_at": None,
+                        "met_at": None,
+                        "breached_at": None,
+                        "used_seconds": 60.0,
+                        "remaining_seconds": 1740.0,
+                        "target": None,
+                    }
+                },
+                sla_evaluated_at=at,
+            )
+        )
         if len(batch) == 5000:
             Ticket.objects.bulk_create(batch)
             batch = []
@@ -358,13 +379,21 @@ def lodge(
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine: list[float] = []
         for n in range(index, count, clients):
-            body = json.dumps({"customer_email": f"c{n % 500}@shop.test", "customer_name": "C",
-                               "subject": f"Order {n} has not arrived",
-                               "body": "Hello, my order has not arrived yet. " * 8})  # fmt: skip
+            body = json.dumps(
+                {
+                    "customer_email": f"c{n % 500}@shop.test",
+                    "customer_name": "C",
+                    "subject": f"Order {n} has not arrived",
+                    "body": "Hello, my order has not arrived yet. " * 8,
+                }
+            )
             if floor:
                 body = json.dumps({"customer_email": "c@shop.test", "subject": "no body"})
-            headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json",
-                       "Idempotency-Key": f"{run_id}-{n}"}  # fmt: skip
+            headers = {
+                "Authorization": f"Bearer {secret}",
+                "Content-Type": "application/json",
+                "Idempotency-Key": f"{run_id}-{n}",
+            }
             started = time.perf_counter()
             conn.request("POST", "/api/tickets", body, headers)
             response = conn.getresponse()
@@ -386,8 +415,11 @@ def lodge(
     elapsed = time.perf_counter() - started
     if failures:
         print(f"    ! {len(failures)} requests failed: {sorted(set(failures))}")
-    return {"rate": count / elapsed, "p50": percentile(latencies, 0.5) * 1000,
-            "p99": percentile(latencies, 0.99) * 1000}  # fmt: skip
+    return {
+        "rate": count / elapsed,
+        "p50": percentile(latencies, 0.5) * 1000,
+        "p99": percentile(latencies, 0.99) * 1000,
+    }
 
 
 def mail(port: int, count: int) -> dict[str, float]:
@@ -447,10 +479,14 @@ def list_pages(port: int, secret: str, total: int) -> dict[str, float]:
     deep = walk[int(len(walk) * 0.9) :]
     if seen != total:
         print(f"    ! the cursor walk saw {seen} tickets of {total}")
-    return {"first": percentile(first, 0.95) * 1000, "status": percentile(status, 0.95) * 1000,
-            "breaching": percentile(breaching, 0.95) * 1000,
-            "walk": percentile(walk, 0.95) * 1000, "deep": percentile(deep, 0.95) * 1000,
-            "pages": len(walk)}  # fmt: skip
+    return {
+        "first": percentile(first, 0.95) * 1000,
+        "status": percentile(status, 0.95) * 1000,
+        "breaching": percentile(breaching, 0.95) * 1000,
+        "walk": percentile(walk, 0.95) * 1000,
+        "deep": percentile(deep, 0.95) * 1000,
+        "pages": len(walk),
+    }
 
 
 def measure(server: Server, secret: str, env: dict[str, str], opts: argparse.Namespace) -> None:
@@ -540,18 +576,32 @@ def postgres() -> Any:
     port = free_port()
 
     def as_postgres(*args: str) -> None:
-        subprocess.run(["runuser", "-u", "postgres", "--", *args], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", *args],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     data = work / "data"
     data.mkdir()
     shutil.chown(data, "postgres")
     as_postgres(f"{pg_bin}/initdb", "-D", str(data), "-U", "pactdesk", "--auth=trust", "-E", "UTF8")
-    as_postgres(f"{pg_bin}/pg_ctl", "-D", str(data), "-l", str(data / "server.log"), "-w",
-                "-o", f"-h 127.0.0.1 -p {port} -k {data}", "start")  # fmt: skip
+    as_postgres(
+        f"{pg_bin}/pg_ctl",
+        "-D",
+        str(data),
+        "-l",
+        str(data / "server.log"),
+        "-w",
+        "-o",
+        f"-h 127.0.0.1 -p {port} -k {data}",
+        "start",
+    )
     try:
-        as_postgres(f"{pg_bin}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "pactdesk",
-                    "pactdesk")  # fmt: skip
+        as_postgres(
+            f"{pg_bin}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "pactdesk", "pactdesk"
+        )
         yield f"postgres://pactdesk@127.0.0.1:{port}/pactdesk"
     finally:
         as_postgres(f"{pg_bin}/pg_ctl", "-D", str(data), "-m", "fast", "stop")
@@ -578,8 +628,10 @@ def main() -> None:
     opts = parser.parse_args()
     opts.tickets = opts.tickets or (1_000 if opts.quick else 10_000)
     opts.rows = opts.rows or (10_000 if opts.quick else 100_000)
-    print(f"Intake benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
-          "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()))  # fmt: skip
+    print(
+        f"Intake benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+        "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+    )
     if opts.only in (None, "sqlite"):
         bench_database("SQLite", {}, opts)
     if opts.only in (None, "postgresql"):

@@ -78,30 +78,46 @@ def client_user(client: Client, role: str = Role.CLIENT_ADMIN) -> User:
 
 def shared_agreement(client: Client, *, round_the_clock: bool = False) -> Agreement:
     plan = plan_create(
-        code=f"shared-{client.slug}", name="Shared", kind=PlanKind.SHARED,
-        price="1200.00", currency="USD",
-    )  # fmt: skip
+        code=f"shared-{client.slug}",
+        name="Shared",
+        kind=PlanKind.SHARED,
+        price="1200.00",
+        currency="USD",
+    )
     calendar = calendar_create(
-        client=client, name="Office hours", holiday_country="US",
+        client=client,
+        name="Office hours",
+        holiday_country="US",
         spec={"timezone": "America/New_York", "hours": NINE_TO_FIVE},
-    )  # fmt: skip
+    )
     return agreement_create(
-        client=client, plan=plan, start_date=date(2026, 1, 1), timezone="America/New_York",
-        calendar=calendar, sla_policy=sla_policy_create_default_shared(client=client),
+        client=client,
+        plan=plan,
+        start_date=date(2026, 1, 1),
+        timezone="America/New_York",
+        calendar=calendar,
+        sla_policy=sla_policy_create_default_shared(client=client),
         round_the_clock=round_the_clock,
-    )  # fmt: skip
+    )
 
 
 def dedicated_agreement(client: Client, seats: int = 2) -> Agreement:
     plan = plan_create(
-        code=f"dedicated-{client.slug}", name="Dedicated", kind=PlanKind.DEDICATED,
-        price="4200.00", currency="GBP",
-    )  # fmt: skip
+        code=f"dedicated-{client.slug}",
+        name="Dedicated",
+        kind=PlanKind.DEDICATED,
+        price="4200.00",
+        currency="GBP",
+    )
     calendar = calendar_create(
         client=client, name="London", spec={"timezone": "Europe/London", "hours": NINE_TO_FIVE}
     )
     return agreement_create(
-        client=client, plan=plan, start_date=date(2026, 1, 1), timezone="Europe/London",
-        calendar=calendar, sla_policy=sla_policy_create_default_shared(client=client),
+        client=client,
+        plan=plan,
+        start_date=date(2026, 1, 1),
+        timezone="Europe/London",
+        calendar=calendar,
+        sla_policy=sla_policy_create_default_shared(client=client),
         seat_count=seats,
-    )  # fmt: skip
+    )

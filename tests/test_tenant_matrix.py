@@ -65,8 +65,17 @@ FILENAME = "victim-ledger-5521.txt"
 FILE_BYTES = "victim file osprey-3318"
 TEMPLATE = "Victim template lark-2290"
 QUARANTINED = "victim quarantine plover-6603"
-SECRETS = (SUBJECT, BODY, REPLY, CUSTOMER_EMAIL, CUSTOMER_NAME, FILENAME, FILE_BYTES,
-           TEMPLATE, QUARANTINED)  # fmt: skip
+SECRETS = (
+    SUBJECT,
+    BODY,
+    REPLY,
+    CUSTOMER_EMAIL,
+    CUSTOMER_NAME,
+    FILENAME,
+    FILE_BYTES,
+    TEMPLATE,
+    QUARANTINED,
+)
 
 
 @dataclass
@@ -118,12 +127,20 @@ def victim(django_capture_on_commit_callbacks) -> Victim:
     agent = UserFactory(role=Role.AGENT)
     now = clock_now()
     with django_capture_on_commit_callbacks(execute=True):
-        mail_receive(raw=_victim_mail(client.support_email), recipients=[client.support_email],
-                     envelope_sender=CUSTOMER_EMAIL, now=now)  # fmt: skip
+        mail_receive(
+            raw=_victim_mail(client.support_email),
+            recipients=[client.support_email],
+            envelope_sender=CUSTOMER_EMAIL,
+            now=now,
+        )
         ticket = Ticket.objects.get(client=client)
         ticket_reply(actor=agent, ticket=ticket, body=REPLY, now=now)
-        mail_receive(raw=f"\x00 {QUARANTINED}\r\n".encode(), recipients=[client.support_email],
-                     envelope_sender=CUSTOMER_EMAIL, now=now)  # fmt: skip
+        mail_receive(
+            raw=f"\x00 {QUARANTINED}\r\n".encode(),
+            recipients=[client.support_email],
+            envelope_sender=CUSTOMER_EMAIL,
+            now=now,
+        )
     template = acknowledgement_template_save(
         actor=admin, client=client, language="en", body=TEMPLATE, is_default=True
     )
@@ -132,13 +149,18 @@ def victim(django_capture_on_commit_callbacks) -> Victim:
     # holds the subject.
     sla_alerts_sweep(now=ticket.lodged_at + timedelta(hours=3, minutes=30))
     return Victim(
-        client=client, ticket=ticket, message=message, attachment=message.attachments.get(),
-        customer=ticket.customer, admin=admin, template=template,
+        client=client,
+        ticket=ticket,
+        message=message,
+        attachment=message.attachments.get(),
+        customer=ticket.customer,
+        admin=admin,
+        template=template,
         mail=OutboundMail.objects.filter(client=client).first(),
         quarantined=QuarantinedMail.objects.get(client=client),
         key=api_key_create(now=now, client_slug=client.slug).key,
         notification=Notification.objects.get(ticket=ticket),
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -149,9 +171,10 @@ def outsider(victim, django_capture_on_commit_callbacks) -> Outsider:
         mail_receive(
             raw=b"From: owen@other-shop.test\r\nTo: help@other.test\r\nSubject: Ours\r\n"
             b"Message-ID: <other-1@other-shop.test>\r\n\r\nOur own question.\r\n",
-            recipients=[client.support_email], envelope_sender="owen@other-shop.test",
+            recipients=[client.support_email],
+            envelope_sender="owen@other-shop.test",
             now=clock_now(),
-        )  # fmt: skip
+        )
     customer = Customer.objects.get(client=client)
     return Outsider(
         client=client,
@@ -171,12 +194,19 @@ def neighbour(victim, django_capture_on_commit_callbacks) -> Outsider:
         mail_receive(
             raw=b"From: nell@victim-shop.test\r\nTo: help@victim.test\r\nSubject: Mine\r\n"
             b"Message-ID: <nell-1@victim-shop.test>\r\n\r\nMy own question.\r\n",
-            recipients=[victim.client.support_email], envelope_sender="nell@victim-shop.test",
+            recipients=[victim.client.support_email],
+            envelope_sender="nell@victim-shop.test",
             now=clock_now(),
-        )  # fmt: skip
+        )
     customer = Customer.objects.get(client=victim.client, email="nell@victim-shop.test")
-    return Outsider(client=victim.client, secret="", admin=victim.admin, member=victim.admin,
-                    customer=customer, token=customer_portal_token(customer=customer))  # fmt: skip
+    return Outsider(
+        client=victim.client,
+        secret="",
+        admin=victim.admin,
+        member=victim.admin,
+        customer=customer,
+        token=customer_portal_token(customer=customer),
+    )
 
 
 # --- What goes into each path parameter --------------------------------------------
@@ -224,34 +254,60 @@ ADMIN_OBJECT = re.compile(r"^admin/(\w+/\w+)/<path:object_id>/")
 
 # Query strings of the web pages: references to the victim's rows.
 WEB_QUERY: Callable[[Victim], dict[str, Any]] = lambda v: {  # noqa: E731
-    "client": v.client.pk, "q": v.ticket.reference, "ticket": v.ticket.pk,
-}  # fmt: skip
+    "client": v.client.pk,
+    "q": v.ticket.reference,
+    "ticket": v.ticket.pk,
+}
 # API query parameters and body fields (from the schema), by name: a victim reference
 # where the field names a row, otherwise a plain valid value. A new field fails the
 # test until it is classified here.
 API_FIELDS: dict[str, Callable[[Victim], Any]] = {
-    "client": lambda v: v.client.pk, "q": lambda v: v.ticket.reference,
-    "into": lambda v: v.ticket.pk, "assignee_id": lambda v: v.admin.pk,
-    "assignee": lambda v: str(v.admin.pk), "customer_email": lambda v: "mallory@evil.test",
-    "customer_name": lambda v: "Mallory", "subject": lambda v: "Matrix", "body": lambda v: "x",
-    "status": lambda v: "solved", "priority": lambda v: "urgent", "valid": lambda v: False,
-    "invalid_reason": lambda v: "matrix", "attachments": lambda v: [],
-    "breaching_within_minutes": lambda v: 60, "cursor": lambda v: None, "limit": lambda v: 100,
-    "to_customer_id": lambda v: v.customer.pk, "confirm_other_customer": lambda v: True,
-    "copy_customers": lambda v: True, "language": lambda v: "de",
+    "client": lambda v: v.client.pk,
+    "q": lambda v: v.ticket.reference,
+    "into": lambda v: v.ticket.pk,
+    "assignee_id": lambda v: v.admin.pk,
+    "assignee": lambda v: str(v.admin.pk),
+    "customer_email": lambda v: "mallory@evil.test",
+    "customer_name": lambda v: "Mallory",
+    "subject": lambda v: "Matrix",
+    "body": lambda v: "x",
+    "status": lambda v: "solved",
+    "priority": lambda v: "urgent",
+    "valid": lambda v: False,
+    "invalid_reason": lambda v: "matrix",
+    "attachments": lambda v: [],
+    "breaching_within_minutes": lambda v: 60,
+    "cursor": lambda v: None,
+    "limit": lambda v: 100,
+    "to_customer_id": lambda v: v.customer.pk,
+    "confirm_other_customer": lambda v: True,
+    "copy_customers": lambda v: True,
+    "language": lambda v: "de",
     # reports: `client` is the tickets list's pk above; the reports read a slug, and a
     # victim's slug is checked in tests/reports/test_entry_points.py
-    "month": lambda v: v.ticket.lodged_at.strftime("%Y-%m"), "from": lambda v: "2026-01-01",
-    "to": lambda v: "2026-12-31", "by_agent": lambda v: True, "format": lambda v: "csv",
-}  # fmt: skip
+    "month": lambda v: v.ticket.lodged_at.strftime("%Y-%m"),
+    "from": lambda v: "2026-01-01",
+    "to": lambda v: "2026-12-31",
+    "by_agent": lambda v: True,
+    "format": lambda v: "csv",
+}
 # One form for every POST to a web page: every field a page reads, victim references
 # where a field names a row.
 FORM: Callable[[Victim], dict[str, Any]] = lambda v: {  # noqa: E731
-    "body": "matrix", "status": "solved", "priority": "urgent", "assignee": "me",
-    "reason": "matrix", "into": v.ticket.reference, "client": v.client.pk,
-    "email": "mallory@evil.test", "name": "Mallory", "subject": "Matrix", "language": "en",
-    "is_default": "on", "state": "failed",
-}  # fmt: skip
+    "body": "matrix",
+    "status": "solved",
+    "priority": "urgent",
+    "assignee": "me",
+    "reason": "matrix",
+    "into": v.ticket.reference,
+    "client": v.client.pk,
+    "email": "mallory@evil.test",
+    "name": "Mallory",
+    "subject": "Matrix",
+    "language": "en",
+    "is_default": "on",
+    "state": "failed",
+}
 
 
 # --- The routes ----------------------------------------------------------------------
@@ -310,9 +366,11 @@ def test_every_route_parameter_is_classified() -> None:
 def api_operations() -> list[tuple[str, str, dict[str, Any]]]:
     """(method, path template, operation) of every API operation in the schema."""
     schema = api.get_openapi_schema()
-    return [(method.upper(), path, operation)
-            for path, item in schema["paths"].items()
-            for method, operation in item.items()]  # fmt: skip
+    return [
+        (method.upper(), path, operation)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+    ]
 
 
 def test_every_api_field_is_classified() -> None:
@@ -350,8 +408,10 @@ class Actor:
     def _sign_in(self, browser: Browser) -> str:
         if self.kind == "portal":
             session = browser.session
-            session[SESSION_KEY] = {"client": self.outsider.client.pk,
-                                    "customer": self.outsider.customer.pk}  # fmt: skip
+            session[SESSION_KEY] = {
+                "client": self.outsider.client.pk,
+                "customer": self.outsider.customer.pk,
+            }
             session.save()
             return session.session_key or ""
         user = self.outsider.admin if self.kind == "admin" else self.outsider.member
@@ -363,8 +423,7 @@ ACTORS = ["key", "admin", "member", "portal", "neighbour"]
 
 
 def body_of(response: Any) -> str:
-    content = (b"".join(response.streaming_content) if response.streaming
-               else response.content)  # fmt: skip
+    content = b"".join(response.streaming_content) if response.streaming else response.content
     return content.decode("utf-8", "replace")
 
 
@@ -426,8 +485,16 @@ def test_no_outsider_reads_or_changes_the_victim_s_rows(
                     check(method, path, send(path, query, headers=actor.headers()))
             else:
                 body = {n: API_FIELDS[n](victim) for n in _body_fields(operation)}
-                check(method, path, send(path, json.dumps(body), content_type="application/json",
-                                         headers=actor.headers()))  # fmt: skip
+                check(
+                    method,
+                    path,
+                    send(
+                        path,
+                        json.dumps(body),
+                        content_type="application/json",
+                        headers=actor.headers(),
+                    ),
+                )
 
     assert leaks == [], "\n".join(leaks)
     assert victim_rows(victim) == before

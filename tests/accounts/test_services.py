@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 def test_staff_user_with_a_client_is_refused_and_not_saved() -> None:
     client = ClientFactory()
     with pytest.raises(ValidationFailed) as caught:
-        user_create(email="a@x.test", name="A", role=Role.AGENT, password="x-long-pass-1",
-                    client=client)  # fmt: skip
+        user_create(
+            email="a@x.test", name="A", role=Role.AGENT, password="x-long-pass-1", client=client
+        )
     assert (caught.value.code, caught.value.field) == ("staff_with_client", "client")
     assert not User.objects.filter(email="a@x.test").exists()
 

@@ -31,8 +31,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_guarantee_is_14_days_for_dedicated_and_0_for_shared_plans() -> None:
-    dedicated = plan_create(code="d", name="D", kind="dedicated", price=Decimal("10"),
-                            currency="USD")  # fmt: skip
+    dedicated = plan_create(
+        code="d", name="D", kind="dedicated", price=Decimal("10"), currency="USD"
+    )
     shared = plan_create(code="s", name="S", kind="shared", price=Decimal("10"), currency="USD")
     assert (dedicated.guarantee_days, shared.guarantee_days) == (14, 0)
     assert (dedicated.price_basis, shared.price_basis) == ("per seat per month", "per month")
@@ -73,8 +74,9 @@ def spec(**hours: list[list[str]]) -> dict:
 )
 def test_bad_calendars_name_the_field_and_save_nothing(calendar_spec, country, field, words):
     with pytest.raises(ValidationFailed) as caught:
-        calendar_create(client=ClientFactory(), name="C", spec=calendar_spec,
-                        holiday_country=country)  # fmt: skip
+        calendar_create(
+            client=ClientFactory(), name="C", spec=calendar_spec, holiday_country=country
+        )
     assert caught.value.field == field
     assert Calendar.objects.count() == 0
 
@@ -88,16 +90,22 @@ def test_reversed_span_message_names_the_day_and_span() -> None:
 
 def test_a_span_may_end_at_midnight_and_a_day_may_have_several() -> None:
     calendar = calendar_create(
-        client=ClientFactory(), name="Split",
+        client=ClientFactory(),
+        name="Split",
         spec=spec(mon=[["08:00", "12:00"], ["13:00", "24:00"]]),
-    )  # fmt: skip
+    )
     assert calendar.hours["mon"] == [["08:00", "12:00"], ["13:00", "24:00"]]
 
 
 def test_unknown_subdivision_is_refused() -> None:
     with pytest.raises(ValidationFailed) as caught:
-        calendar_create(client=ClientFactory(), name="C", spec=spec(), holiday_country="US",
-                        holiday_subdivision="QQ")  # fmt: skip
+        calendar_create(
+            client=ClientFactory(),
+            name="C",
+            spec=spec(),
+            holiday_country="US",
+            holiday_subdivision="QQ",
+        )
     assert caught.value.field == "holiday_subdivision"
 
 
@@ -153,27 +161,36 @@ def test_bad_targets_name_the_field_and_save_no_policy(target, field) -> None:
 
 
 def test_goal_at_the_bounds_is_accepted() -> None:
-    policy = sla_policy_create(client=ClientFactory(), name="P", targets=[
-        TargetSpec("first_response", timedelta(hours=1), Decimal("0")),
-        TargetSpec("effective_answer", timedelta(hours=1), Decimal("100")),
-    ])  # fmt: skip
+    policy = sla_policy_create(
+        client=ClientFactory(),
+        name="P",
+        targets=[
+            TargetSpec("first_response", timedelta(hours=1), Decimal("0")),
+            TargetSpec("effective_answer", timedelta(hours=1), Decimal("100")),
+        ],
+    )
     assert sorted(t.goal for t in policy.targets.all()) == [Decimal("0"), Decimal("100")]
 
 
 def test_a_dedicated_agreement_gets_its_numbered_seats() -> None:
     agreement = dedicated_agreement(ClientFactory(), seats=3)
-    assert list(agreement.seats.values_list("number", "agent")) == [(1, None), (2, None),
-                                                                     (3, None)]  # fmt: skip
+    assert list(agreement.seats.values_list("number", "agent")) == [(1, None), (2, None), (3, None)]
     assert {seat.client_id for seat in agreement.seats.all()} == {agreement.client_id}
 
 
 def test_shared_with_seats_and_dedicated_without_are_refused() -> None:
     client = ClientFactory()
     base = shared_agreement(client)
-    dedicated = plan_create(code="d", name="D", kind="dedicated", price=Decimal("1"),
-                            currency="USD")  # fmt: skip
-    common = {"client": client, "start_date": date(2026, 1, 1), "timezone": "UTC",
-              "calendar": base.calendar, "sla_policy": base.sla_policy}  # fmt: skip
+    dedicated = plan_create(
+        code="d", name="D", kind="dedicated", price=Decimal("1"), currency="USD"
+    )
+    common = {
+        "client": client,
+        "start_date": date(2026, 1, 1),
+        "timezone": "UTC",
+        "calendar": base.calendar,
+        "sla_policy": base.sla_policy,
+    }
     with pytest.raises(ValidationFailed) as caught:
         agreement_create(plan=base.plan, seat_count=1, **common)
     assert caught.value.field == "seat_count"
@@ -200,9 +217,14 @@ def test_another_clients_calendar_cannot_be_used() -> None:
 def test_bad_agreement_time_zone_names_the_field() -> None:
     ours = shared_agreement(ClientFactory())
     with pytest.raises(ValidationFailed) as caught:
-        agreement_create(client=ours.client, plan=ours.plan, start_date=date(2026, 1, 1),
-                         timezone="Nowhere/City", calendar=ours.calendar,
-                         sla_policy=ours.sla_policy)  # fmt: skip
+        agreement_create(
+            client=ours.client,
+            plan=ours.plan,
+            start_date=date(2026, 1, 1),
+            timezone="Nowhere/City",
+            calendar=ours.calendar,
+            sla_policy=ours.sla_policy,
+        )
     assert caught.value.field == "timezone"
     assert Agreement.objects.count() == 1
 

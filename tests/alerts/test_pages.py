@@ -77,8 +77,9 @@ def test_nobody_marks_anothers_notification_read(warned, people) -> None:
 
 def test_mark_all_read(warned, people) -> None:
     browser_of(people["bo"]).post("/desk/notifications/read/")
-    assert list(Notification.objects.filter(read_at__isnull=True).values_list(
-        "recipient__name", flat=True)) == ["Ana"]  # fmt: skip
+    assert list(
+        Notification.objects.filter(read_at__isnull=True).values_list("recipient__name", flat=True)
+    ) == ["Ana"]
 
 
 def test_choosing_no_warning_mail(warned, people) -> None:

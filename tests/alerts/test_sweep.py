@@ -99,9 +99,11 @@ def test_a_dedicated_clients_ticket_warns_its_seat_holders(
 ) -> None:
     # London, 9 to 5: Monday 2 March 15:00 UTC is 15:00 there.
     ticket = ticket_lodged(
-        client=dedicated.client, capture=django_capture_on_commit_callbacks,
-        channel="api", now=MONDAY_10AM,
-    )  # fmt: skip
+        client=dedicated.client,
+        capture=django_capture_on_commit_callbacks,
+        channel="api",
+        now=MONDAY_10AM,
+    )
     sla_alerts_sweep(now=MONDAY_10AM + 20 * MIN)
     assert [name for name, _ in notified()] == ["Sam"]
     assert ticket.reference in notified()[0][1]

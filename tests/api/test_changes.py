@@ -248,9 +248,13 @@ def test_a_reply_names_whom_it_answers_and_lists_its_recipients(
     )
     assert (to_jo.status, to_jo.body["recipients"]) == (
         201,
-        [{"customer": {"id": ticket.customer_id, "email": "jo@shop.test", "name": "Jo"},
-          "copied": False}],
-    )  # fmt: skip
+        [
+            {
+                "customer": {"id": ticket.customer_id, "email": "jo@shop.test", "name": "Jo"},
+                "copied": False,
+            }
+        ],
+    )
     to_bob = staff_api.post(
         f"/api/tickets/{ticket.pk}/replies", {"body": "Hi Bob", "to_customer_id": bobs.customer_id}
     )

@@ -142,12 +142,14 @@ def test_a_retry_later_from_a_new_customer_address_leaves_nothing_behind(client_
     """The key is claimed by the insert: a retry runs the lodging, finds the key taken,
     and rolls all of it back (even the customer it would have made) before answering."""
     key = {"Idempotency-Key": "order-7"}
-    first = client_api.post("/api/tickets", {**NEW_TICKET, "customer_email": "new@shop.test"},
-                            headers=key)  # fmt: skip
+    first = client_api.post(
+        "/api/tickets", {**NEW_TICKET, "customer_email": "new@shop.test"}, headers=key
+    )
     after_first = counts()
     clock.now += timedelta(seconds=1)
-    again = client_api.post("/api/tickets", {**NEW_TICKET, "customer_email": "new@shop.test"},
-                            headers=key)  # fmt: skip
+    again = client_api.post(
+        "/api/tickets", {**NEW_TICKET, "customer_email": "new@shop.test"}, headers=key
+    )
     assert (first.status, again.status) == (201, 200)
     assert again.body["id"] == first.body["id"]
     assert again.body["lodged_at"] == first.body["lodged_at"]

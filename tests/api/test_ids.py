@@ -20,17 +20,26 @@ HUGE = "99999999999999999999999"  # the review's example
 def test_an_assignee_that_is_no_id_is_refused(client_api, staff_api, value) -> None:
     for api in (client_api, staff_api):
         answer = api.get("/api/tickets", query={"assignee": value})
-        assert (answer.status, answer.body) == (422, {
-            "code": "invalid_request", "message": "assignee: use me, none or a user id",
-            "field": "assignee",
-        })  # fmt: skip
+        assert (answer.status, answer.body) == (
+            422,
+            {
+                "code": "invalid_request",
+                "message": "assignee: use me, none or a user id",
+                "field": "assignee",
+            },
+        )
 
 
 def test_a_client_number_out_of_range_is_an_unknown_client(staff_api) -> None:
     answer = staff_api.get("/api/tickets", query={"client": HUGE})
-    assert (answer.status, answer.body) == (422, {
-        "code": "unknown_client", "message": f"client: no client '{HUGE}'", "field": "client",
-    })  # fmt: skip
+    assert (answer.status, answer.body) == (
+        422,
+        {
+            "code": "unknown_client",
+            "message": f"client: no client '{HUGE}'",
+            "field": "client",
+        },
+    )
 
 
 def test_a_search_for_a_reference_out_of_range_finds_nothing(staff_api, lodged, northwind):
@@ -42,11 +51,14 @@ def test_a_search_for_a_reference_out_of_range_finds_nothing(staff_api, lodged, 
 @pytest.mark.parametrize("method", ["GET", "PATCH"])
 def test_a_ticket_id_out_of_range_in_the_path_is_refused(staff_api, method) -> None:
     answer = staff_api.call(method, f"/api/tickets/{TOO_BIG}", {"priority": "high"})
-    assert (answer.status, answer.body) == (422, {
-        "code": "invalid_request",
-        "message": "ticket_id: Input should be less than or equal to 9223372036854775807",
-        "field": "ticket_id",
-    })  # fmt: skip
+    assert (answer.status, answer.body) == (
+        422,
+        {
+            "code": "invalid_request",
+            "message": "ticket_id: Input should be less than or equal to 9223372036854775807",
+            "field": "ticket_id",
+        },
+    )
 
 
 @pytest.mark.parametrize(
@@ -65,8 +77,10 @@ def test_an_id_out_of_range_in_a_body_is_refused_and_nothing_changes(
     method = "PATCH" if path.endswith("{id}") else "POST"
     answer = staff_api.call(method, path.format(id=ticket.pk), body)
     assert (answer.status, answer.body["code"], answer.body["field"]) == (
-        422, "invalid_request", field,
-    )  # fmt: skip
+        422,
+        "invalid_request",
+        field,
+    )
     ticket.refresh_from_db()
     assert (ticket.assignee_id, ticket.merged_into_id) == (None, None)
     assert TicketEvent.objects.filter(ticket=ticket).count() == events
@@ -74,8 +88,12 @@ def test_an_id_out_of_range_in_a_body_is_refused_and_nothing_changes(
 
 def test_lodging_for_a_client_number_out_of_range_is_refused(staff_api) -> None:
     answer = staff_api.post("/api/tickets", {**NEW_TICKET, "client": TOO_BIG})
-    assert (answer.status, answer.body) == (422, {
-        "code": "invalid_request", "message": f"client: a client id is 1..{TOO_BIG - 1}",
-        "field": "client",
-    })  # fmt: skip
+    assert (answer.status, answer.body) == (
+        422,
+        {
+            "code": "invalid_request",
+            "message": f"client: a client id is 1..{TOO_BIG - 1}",
+            "field": "client",
+        },
+    )
     assert Ticket.objects.count() == 0

@@ -22,40 +22,57 @@ from tests.api.conftest import NEW_TICKET, NOW
 
 # Bounded columns that take text from customers, senders or API callers.
 FROM_OUTSIDE = {
-    "accounts.Customer.email", "accounts.Customer.name", "desk.Ticket.subject",
-    "notify.OutboundMail.to_address", "notify.OutboundMail.subject",
-    "desk.IdempotencyKey.key", "desk.Ticket.invalid_reason", "desk.TicketEvent.value",
-}  # fmt: skip
+    "accounts.Customer.email",
+    "accounts.Customer.name",
+    "desk.Ticket.subject",
+    "notify.OutboundMail.to_address",
+    "notify.OutboundMail.subject",
+    "desk.IdempotencyKey.key",
+    "desk.Ticket.invalid_reason",
+    "desk.TicketEvent.value",
+}
 # Bounded columns whose values we make or that only provider admins type (the admin's
 # forms validate them against the same max_length).
 OURS = {
     "platform.WorkerHeartbeat.name": "the worker's own name",
-    "accounts.Client.name": "admin form", "accounts.Client.slug": "admin form",
+    "accounts.Client.name": "admin form",
+    "accounts.Client.slug": "admin form",
     "accounts.Client.support_email": "admin form",
-    "accounts.User.password": "a hash", "accounts.User.email": "admin form",
+    "accounts.User.password": "a hash",
+    "accounts.User.email": "admin form",
     "accounts.User.name": "admin form",
     "accounts.User.time_zone": "preferences form, one of zoneinfo's names",
-    "agreements.Plan.code": "admin form", "agreements.Plan.name": "admin form",
+    "agreements.Plan.code": "admin form",
+    "agreements.Plan.name": "admin form",
     "agreements.Plan.currency": "admin form (ISO 4217)",
-    "agreements.Calendar.name": "admin form", "agreements.Calendar.timezone": "admin form",
+    "agreements.Calendar.name": "admin form",
+    "agreements.Calendar.timezone": "admin form",
     "agreements.Calendar.holiday_country": "admin form",
     "agreements.Calendar.holiday_subdivision": "admin form",
-    "agreements.SlaPolicy.name": "admin form", "agreements.Agreement.timezone": "admin form",
-    "notify.OutboundMail.kind": "ours", "notify.OutboundMail.message_id": "ours",
+    "agreements.SlaPolicy.name": "admin form",
+    "agreements.Agreement.timezone": "admin form",
+    "notify.OutboundMail.kind": "ours",
+    "notify.OutboundMail.message_id": "ours",
     "notify.AcknowledgementTemplate.language": "client admin form, validated BCP 47",
-    "desk.RawMail.source": "ours", "desk.RawMail.sha256": "a hash",
-    "desk.Message.mail_message_key": "a hash", "desk.Attachment.content_type": "read from bytes",
+    "desk.RawMail.source": "ours",
+    "desk.RawMail.sha256": "a hash",
+    "desk.Message.mail_message_key": "a hash",
+    "desk.Attachment.content_type": "read from bytes",
     "desk.Attachment.sha256": "a hash",
     "desk.IdempotencyKey.fingerprint": "a hash",
-    "api.ApiKey.name": "CLI, cut to the column", "api.ApiKey.prefix": "ours",
+    "api.ApiKey.name": "CLI, cut to the column",
+    "api.ApiKey.prefix": "ours",
     "api.ApiKey.secret_sha256": "a hash",
-    "intake.Mailbox.host": "admin form", "intake.Mailbox.username": "admin form",
-    "intake.Mailbox.folder": "admin form", "intake.Mailbox.done_folder": "admin form",
-    "intake.QuarantinedMail.source": "ours", "intake.QuarantinedMail.stage": "ours",
+    "intake.Mailbox.host": "admin form",
+    "intake.Mailbox.username": "admin form",
+    "intake.Mailbox.folder": "admin form",
+    "intake.Mailbox.done_folder": "admin form",
+    "intake.QuarantinedMail.source": "ours",
+    "intake.QuarantinedMail.stage": "ours",
     "intake.QuarantinedMail.error_code": "ours",
     "alerts.SlaAlert.sweep": "a random token",
     "alerts.Notification.text": "ours: the reference, the subject cut to 300, our words",
-}  # fmt: skip
+}
 
 
 def bounded_text_columns() -> set[str]:
@@ -92,8 +109,9 @@ def test_mail_with_every_value_oversize_lodges_whole(northwind) -> None:
         f'Content-Type: application/pdf\r\nContent-Disposition: attachment; filename="{filename}"'
         "\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n"
     ).encode()
-    (delivery,) = mail_receive(raw=raw, recipients=["support@northwind.test"],
-                               envelope_sender=address, now=NOW)  # fmt: skip
+    (delivery,) = mail_receive(
+        raw=raw, recipients=["support@northwind.test"], envelope_sender=address, now=NOW
+    )
     assert (delivery.action, QuarantinedMail.objects.count()) == ("lodged", 0)
     ticket = Ticket.objects.get()
     message = ticket.messages.get()
@@ -123,11 +141,22 @@ def test_the_api_refuses_oversize_values_with_a_4xx(client_api, field, value, co
 def test_the_api_takes_the_longest_values_it_allows(client_api) -> None:
     address = "a" * 64 + "@" + ".".join(["b" * 63] * 3 + ["c" * 58, "test"])
     assert len(address) == 320
-    answer = client_api.post("/api/tickets", {
-        **NEW_TICKET, "customer_email": address, "customer_name": "n" * 200, "subject": "s" * 250,
-        "attachments": [{"filename": "f" * 251 + ".pdf",
-                         "content_base64": base64.b64encode(b"%PDF-1.4").decode()}],
-    }, headers={"Idempotency-Key": "k" * 200})  # fmt: skip
+    answer = client_api.post(
+        "/api/tickets",
+        {
+            **NEW_TICKET,
+            "customer_email": address,
+            "customer_name": "n" * 200,
+            "subject": "s" * 250,
+            "attachments": [
+                {
+                    "filename": "f" * 251 + ".pdf",
+                    "content_base64": base64.b64encode(b"%PDF-1.4").decode(),
+                }
+            ],
+        },
+        headers={"Idempotency-Key": "k" * 200},
+    )
     assert answer.status == 201
     assert Customer.objects.get().email == address
     assert Attachment.objects.get().filename == "f" * 251 + ".pdf"
@@ -144,17 +173,22 @@ def test_the_api_refuses_a_long_file_name_or_key_with_a_4xx(client_api) -> None:
 
 def test_a_staff_invalid_reason_over_200_characters_is_refused(staff_api, client_api) -> None:
     ticket_id = client_api.post("/api/tickets", NEW_TICKET).body["id"]
-    answer = staff_api.patch(f"/api/tickets/{ticket_id}",
-                             {"valid": False, "invalid_reason": "r" * 201})  # fmt: skip
+    answer = staff_api.patch(
+        f"/api/tickets/{ticket_id}", {"valid": False, "invalid_reason": "r" * 201}
+    )
     assert (answer.status, answer.body["code"]) == (422, "invalid_request")
     assert Ticket.objects.get().is_valid is True
 
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("subject", "s" * 251), ("name", "n" * 201), ("email", "a" * 320 + "@x.test"),
-     ("subject", "   ")],
-)  # fmt: skip
+    [
+        ("subject", "s" * 251),
+        ("name", "n" * 201),
+        ("email", "a" * 320 + "@x.test"),
+        ("subject", "   "),
+    ],
+)
 def test_the_web_form_refuses_oversize_values_with_its_error(northwind, field, value) -> None:
     form = {"name": "Jo", "email": "jo@shop.test", "subject": "Hi", "body": "Help", field: value}
     response = Browser().post(f"/c/{northwind.slug}/new", form)
@@ -166,19 +200,31 @@ def test_the_web_form_takes_a_long_file_name_whole(northwind) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("f" * 200 + ".pdf", b"%PDF-1.4", content_type="application/pdf")
-    form = {"name": "Jo", "email": "jo@shop.test", "subject": "Hi", "body": "Help",
-            "attachments": [upload]}  # fmt: skip
+    form = {
+        "name": "Jo",
+        "email": "jo@shop.test",
+        "subject": "Hi",
+        "body": "Help",
+        "attachments": [upload],
+    }
     response = Browser().post(f"/c/{northwind.slug}/new", form)
     assert response.status_code == 302
     assert Attachment.objects.get().filename == "f" * 200 + ".pdf"
 
 
 def test_nul_characters_from_the_api_are_left_out(client_api) -> None:
-    answer = client_api.post("/api/tickets", {
-        **NEW_TICKET, "subject": "a\u0000b", "body": "c\u0000d", "customer_name": "J\u0000o",
-        "attachments": [{"filename": "e\u0000f.txt",
-                         "content_base64": base64.b64encode(b"x").decode()}],
-    })  # fmt: skip
+    answer = client_api.post(
+        "/api/tickets",
+        {
+            **NEW_TICKET,
+            "subject": "a\u0000b",
+            "body": "c\u0000d",
+            "customer_name": "J\u0000o",
+            "attachments": [
+                {"filename": "e\u0000f.txt", "content_base64": base64.b64encode(b"x").decode()}
+            ],
+        },
+    )
     assert answer.status == 201
     ticket = Ticket.objects.get()
     message = ticket.messages.get()

@@ -27,11 +27,12 @@ def run_demo(weeks: int = 0) -> str:
 def test_demo_makes_three_clients_eight_agents_and_every_role() -> None:
     printed = run_demo()
     assert list(Client.objects.values_list("name", flat=True)) == [
-        "Lotus Telecom", "Northwind Outfitters", "Thames Analytics",
-    ]  # fmt: skip
+        "Lotus Telecom",
+        "Northwind Outfitters",
+        "Thames Analytics",
+    ]
     roles = {role: User.objects.filter(role=role).count() for role in Role.values}
-    assert roles == {"admin": 1, "manager": 1, "agent": 8, "client_admin": 3,
-                     "client_member": 3}  # fmt: skip
+    assert roles == {"admin": 1, "manager": 1, "agent": 8, "client_admin": 3, "client_member": 3}
     assert f"password for all: {DEMO_PASSWORD}" in printed
     for user in User.objects.all():
         assert user.email in printed
@@ -46,12 +47,15 @@ def test_demo_agreements_match_the_three_stories() -> None:
     assert "2026-11-26" in northwind["closed"]  # Thanksgiving
     assert northwind["hours"]["mon"] == [["09:00", "17:00"]]
     assert agreement_calendar_spec(agreement=rows["lotus"], years=[2026]) == {
-        "timezone": "Asia/Kolkata", "always_open": True,
-    }  # fmt: skip
+        "timezone": "Asia/Kolkata",
+        "always_open": True,
+    }
     thames = rows["thames"]
     assert (thames.plan.kind, thames.timezone, thames.seat_count) == (
-        "dedicated", "Europe/London", 2,
-    )  # fmt: skip
+        "dedicated",
+        "Europe/London",
+        2,
+    )
     holders = list(Seat.objects.filter(agreement=thames).values_list("agent__email", flat=True))
     assert holders == ["goran@pactdesk.test", "hana@pactdesk.test"]
 
@@ -66,10 +70,17 @@ def test_demo_loads_only_into_an_empty_database() -> None:
 def history_fingerprint() -> list[tuple]:
     return list(
         Ticket.objects.order_by("lodged_at", "client__slug", "subject").values_list(
-            "client__slug", "customer__email", "subject", "status", "priority", "lodged_at",
-            "sla_first_response_state", "is_valid", "merged_into__subject",
+            "client__slug",
+            "customer__email",
+            "subject",
+            "status",
+            "priority",
+            "lodged_at",
+            "sla_first_response_state",
+            "is_valid",
+            "merged_into__subject",
         )
-    )  # fmt: skip
+    )
 
 
 def test_history_is_made_through_the_services_and_is_deterministic() -> None:
@@ -107,5 +118,8 @@ def test_the_histories_spam_looks_like_spam() -> None:
     spam = {subject: f"spam ({kind})" for _, _, subject, _, kind in SPAM}
     assert len(invalid) >= 3
     assert all(spam.get(subject) == reason for subject, reason in invalid), invalid
-    assert {reason for _, reason in invalid} <= {"spam (phishing)", "spam (link offer)",
-                                                  "spam (newsletter)"}  # fmt: skip
+    assert {reason for _, reason in invalid} <= {
+        "spam (phishing)",
+        "spam (link offer)",
+        "spam (newsletter)",
+    }

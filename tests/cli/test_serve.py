@@ -46,8 +46,11 @@ def test_serve_answers_and_stops_cleanly_on_ctrl_c(tmp_path) -> None:
     port, mail_port = free_port(), free_port()
     server = subprocess.Popen(
         [*cli, "serve", "--port", str(port), "--workers", "1", "--mail-port", str(mail_port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         status, body = 0, b""
         for _ in range(100):

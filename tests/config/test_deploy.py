@@ -52,8 +52,16 @@ def https_settings(tmp_path, **env: str) -> dict[str, object]:
 
 @pytest.mark.slow
 def test_check_deploy_in_production_mode_finds_nothing(tmp_path) -> None:
-    result = run(tmp_path, "-m", "pactdesk.cli.main", "check", "--deploy",
-                 "--fail-level", "DEBUG", **PRODUCTION)  # fmt: skip
+    result = run(
+        tmp_path,
+        "-m",
+        "pactdesk.cli.main",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "DEBUG",
+        **PRODUCTION,
+    )
     assert (result.returncode, result.stdout, result.stderr) == (
         0,
         "System check identified no issues (0 silenced).\n",

@@ -24,8 +24,11 @@ def test_sqlite_default_runs_in_wal_with_a_busy_timeout() -> None:
 def test_postgres_url_is_parsed() -> None:
     config = database_from_url("postgres://desk:pw@127.0.0.1:5433/pactdesk")
     assert (config["ENGINE"], config["HOST"], config["PORT"], config["NAME"]) == (
-        "django.db.backends.postgresql", "127.0.0.1", 5433, "pactdesk",
-    )  # fmt: skip
+        "django.db.backends.postgresql",
+        "127.0.0.1",
+        5433,
+        "pactdesk",
+    )
 
 
 @pytest.mark.parametrize("url", ["mysql://x@h/db", "nonsense", "sqlite://"])
@@ -47,8 +50,11 @@ def load_settings(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
     environ.update(PACTDESK_VAR_DIR=str(tmp_path), **env)
     return subprocess.run(
         [sys.executable, "-c", "import pactdesk.config.settings as s; print(s.DEBUG, s.MODE)"],
-        env=environ, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_local_mode_starts_with_debug_off_and_a_generated_key(tmp_path) -> None:
@@ -58,8 +64,9 @@ def test_local_mode_starts_with_debug_off_and_a_generated_key(tmp_path) -> None:
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path) -> None:
-    result = load_settings(tmp_path, PACTDESK_MODE="production",
-                           PACTDESK_ALLOWED_HOSTS="desk.example.com")  # fmt: skip
+    result = load_settings(
+        tmp_path, PACTDESK_MODE="production", PACTDESK_ALLOWED_HOSTS="desk.example.com"
+    )
     assert result.returncode != 0
     assert "PACTDESK_SECRET_KEY is required when PACTDESK_MODE=production" in result.stderr
 

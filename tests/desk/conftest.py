@@ -13,8 +13,9 @@ MONDAY_10AM = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 
 @pytest.fixture
 def agreement(db):
-    return shared_agreement(ClientFactory(name="Northwind", slug="northwind",
-                                          support_email="support@northwind.test"))  # fmt: skip
+    return shared_agreement(
+        ClientFactory(name="Northwind", slug="northwind", support_email="support@northwind.test")
+    )
 
 
 @pytest.fixture

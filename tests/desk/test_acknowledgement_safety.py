@@ -135,8 +135,12 @@ def test_the_limit_counts_every_spelling_of_one_mailbox(lodge, settings) -> None
     """Fullwidth letters, a soft hyphen or the long s in the domain reach the same
     mailbox (the mailer writes the domain in IDNA): one customer, one count."""
     settings.PACTDESK_ACK_LIMIT_PER_HOUR = 1
-    spellings = ["victim@else.test", "victim@\uff45lse.test", "victim@el\u00adse.test",
-                 "victim@el\u017fe.test"]  # fmt: skip
+    spellings = [
+        "victim@else.test",
+        "victim@\uff45lse.test",
+        "victim@el\u00adse.test",
+        "victim@el\u017fe.test",
+    ]
     tickets = [lodge(channel="api", customer_email=address) for address in spellings]
     assert {t.customer_id for t in tickets} == {tickets[0].customer_id}
     acknowledged = OutboundMail.objects.filter(kind="acknowledgement")

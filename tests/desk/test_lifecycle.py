@@ -68,18 +68,29 @@ def test_a_reply_is_mailed_threaded_to_the_acknowledgement(
     assert reply.body == "Fixed."
     assert reply.extra_headers["In-Reply-To"] == acknowledgement.extra_headers["Message-ID"]
     assert reply.extra_headers["References"].split() == [
-        "<q1@shop.test>", acknowledgement.extra_headers["Message-ID"],
-    ]  # fmt: skip
+        "<q1@shop.test>",
+        acknowledgement.extra_headers["Message-ID"],
+    ]
 
 
 def test_solved_then_customer_reply_inside_the_window_reopens(lodge, agent) -> None:
     ticket = lodge()
-    ticket_reply(actor=agent, ticket=ticket, body="Try this", now=MONDAY_10AM + 10 * MIN,
-                 status=Status.SOLVED)  # fmt: skip
+    ticket_reply(
+        actor=agent,
+        ticket=ticket,
+        body="Try this",
+        now=MONDAY_10AM + 10 * MIN,
+        status=Status.SOLVED,
+    )
     ticket.refresh_from_db()
     assert (ticket.status, ticket.sla_effective_answer_state) == ("solved", "paused")
-    ticket_customer_reply(ticket=ticket, customer=ticket.customer, body="Still broken",
-                          now=MONDAY_10AM + 60 * MIN, channel="email")  # fmt: skip
+    ticket_customer_reply(
+        ticket=ticket,
+        customer=ticket.customer,
+        body="Still broken",
+        now=MONDAY_10AM + 60 * MIN,
+        channel="email",
+    )
     ticket.refresh_from_db()
     assert (ticket.status, ticket.solved_at) == ("open", None)
     assert ticket.sla_effective_answer_state == "running"
@@ -88,22 +99,39 @@ def test_solved_then_customer_reply_inside_the_window_reopens(lodge, agent) -> N
 
 def test_a_waiting_ticket_is_open_again_when_the_customer_answers(lodge, agent) -> None:
     ticket = lodge()
-    ticket_reply(actor=agent, ticket=ticket, body="Which model?", now=MONDAY_10AM + MIN,
-                 status=Status.WAITING)  # fmt: skip
-    ticket_customer_reply(ticket=ticket, customer=ticket.customer, body="X1",
-                          now=MONDAY_10AM + 5 * MIN, channel="portal")  # fmt: skip
+    ticket_reply(
+        actor=agent,
+        ticket=ticket,
+        body="Which model?",
+        now=MONDAY_10AM + MIN,
+        status=Status.WAITING,
+    )
+    ticket_customer_reply(
+        ticket=ticket,
+        customer=ticket.customer,
+        body="X1",
+        now=MONDAY_10AM + 5 * MIN,
+        channel="portal",
+    )
     ticket.refresh_from_db()
     assert ticket.status == Status.OPEN
 
 
 def test_a_reply_to_a_closed_ticket_lodges_a_follow_up(lodge, agent) -> None:
     ticket = lodge()
-    ticket_reply(actor=agent, ticket=ticket, body="Done", now=MONDAY_10AM + MIN,
-                 status=Status.SOLVED)  # fmt: skip
-    ticket_status_change(actor=agent, ticket=ticket, status=Status.CLOSED,
-                         now=MONDAY_10AM + 2 * MIN)  # fmt: skip
-    follow_up = ticket_customer_reply(ticket=ticket, customer=ticket.customer, body="Again",
-                                      now=MONDAY_10AM + 3 * MIN, channel="email")  # fmt: skip
+    ticket_reply(
+        actor=agent, ticket=ticket, body="Done", now=MONDAY_10AM + MIN, status=Status.SOLVED
+    )
+    ticket_status_change(
+        actor=agent, ticket=ticket, status=Status.CLOSED, now=MONDAY_10AM + 2 * MIN
+    )
+    follow_up = ticket_customer_reply(
+        ticket=ticket,
+        customer=ticket.customer,
+        body="Again",
+        now=MONDAY_10AM + 3 * MIN,
+        channel="email",
+    )
     assert follow_up.pk != ticket.pk
     assert follow_up.subject == "Printer on fire"
     assert follow_up.messages.get().body == f"(follow-up to PD-{ticket.pk})\n\nAgain"
@@ -113,9 +141,13 @@ def test_a_reply_to_a_closed_ticket_lodges_a_follow_up(lodge, agent) -> None:
 
 @pytest.mark.parametrize(
     ("path", "target"),
-    [(["solved", "closed"], "open"), (["solved", "closed"], "waiting"), (["open"], "new"),
-     (["open"], "closed")],
-)  # fmt: skip
+    [
+        (["solved", "closed"], "open"),
+        (["solved", "closed"], "waiting"),
+        (["open"], "new"),
+        (["open"], "closed"),
+    ],
+)
 def test_invalid_status_changes_are_conflicts_and_change_nothing(lodge, agent, path, target):
     ticket = lodge()
     for step, status in enumerate(path, start=1):
@@ -191,8 +223,14 @@ def test_merge_refuses_itself_other_clients_and_closed_targets(lodge, agent) -> 
     other_agreement = dedicated_agreement(ClientFactory())
     from pactdesk.desk.services import ticket_lodge
 
-    foreign = ticket_lodge(client=other_agreement.client, customer_email="x@y.test",
-                           subject="s", body="b", channel="api", now=MONDAY_10AM)  # fmt: skip
+    foreign = ticket_lodge(
+        client=other_agreement.client,
+        customer_email="x@y.test",
+        subject="s",
+        body="b",
+        channel="api",
+        now=MONDAY_10AM,
+    )
     with pytest.raises(ValidationFailed) as caught:
         ticket_merge(actor=agent, ticket=first, into=foreign, now=MONDAY_10AM)
     assert caught.value.code == "other_client"
@@ -204,9 +242,13 @@ def test_merge_refuses_itself_other_clients_and_closed_targets(lodge, agent) -> 
 def test_priority_change_applies_that_prioritys_targets(lodge, agent, agreement) -> None:
     from pactdesk.agreements.models import SlaTarget
 
-    SlaTarget.objects.create(client=agreement.client, policy=agreement.sla_policy,
-                             metric="first_response", duration=timedelta(minutes=10),
-                             priority="urgent")  # fmt: skip
+    SlaTarget.objects.create(
+        client=agreement.client,
+        policy=agreement.sla_policy,
+        metric="first_response",
+        duration=timedelta(minutes=10),
+        priority="urgent",
+    )
     ticket = lodge()
     ticket_priority_change(actor=agent, ticket=ticket, priority="urgent", now=MONDAY_10AM + MIN)
     ticket.refresh_from_db()
@@ -218,8 +260,14 @@ def test_assignment_respects_dedicated_seats(agent) -> None:
     from pactdesk.desk.services import ticket_lodge
 
     thames = dedicated_agreement(ClientFactory())
-    ticket = ticket_lodge(client=thames.client, customer_email="c@t.test", subject="s",
-                          body="b", channel="api", now=MONDAY_10AM)  # fmt: skip
+    ticket = ticket_lodge(
+        client=thames.client,
+        customer_email="c@t.test",
+        subject="s",
+        body="b",
+        channel="api",
+        now=MONDAY_10AM,
+    )
     manager = UserFactory(role=Role.MANAGER)
     with pytest.raises(Conflict) as caught:
         ticket_assign(actor=manager, ticket=ticket, assignee=agent, now=MONDAY_10AM)
@@ -255,8 +303,9 @@ def test_the_sweep_marks_overdue_clocks_breached(lodge) -> None:
 
 def test_the_sweep_confirms_a_solve_after_the_window(lodge, agent) -> None:
     ticket = lodge()
-    ticket_reply(actor=agent, ticket=ticket, body="Fixed", now=MONDAY_10AM + 20 * MIN,
-                 status=Status.SOLVED)  # fmt: skip
+    ticket_reply(
+        actor=agent, ticket=ticket, body="Fixed", now=MONDAY_10AM + 20 * MIN, status=Status.SOLVED
+    )
     assert ticket_sla_sweep(now=MONDAY_10AM + timedelta(hours=71)) == 0
     assert ticket_sla_sweep(now=MONDAY_10AM + timedelta(hours=73)) == 1
     ticket.refresh_from_db()
@@ -266,8 +315,9 @@ def test_the_sweep_confirms_a_solve_after_the_window(lodge, agent) -> None:
 
 def test_auto_close_closes_tickets_solved_long_enough_ago(lodge, agent) -> None:
     ticket = lodge()
-    ticket_reply(actor=agent, ticket=ticket, body="Fixed", now=MONDAY_10AM + MIN,
-                 status=Status.SOLVED)  # fmt: skip
+    ticket_reply(
+        actor=agent, ticket=ticket, body="Fixed", now=MONDAY_10AM + MIN, status=Status.SOLVED
+    )
     assert ticket_auto_close(now=MONDAY_10AM + timedelta(days=6), days=7) == 0
     assert ticket_auto_close(now=MONDAY_10AM + timedelta(days=7, minutes=1), days=7) == 1
     ticket.refresh_from_db()

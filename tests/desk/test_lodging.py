@@ -119,10 +119,13 @@ def test_idempotency_key_reused_for_another_request_is_a_conflict(lodge) -> None
         ({"priority": "critical"}, "invalid_choice", "priority"),
         ({"channel": "fax"}, "invalid", "channel"),
         ({"customer_email": "not-an-address"}, "invalid", "email"),
-        ({"attachments": [AttachmentIn("big.bin", b"x" * 2048)]}, "attachment_too_large",
-         "attachments[0]"),
+        (
+            {"attachments": [AttachmentIn("big.bin", b"x" * 2048)]},
+            "attachment_too_large",
+            "attachments[0]",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_input_is_refused_and_nothing_is_written(lodge, settings, overrides, code, field):
     settings.PACTDESK_ATTACHMENT_MAX_BYTES = 1024
     with pytest.raises(ValidationFailed) as caught:
@@ -162,8 +165,10 @@ def test_interactive_channels_refuse_an_empty_or_long_subject(
     with pytest.raises(ValidationFailed) as caught:
         lodge(subject=subject, channel=channel)
     assert (caught.value.code, caught.value.field, caught.value.message) == (
-        code, "subject", message
-    )  # fmt: skip
+        code,
+        "subject",
+        message,
+    )
     assert (Ticket.objects.count(), Message.objects.count(), Customer.objects.count()) == (0, 0, 0)
 
 

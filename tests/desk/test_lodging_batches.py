@@ -20,13 +20,30 @@ pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 REQUESTS = [
-    {"customer_email": "known@shop.test", "subject": "One", "body": "First", "priority": "normal",
-     "idempotency_key": "k1"},
-    {"customer_email": "New@Shop.test", "subject": "Two", "body": "Second", "priority": "urgent",
-     "customer_name": "Nia", "mail_message_id": "<m2@shop.test>"},
-    {"customer_email": "new@shop.test", "subject": "Three", "body": "Third", "priority": "low",
-     "attachments": (AttachmentIn("a.png", PNG),), "idempotency_key": "k3"},
-]  # fmt: skip
+    {
+        "customer_email": "known@shop.test",
+        "subject": "One",
+        "body": "First",
+        "priority": "normal",
+        "idempotency_key": "k1",
+    },
+    {
+        "customer_email": "New@Shop.test",
+        "subject": "Two",
+        "body": "Second",
+        "priority": "urgent",
+        "customer_name": "Nia",
+        "mail_message_id": "<m2@shop.test>",
+    },
+    {
+        "customer_email": "new@shop.test",
+        "subject": "Three",
+        "body": "Third",
+        "priority": "low",
+        "attachments": (AttachmentIn("a.png", PNG),),
+        "idempotency_key": "k3",
+    },
+]
 
 
 def make_client(slug: str):
@@ -48,8 +65,15 @@ def snapshot(client) -> dict[str, list[tuple]]:
             for ticket in tickets
         ],
         "messages": sorted(
-            (order[m.ticket_id], m.body, m.kind, m.mail_message_id, m.created_at,
-             m.customer.email, m.attachments.count())
+            (
+                order[m.ticket_id],
+                m.body,
+                m.kind,
+                m.mail_message_id,
+                m.created_at,
+                m.customer.email,
+                m.attachments.count(),
+            )
             for m in Message.objects.filter(client=client)
         ),
         "events": sorted(
@@ -61,29 +85,50 @@ def snapshot(client) -> dict[str, list[tuple]]:
             for k in IdempotencyKey.objects.filter(client=client)
         ),
         "mails": sorted(
-            (order[m.ticket_id_ref], m.kind, m.to_address, m.subject.split("] ", 1)[1],
-             m.in_reply_to, m.created_at, m.body.split("logged it as")[0])
+            (
+                order[m.ticket_id_ref],
+                m.kind,
+                m.to_address,
+                m.subject.split("] ", 1)[1],
+                m.in_reply_to,
+                m.created_at,
+                m.body.split("logged it as")[0],
+            )
             for m in OutboundMail.objects.filter(client_id=client.pk)
         ),
-    }  # fmt: skip
+    }
 
 
 def lodging_of(client, index: int, request: dict):
-    values = {"customer_name": "", "attachments": (), "mail_message_id": "", "raw_mail": None,
-              "language": None,
-              "idempotency_key": None, **request}  # fmt: skip
-    fingerprint = _fingerprint(values["customer_email"], values["subject"], values["body"],
-                               "api", values["priority"], values["attachments"])  # fmt: skip
-    request = LodgingRequest(client=client, channel="api",
-                             now=MONDAY_10AM + timedelta(seconds=index), **values)  # fmt: skip
+    values = {
+        "customer_name": "",
+        "attachments": (),
+        "mail_message_id": "",
+        "raw_mail": None,
+        "language": None,
+        "idempotency_key": None,
+        **request,
+    }
+    fingerprint = _fingerprint(
+        values["customer_email"],
+        values["subject"],
+        values["body"],
+        "api",
+        values["priority"],
+        values["attachments"],
+    )
+    request = LodgingRequest(
+        client=client, channel="api", now=MONDAY_10AM + timedelta(seconds=index), **values
+    )
     return _plan(request, fingerprint=fingerprint)
 
 
 def test_a_batch_writes_what_the_same_lodgings_write_one_by_one() -> None:
     one_by_one, together = make_client("single"), make_client("batched")
     for index, request in enumerate(REQUESTS):
-        ticket_lodge(client=one_by_one, channel="api",
-                     now=MONDAY_10AM + timedelta(seconds=index), **request)  # fmt: skip
+        ticket_lodge(
+            client=one_by_one, channel="api", now=MONDAY_10AM + timedelta(seconds=index), **request
+        )
     lodgings = [lodging_of(together, i, request) for i, request in enumerate(REQUESTS)]
     with transaction.atomic():
         written = _write_plans(lodgings)
@@ -91,8 +136,11 @@ def test_a_batch_writes_what_the_same_lodgings_write_one_by_one() -> None:
     assert all(t.pk is not None for t in written)
     expected, got = snapshot(one_by_one), snapshot(together)
     assert got == expected
-    assert [row[0] for row in got["tickets"]] == ["known@shop.test", "new@shop.test",
-                                                  "new@shop.test"]  # fmt: skip
+    assert [row[0] for row in got["tickets"]] == [
+        "known@shop.test",
+        "new@shop.test",
+        "new@shop.test",
+    ]
     assert len(got["events"]) == 3 * 2 + 2  # lodged + auto_reply each, two priorities
     assert (len(got["mails"]), len(got["keys"])) == (3, 2)
 

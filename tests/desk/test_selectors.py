@@ -30,8 +30,14 @@ def refs(page) -> list[str]:
 def two_clients(lodge):
     ours = [lodge(subject=f"ours {n}", now=MONDAY_10AM + n * MIN) for n in range(3)]
     theirs_agreement = shared_agreement(ClientFactory())
-    theirs = ticket_lodge(client=theirs_agreement.client, customer_email="jo@shop.test",
-                          subject="theirs", body="b", channel="api", now=MONDAY_10AM)  # fmt: skip
+    theirs = ticket_lodge(
+        client=theirs_agreement.client,
+        customer_email="jo@shop.test",
+        subject="theirs",
+        body="b",
+        channel="api",
+        now=MONDAY_10AM,
+    )
     return ours, theirs
 
 

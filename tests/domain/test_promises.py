@@ -45,9 +45,13 @@ def test_weekdays_are_grouped_and_the_zone_named() -> None:
 
 def test_closed_days_break_groups_and_two_days_read_with_and() -> None:
     hours = {
-        "mon": [["09:00", "17:00"]], "tue": [["09:00", "17:00"]], "wed": [],
-        "thu": [["09:00", "17:00"]], "fri": [["09:00", "17:00"]], "sat": [["10:00", "14:00"]],
-    }  # fmt: skip
+        "mon": [["09:00", "17:00"]],
+        "tue": [["09:00", "17:00"]],
+        "wed": [],
+        "thu": [["09:00", "17:00"]],
+        "fri": [["09:00", "17:00"]],
+        "sat": [["10:00", "14:00"]],
+    }
     assert opening_hours_words(hours, timezone="America/New_York") == (
         "Monday and Tuesday 09:00–17:00; Thursday and Friday 09:00–17:00; "
         "Saturday 10:00–14:00 (America/New_York)"

@@ -47,8 +47,9 @@ def mail(
         message[name] = value
     message.set_content(body)
     for filename, content in attachments:
-        message.add_attachment(content, maintype="application", subtype="octet-stream",
-                               filename=filename)  # fmt: skip
+        message.add_attachment(
+            content, maintype="application", subtype="octet-stream", filename=filename
+        )
     return message.as_bytes(policy=policy.SMTP)
 
 
@@ -58,8 +59,9 @@ class Receiver:
     port: int
     handler: IntakeHandler | None = None
 
-    def send(self, raw: bytes, *, to: str = SUPPORT, sender: str = "jo@shop.test"
-             ) -> tuple[int, str]:  # fmt: skip
+    def send(
+        self, raw: bytes, *, to: str = SUPPORT, sender: str = "jo@shop.test"
+    ) -> tuple[int, str]:
         """One SMTP transaction; the server's answer to DATA (or to RCPT if refused)."""
         with smtplib.SMTP(self.host, self.port, timeout=30) as client:
             client.ehlo("shop.test")

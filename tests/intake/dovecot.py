@@ -86,19 +86,27 @@ def certificate(root: Path) -> None:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = datetime.now(UTC)
     cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(hours=1)).not_valid_after(now + timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ip_address("127.0.0.1"))]),
-                       critical=False)
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(hours=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ip_address("127.0.0.1"))]), critical=False
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
-    )  # fmt: skip
+    )
     (root / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (root / "key.pem").write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ))  # fmt: skip
+    (root / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     (root / "key.pem").chmod(0o600)
 
 
@@ -117,18 +125,31 @@ def dovecot(port: int, tls_port: int) -> Iterator[Imap]:
     shutil.chown(root / "mail", user=mail_user, group=mail_user)
     (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
     certificate(root)
-    (root / "dovecot.conf").write_text(CONFIG.format(
-        root=root, port=port, tls_port=tls_port, internal=internal, login=login,
-        mail_user=mail_user,
-    ))  # fmt: skip
+    (root / "dovecot.conf").write_text(
+        CONFIG.format(
+            root=root,
+            port=port,
+            tls_port=tls_port,
+            internal=internal,
+            login=login,
+            mail_user=mail_user,
+        )
+    )
     process = subprocess.Popen(
         [str(DOVECOT), "-F", "-c", str(root / "dovecot.conf")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         _wait_for(port, process, root)
-        yield Imap(host="127.0.0.1", port=port, user=USER, password=PASSWORD,
-                   tls_port=tls_port, ca_file=str(root / "cert.pem"))  # fmt: skip
+        yield Imap(
+            host="127.0.0.1",
+            port=port,
+            user=USER,
+            password=PASSWORD,
+            tls_port=tls_port,
+            ca_file=str(root / "cert.pem"),
+        )
     finally:
         process.terminate()
         try:

@@ -67,8 +67,12 @@ def test_a_314_character_message_id_is_kept_whole_and_threads_the_follow_up(
 def test_message_ids_of_any_length_thread(agreement, receiver, length) -> None:
     message_id = "<" + "a" * (length - len("<@shop.test>")) + "@shop.test>"
     ticket = lodged(receiver, mail(message_id=message_id))
-    reply = mail(message_id="<r@shop.test>", subject="Re: x", body="More.",
-                 headers={"In-Reply-To": message_id})  # fmt: skip
+    reply = mail(
+        message_id="<r@shop.test>",
+        subject="Re: x",
+        body="More.",
+        headers={"In-Reply-To": message_id},
+    )
     assert receiver.send(reply)[0] == 250
     assert Ticket.objects.count() == 1
     assert ticket.messages.get(mail_message_id=message_id).mail_message_id == message_id
@@ -121,8 +125,9 @@ def test_a_long_body_is_shown_shortened_and_kept_whole_as_a_text_file(
 
 
 def test_a_german_reply_threads_without_its_attribution_line(agreement, receiver) -> None:
-    ticket = lodged(receiver, mail(sender="Pat Example <pat@example.com>",
-                                   message_id="<pat-1@example.com>"))  # fmt: skip
+    ticket = lodged(
+        receiver, mail(sender="Pat Example <pat@example.com>", message_id="<pat-1@example.com>")
+    )
     ours = OutboundMail.objects.get(ticket_id_ref=ticket.pk).message_id
     raw = corpus("reply_german_attribution.eml").replace(
         b"<pd646.e4f24b3f57b734f4@pactdesk.localhost>", ours.encode()

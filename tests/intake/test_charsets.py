@@ -15,22 +15,45 @@ from pactdesk.intake.charsets import decode_bytes
 from pactdesk.intake.parsing import mail_parse
 
 SAMPLES = {
-    "windows-1252": "Café – “naïve” €", "iso-8859-2": "Zażółć gęślą jaźń",
-    "iso-8859-3": "Ħamrun ġurnata ċar", "iso-8859-4": "Ģimene ķēķis",
-    "iso-8859-5": "Привет, мир", "iso-8859-6": "مرحبا بالعالم",
-    "iso-8859-7": "Καλημέρα κόσμε", "iso-8859-8": "שלום עולם", "iso-8859-8-i": "שלום עולם",
-    "iso-8859-10": "Þórður ŋ", "iso-8859-13": "Ąžuolas ėjo", "iso-8859-14": "Ŵyn ŷ",
-    "iso-8859-15": "Œuvre à 5 €", "iso-8859-16": "Științe", "koi8-r": "Привет, мир",
-    "koi8-u": "Привіт, світе", "macintosh": "Café naïve", "x-mac-cyrillic": "Привет, мир",
-    "windows-874": "สวัสดีครับ", "windows-1250": "Zażółć gęślą jaźń",
-    "windows-1251": "Привет, мир", "windows-1253": "Καλημέρα κόσμε",
-    "windows-1254": "Günaydın dünya", "windows-1255": "שלום עולם",
-    "windows-1256": "مرحبا بالعالم", "windows-1257": "Ąžuolas ėjo", "windows-1258": "Đông ₫",
-    "gbk": "张三的订单", "gb18030": "张三的订单 €", "big5": "寄件者您好",
-    "euc-jp": "こんにちは世界", "iso-2022-jp": "こんにちは世界", "shift_jis": "こんにちは世界",
-    "euc-kr": "안녕하세요", "ibm866": "Привет, мир", "utf-8": "Grüße 👋 שלום",
-    "utf-16le": "Grüße 👋", "utf-16be": "Grüße 👋",
-}  # fmt: skip
+    "windows-1252": "Café – “naïve” €",
+    "iso-8859-2": "Zażółć gęślą jaźń",
+    "iso-8859-3": "Ħamrun ġurnata ċar",
+    "iso-8859-4": "Ģimene ķēķis",
+    "iso-8859-5": "Привет, мир",
+    "iso-8859-6": "مرحبا بالعالم",
+    "iso-8859-7": "Καλημέρα κόσμε",
+    "iso-8859-8": "שלום עולם",
+    "iso-8859-8-i": "שלום עולם",
+    "iso-8859-10": "Þórður ŋ",
+    "iso-8859-13": "Ąžuolas ėjo",
+    "iso-8859-14": "Ŵyn ŷ",
+    "iso-8859-15": "Œuvre à 5 €",
+    "iso-8859-16": "Științe",
+    "koi8-r": "Привет, мир",
+    "koi8-u": "Привіт, світе",
+    "macintosh": "Café naïve",
+    "x-mac-cyrillic": "Привет, мир",
+    "windows-874": "สวัสดีครับ",
+    "windows-1250": "Zażółć gęślą jaźń",
+    "windows-1251": "Привет, мир",
+    "windows-1253": "Καλημέρα κόσμε",
+    "windows-1254": "Günaydın dünya",
+    "windows-1255": "שלום עולם",
+    "windows-1256": "مرحبا بالعالم",
+    "windows-1257": "Ąžuolas ėjo",
+    "windows-1258": "Đông ₫",
+    "gbk": "张三的订单",
+    "gb18030": "张三的订单 €",
+    "big5": "寄件者您好",
+    "euc-jp": "こんにちは世界",
+    "iso-2022-jp": "こんにちは世界",
+    "shift_jis": "こんにちは世界",
+    "euc-kr": "안녕하세요",
+    "ibm866": "Привет, мир",
+    "utf-8": "Grüße 👋 שלום",
+    "utf-16le": "Grüße 👋",
+    "utf-16be": "Grüße 👋",
+}
 # "replacement" labels are covered below; x-user-defined maps bytes to private use
 # characters and is not a charset any mailer sends.
 LABELS = sorted(
@@ -67,13 +90,14 @@ def test_every_whatwg_encoding_has_a_sample() -> None:
 
 
 @pytest.mark.parametrize(("label", "name"), LABELS)
-def test_every_whatwg_label_is_read_in_body_subject_and_file_name(label: str, name: str
-                                                                    ) -> None:  # fmt: skip
+def test_every_whatwg_label_is_read_in_body_subject_and_file_name(label: str, name: str) -> None:
     text = SAMPLES[name]
     parsed = mail_parse(_mail(label, text, name))
     assert (parsed.text, parsed.subject, parsed.attachments[0].filename) == (
-        text, text, f"{text}.txt"
-    )  # fmt: skip
+        text,
+        text,
+        f"{text}.txt",
+    )
 
 
 @pytest.mark.parametrize(
@@ -112,12 +136,13 @@ def test_labels_beyond_the_table(data: bytes, label: str | None, text: str) -> N
 
 
 UNDECLARED = [
-    ("Добрый день! Не могу войти в личный кабинет, пароль не подходит уже второй день.",
-     "cp1251"),
-    ("お世話になっております。ログインできません。パスワードを再設定していただけますか。",
-     "shift_jis"),
+    ("Добрый день! Не могу войти в личный кабинет, пароль не подходит уже второй день.", "cp1251"),
+    (
+        "お世話になっております。ログインできません。パスワードを再設定していただけますか。",
+        "shift_jis",
+    ),
     ("您好，我无法登录我的账户，请帮我重置密码。订单号是五千一百二十，谢谢！", "gbk"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("text", "codec"), UNDECLARED)
@@ -136,8 +161,10 @@ def test_a_raw_8bit_header_is_read_like_undeclared_text() -> None:
     raw = "From: Jürgen Müller <j@shop.test>\r\nSubject: Grüße\r\n\r\nhi".encode("cp1252")
     parsed = mail_parse(raw)
     assert (parsed.from_name, parsed.from_address, parsed.subject) == (
-        "Jürgen Müller", "j@shop.test", "Grüße"
-    )  # fmt: skip
+        "Jürgen Müller",
+        "j@shop.test",
+        "Grüße",
+    )
 
 
 @pytest.mark.parametrize(
@@ -165,9 +192,23 @@ def test_a_display_name_with_a_comma_stays_one_name() -> None:
 
 # Short undeclared Latin text: the detector's language model scores it zero in every
 # encoding, so windows-1252 (what such mail almost always is) must win the tie.
-SHORT_LATIN = ["Très bien, merci à vous", "Smörgåsbord", "élève", "Ça coûte 5 €",
-               "naïve façade", "Olá, não", "Hej då", "Æble", "Grüße", "Café", "Niño",
-               "Ñandú", "€", "Ü", "Où est ma commande ? Je l’ai payée"]  # fmt: skip
+SHORT_LATIN = [
+    "Très bien, merci à vous",
+    "Smörgåsbord",
+    "élève",
+    "Ça coûte 5 €",
+    "naïve façade",
+    "Olá, não",
+    "Hej då",
+    "Æble",
+    "Grüße",
+    "Café",
+    "Niño",
+    "Ñandú",
+    "€",
+    "Ü",
+    "Où est ma commande ? Je l’ai payée",
+]
 
 
 @pytest.mark.parametrize("text", SHORT_LATIN)
@@ -180,11 +221,13 @@ def test_short_undeclared_latin_text_is_windows_1252(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "codec"),
-    [("Dzień dobry, nie działa mi drukarka, proszę o pomoc, żółć", "iso-8859-2"),
-     ("Merhaba, yazıcım çalışmıyor lütfen yardım", "windows-1254"),
-     ("Γειά σας, ο εκτυπωτής μου δεν λειτουργεί", "windows-1253"),
-     ("Žluťoučký kůň úpěl ďábelské ódy", "windows-1250")],
-)  # fmt: skip
+    [
+        ("Dzień dobry, nie działa mi drukarka, proszę o pomoc, żółć", "iso-8859-2"),
+        ("Merhaba, yazıcım çalışmıyor lütfen yardım", "windows-1254"),
+        ("Γειά σας, ο εκτυπωτής μου δεν λειτουργεί", "windows-1253"),
+        ("Žluťoučký kůň úpěl ďábelské ódy", "windows-1250"),
+    ],
+)
 def test_undeclared_text_another_encoding_fits_better_is_not_windows_1252(
     text: str, codec: str
 ) -> None:
@@ -193,12 +236,17 @@ def test_undeclared_text_another_encoding_fits_better_is_not_windows_1252(
 
 @pytest.mark.parametrize(
     ("subject", "name", "charset"),
-    [("Привет мир", "Иван", "koi8-r"), ("Привет мир", "Иван", "windows-1251"),
-     ("שלום", "דנה", "iso-8859-8"), ("Ελα", "Νίκος", "iso-8859-7"),
-     ("Cześć", "Łucja", "iso-8859-2")],
-)  # fmt: skip
-def test_raw_8bit_headers_are_read_with_the_body_charset(subject: str, name: str,
-                                                          charset: str) -> None:  # fmt: skip
+    [
+        ("Привет мир", "Иван", "koi8-r"),
+        ("Привет мир", "Иван", "windows-1251"),
+        ("שלום", "דנה", "iso-8859-8"),
+        ("Ελα", "Νίκος", "iso-8859-7"),
+        ("Cześć", "Łucja", "iso-8859-2"),
+    ],
+)
+def test_raw_8bit_headers_are_read_with_the_body_charset(
+    subject: str, name: str, charset: str
+) -> None:
     raw = (
         f"From: {name} <x@shop.test>\r\nSubject: {subject}\r\nMIME-Version: 1.0\r\n"
         f"Content-Type: text/plain; charset={charset}\r\nContent-Transfer-Encoding: 8bit\r\n"
@@ -209,6 +257,9 @@ def test_raw_8bit_headers_are_read_with_the_body_charset(subject: str, name: str
 
 
 def test_8bit_headers_that_do_not_fit_the_body_charset_are_read_as_undeclared() -> None:
-    raw = (b"From: x@shop.test\r\nSubject: " + "Grüße".encode("cp1252")
-           + b"\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nhi")  # fmt: skip
+    raw = (
+        b"From: x@shop.test\r\nSubject: "
+        + "Grüße".encode("cp1252")
+        + b"\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nhi"
+    )
     assert mail_parse(raw).subject == "Grüße"

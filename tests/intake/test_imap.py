@@ -25,9 +25,13 @@ BROKEN = b"this is not mail\r\nand has no header at all\r\n"
 @pytest.fixture
 def mailbox(agreement, imap: Imap) -> Mailbox:
     return Mailbox.objects.create(
-        client=agreement.client, host=imap.host, port=imap.port, use_ssl=False,
-        username=imap.user, password=imap.password,
-    )  # fmt: skip
+        client=agreement.client,
+        host=imap.host,
+        port=imap.port,
+        use_ssl=False,
+        username=imap.user,
+        password=imap.password,
+    )
 
 
 def remaining(box: MailBoxUnencrypted) -> list[tuple[bytes, tuple[str, ...]]]:
@@ -79,8 +83,9 @@ def test_a_crash_between_commit_and_delete_does_not_duplicate(inbox, mailbox) ->
 
 def test_a_reply_in_the_mailbox_threads_onto_its_ticket(inbox, mailbox) -> None:
     first = mail_receive_for_client(raw=mail(), mailbox=mailbox, now=RECEIVED)
-    inbox.append(mail(message_id="<r1@shop.test>", subject=f"Re: [PD-{first.ticket_id}] x",
-                      body="Any news?"))  # fmt: skip
+    inbox.append(
+        mail(message_id="<r1@shop.test>", subject=f"Re: [PD-{first.ticket_id}] x", body="Any news?")
+    )
     mailbox_poll(mailbox=mailbox, now=RECEIVED)
     ticket = Ticket.objects.get()
     assert [m.body for m in ticket.messages.all()] == ["It is on fire.", "Any news?"]
@@ -90,9 +95,13 @@ def test_a_refused_login_is_recorded_and_nothing_breaks(agreement, imap) -> None
     # A server of its own: Dovecot slows every later login from an address that failed.
     with dovecot(free_port(), free_port()) as server:
         mailbox = Mailbox.objects.create(
-            client=agreement.client, host=server.host, port=server.port, use_ssl=False,
-            username=server.user, password="wrong",
-        )  # fmt: skip
+            client=agreement.client,
+            host=server.host,
+            port=server.port,
+            use_ssl=False,
+            username=server.user,
+            password="wrong",
+        )
         result = mailbox_poll(mailbox=mailbox, now=RECEIVED)
     assert result.taken == 0
     assert result.errors[0].startswith("MailboxLoginError")
@@ -102,9 +111,13 @@ def test_a_refused_login_is_recorded_and_nothing_breaks(agreement, imap) -> None
 
 def test_a_server_that_is_down_is_recorded(agreement) -> None:
     mailbox = Mailbox.objects.create(
-        client=agreement.client, host="127.0.0.1", port=free_port(), use_ssl=False,
-        username="desk", password="x",
-    )  # fmt: skip
+        client=agreement.client,
+        host="127.0.0.1",
+        port=free_port(),
+        use_ssl=False,
+        username="desk",
+        password="x",
+    )
     result = mailbox_poll(mailbox=mailbox, now=RECEIVED)
     assert result.taken == 0
     assert result.errors[0].startswith("ConnectionRefusedError")
@@ -158,9 +171,14 @@ def test_the_poller_speaks_tls_and_starttls_verifying_the_server(
 ) -> None:
     settings.PACTDESK_IMAP_CA_FILE = imap.ca_file
     mailbox = Mailbox.objects.create(
-        client=agreement.client, host=imap.host, port=imap.tls_port if tls else imap.port,
-        use_ssl=tls, starttls=starttls, username=imap.user, password=imap.password,
-    )  # fmt: skip
+        client=agreement.client,
+        host=imap.host,
+        port=imap.tls_port if tls else imap.port,
+        use_ssl=tls,
+        starttls=starttls,
+        username=imap.user,
+        password=imap.password,
+    )
     inbox.append(mail(message_id="<tls@shop.test>", subject="Over TLS"))
     result = mailbox_poll(mailbox=mailbox, now=RECEIVED)
     assert (result.taken, result.errors) == (1, [])
@@ -173,9 +191,14 @@ def test_an_untrusted_certificate_stops_the_poll_before_log_in(
 ) -> None:
     settings.PACTDESK_IMAP_CA_FILE = None  # the test server's certificate is self-signed
     mailbox = Mailbox.objects.create(
-        client=agreement.client, host=imap.host, port=imap.tls_port if tls else imap.port,
-        use_ssl=tls, starttls=starttls, username=imap.user, password=imap.password,
-    )  # fmt: skip
+        client=agreement.client,
+        host=imap.host,
+        port=imap.tls_port if tls else imap.port,
+        use_ssl=tls,
+        starttls=starttls,
+        username=imap.user,
+        password=imap.password,
+    )
     inbox.append(mail(message_id="<untrusted@shop.test>"))
     result = mailbox_poll(mailbox=mailbox, now=RECEIVED)
     assert result.taken == 0
@@ -187,7 +210,13 @@ def test_an_untrusted_certificate_stops_the_poll_before_log_in(
 def test_tls_and_starttls_together_are_refused(agreement) -> None:
     from django.core.exceptions import ValidationError
 
-    mailbox = Mailbox(client=agreement.client, host="imap.test", username="u", password="p",
-                      use_ssl=True, starttls=True)  # fmt: skip
+    mailbox = Mailbox(
+        client=agreement.client,
+        host="imap.test",
+        username="u",
+        password="p",
+        use_ssl=True,
+        starttls=True,
+    )
     with pytest.raises(ValidationError, match="IMAP over TLS or STARTTLS, not both"):
         mailbox.full_clean()

@@ -19,100 +19,186 @@ HEBREW_TEXT = "שלום, ההזמנה שלי לא הגיעה עדיין."
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("alternative.eml", {
-            "subject": "Printer on fire", "from": ("jo.bloggs@shop.test", "Jo Bloggs"),
-            "text": "Hello,\n\nThe printer on floor 2 is on fire — please send someone.\n\nJo",
-            "attachments": [], "auto": None,
-        }),
-        ("rfc2231_filename.eml", {
-            "subject": "Rechnung für März", "from": ("juergen@shop.test", "Jürgen Müller"),
-            "text": "Anbei die Rechnung.",
-            "attachments": [("Rechnung März € 120.pdf", "application/pdf", 48, False),
-                            ("übersicht.txt", "text/plain", 8, False)],
-            "auto": None,
-        }),
-        ("koi8r.eml", {
-            "subject": KOI8_SUBJECT, "from": ("ivan@shop.test", "Иван Петров"),
-            "text": KOI8_TEXT,
-            "attachments": [], "auto": None,
-        }),
-        ("latin1.eml", {
-            "subject": "Café froid", "from": ("rene@shop.test", "René Dupré"),
-            "text": "Bonjour,\nle café est froid à l'accueil.\nRené",
-            "attachments": [], "auto": None,
-        }),
-        ("hebrew_iso8859_8_i.eml", {  # a label only WHATWG knows, in Subject and body
-            "subject": HEBREW_SUBJECT, "from": ("dana@example.com", "Dana Example"),
-            "text": HEBREW_TEXT, "attachments": [], "auto": None,
-        }),
-        ("windows1252.eml", {
-            "subject": "Invoice question", "from": ("sam@shop.test", "Sam"),
-            "text": CP1252_TEXT, "attachments": [], "auto": None,
-        }),
-        ("inline_image.eml", {
-            "subject": "Screenshot of the error", "from": ("ana@shop.test", "Ana"),
-            "text": "See the screenshot:\n[image: error.png]",
-            "attachments": [("error.png", "image/png", PNG_SIZE, True),
-                            ("inline-2.png", "image/png", PNG_SIZE, True)],
-            "auto": None,
-        }),
-        ("forwarded.eml", {
-            "subject": "Fwd: Order 5512 not delivered", "from": ("pat@shop.test", "Pat"),
-            "text": "Please look at the mail below from our courier.",
-            "attachments": [("Order 5512 not delivered.eml", "message/rfc822", 232, False)],
-            "auto": None,
-        }),
-        ("html_only.eml", {
-            "subject": "Login page broken", "from": ("kim@shop.test", "Lee, Kim"),
-            "text": "Hi team,\nThe login page shows Error 500 & a blank screen.\nSteps:\n\n"
-                    "- Open /login\n- Type the password\n\nThanks\nKim",
-            "attachments": [], "auto": None,
-        }),
-        ("quoted_reply.eml", {
-            "subject": "Re: [PD-1] Printer on fire", "from": ("jo@shop.test", "Jo Bloggs"),
-            "text": "It is out now, thanks.", "attachments": [], "auto": None,
-        }),
-        ("outlook_reply.eml", {
-            "subject": "RE: [PD-1] Printer on fire", "from": ("morgan@shop.test", "Morgan"),
-            "text": "Still smoking a bit.", "attachments": [], "auto": None,
-        }),
-        ("malformed.eml", {
-            "subject": "Half a message", "from": ("broken@shop.test", "Broken Mailer"),
-            "text": "Text in a charset nobody knows.",
-            "attachments": [("data.bin", "application/octet-stream", 10, False)], "auto": None,
-        }),
-        ("delivery_status.eml", {
-            "subject": "Undelivered Mail Returned to Sender",
-            "from": ("mailer-daemon@mx.shop.test", "Mail Delivery System"),
-            "text": "This is the mail system at host mx.shop.test.\nI'm sorry to have to inform "
-                    "you that your message could not be delivered.",
-            "attachments": [("attachment-1.bin", "text/rfc822-headers", 101, False)],
-            "auto": "Auto-Submitted: auto-replied",
-        }),
-        ("dsn_no_autosubmitted.eml", {
-            "subject": "Delivery Status Notification (Failure)",
-            "from": ("postmaster@relay.test", ""),
-            "text": "Delivery to gone@shop.test failed permanently.",
-            "attachments": [], "auto": "delivery-status report",
-        }),
-        ("auto_replied.eml", {
-            "subject": "Out of office: [PD-1] Printer on fire",
-            "from": ("jo@shop.test", "Jo Bloggs"),
-            "text": "I am out of the office until Monday.", "attachments": [],
-            "auto": "Auto-Submitted: auto-replied",
-        }),
-        ("precedence_bulk.eml", {
-            "subject": "Our March newsletter", "from": ("news@shop.test", "News"),
-            "text": "Ten things you did not know about printers.", "attachments": [],
-            "auto": "Precedence: bulk",
-        }),
-        ("x_autoreply.eml", {
-            "subject": "Re: [PD-1] Printer on fire", "from": ("jo@shop.test", "Jo Bloggs"),
-            "text": "Thank you for your mail. I will read it when I am back.", "attachments": [],
-            "auto": "X-Autoreply present",
-        }),
+        (
+            "alternative.eml",
+            {
+                "subject": "Printer on fire",
+                "from": ("jo.bloggs@shop.test", "Jo Bloggs"),
+                "text": "Hello,\n\nThe printer on floor 2 is on fire — please send someone.\n\nJo",
+                "attachments": [],
+                "auto": None,
+            },
+        ),
+        (
+            "rfc2231_filename.eml",
+            {
+                "subject": "Rechnung für März",
+                "from": ("juergen@shop.test", "Jürgen Müller"),
+                "text": "Anbei die Rechnung.",
+                "attachments": [
+                    ("Rechnung März € 120.pdf", "application/pdf", 48, False),
+                    ("übersicht.txt", "text/plain", 8, False),
+                ],
+                "auto": None,
+            },
+        ),
+        (
+            "koi8r.eml",
+            {
+                "subject": KOI8_SUBJECT,
+                "from": ("ivan@shop.test", "Иван Петров"),
+                "text": KOI8_TEXT,
+                "attachments": [],
+                "auto": None,
+            },
+        ),
+        (
+            "latin1.eml",
+            {
+                "subject": "Café froid",
+                "from": ("rene@shop.test", "René Dupré"),
+                "text": "Bonjour,\nle café est froid à l'accueil.\nRené",
+                "attachments": [],
+                "auto": None,
+            },
+        ),
+        (
+            "hebrew_iso8859_8_i.eml",
+            {  # a label only WHATWG knows, in Subject and body
+                "subject": HEBREW_SUBJECT,
+                "from": ("dana@example.com", "Dana Example"),
+                "text": HEBREW_TEXT,
+                "attachments": [],
+                "auto": None,
+            },
+        ),
+        (
+            "windows1252.eml",
+            {
+                "subject": "Invoice question",
+                "from": ("sam@shop.test", "Sam"),
+                "text": CP1252_TEXT,
+                "attachments": [],
+                "auto": None,
+            },
+        ),
+        (
+            "inline_image.eml",
+            {
+                "subject": "Screenshot of the error",
+                "from": ("ana@shop.test", "Ana"),
+                "text": "See the screenshot:\n[image: error.png]",
+                "attachments": [
+                    ("error.png", "image/png", PNG_SIZE, True),
+                    ("inline-2.png", "image/png", PNG_SIZE, True),
+                ],
+                "auto": None,
+            },
+        ),
+        (
+            "forwarded.eml",
+            {
+                "subject": "Fwd: Order 5512 not delivered",
+                "from": ("pat@shop.test", "Pat"),
+                "text": "Please look at the mail below from our courier.",
+                "attachments": [("Order 5512 not delivered.eml", "message/rfc822", 232, False)],
+                "auto": None,
+            },
+        ),
+        (
+            "html_only.eml",
+            {
+                "subject": "Login page broken",
+                "from": ("kim@shop.test", "Lee, Kim"),
+                "text": "Hi team,\nThe login page shows Error 500 & a blank screen.\nSteps:\n\n"
+                "- Open /login\n- Type the password\n\nThanks\nKim",
+                "attachments": [],
+                "auto": None,
+            },
+        ),
+        (
+            "quoted_reply.eml",
+            {
+                "subject": "Re: [PD-1] Printer on fire",
+                "from": ("jo@shop.test", "Jo Bloggs"),
+                "text": "It is out now, thanks.",
+                "attachments": [],
+                "auto": None,
+            },
+        ),
+        (
+            "outlook_reply.eml",
+            {
+                "subject": "RE: [PD-1] Printer on fire",
+                "from": ("morgan@shop.test", "Morgan"),
+                "text": "Still smoking a bit.",
+                "attachments": [],
+                "auto": None,
+            },
+        ),
+        (
+            "malformed.eml",
+            {
+                "subject": "Half a message",
+                "from": ("broken@shop.test", "Broken Mailer"),
+                "text": "Text in a charset nobody knows.",
+                "attachments": [("data.bin", "application/octet-stream", 10, False)],
+                "auto": None,
+            },
+        ),
+        (
+            "delivery_status.eml",
+            {
+                "subject": "Undelivered Mail Returned to Sender",
+                "from": ("mailer-daemon@mx.shop.test", "Mail Delivery System"),
+                "text": "This is the mail system at host mx.shop.test.\n"
+                "I'm sorry to have to inform you that your message could not be delivered.",
+                "attachments": [("attachment-1.bin", "text/rfc822-headers", 101, False)],
+                "auto": "Auto-Submitted: auto-replied",
+            },
+        ),
+        (
+            "dsn_no_autosubmitted.eml",
+            {
+                "subject": "Delivery Status Notification (Failure)",
+                "from": ("postmaster@relay.test", ""),
+                "text": "Delivery to gone@shop.test failed permanently.",
+                "attachments": [],
+                "auto": "delivery-status report",
+            },
+        ),
+        (
+            "auto_replied.eml",
+            {
+                "subject": "Out of office: [PD-1] Printer on fire",
+                "from": ("jo@shop.test", "Jo Bloggs"),
+                "text": "I am out of the office until Monday.",
+                "attachments": [],
+                "auto": "Auto-Submitted: auto-replied",
+            },
+        ),
+        (
+            "precedence_bulk.eml",
+            {
+                "subject": "Our March newsletter",
+                "from": ("news@shop.test", "News"),
+                "text": "Ten things you did not know about printers.",
+                "attachments": [],
+                "auto": "Precedence: bulk",
+            },
+        ),
+        (
+            "x_autoreply.eml",
+            {
+                "subject": "Re: [PD-1] Printer on fire",
+                "from": ("jo@shop.test", "Jo Bloggs"),
+                "text": "Thank you for your mail. I will read it when I am back.",
+                "attachments": [],
+                "auto": "X-Autoreply present",
+            },
+        ),
     ],
-)  # fmt: skip
+)
 def test_corpus_parses_to_exact_values(name: str, expected: dict[str, object]) -> None:
     parsed = mail_parse(corpus(name))
     files = [(a.filename, a.content_type, len(a.content), a.inline) for a in parsed.attachments]
@@ -192,32 +278,64 @@ _PDF = (
     "\r\nJVBERi0=\r\n"
 )
 _BROKEN = [
-    ("no boundary", 'multipart/mixed',
-     f"--XYZ\r\nContent-Type: text/plain\r\n\r\nHello there\r\n--XYZ\r\n{_PDF}--XYZ--\r\n",
-     "Hello there", [("a.pdf", "application/pdf", 5)]),
-    ("wrong boundary", 'multipart/mixed; boundary="ABC"',
-     "--XYZ\r\nContent-Type: text/plain\r\n\r\nHello there\r\n--XYZ--\r\n", "Hello there", []),
-    ("quoted wrong boundary", 'multipart/alternative; boundary="=_a b"',
-     "--=_q1\r\nContent-Type: text/plain; charset=windows-1252\r\n\r\nGrüße\r\n--=_q1\r\n"
-     "Content-Type: text/html\r\n\r\n<p>Gr&uuml;&szlig;e</p>\r\n--=_q1--\r\n", "Grüße", []),
-    ("nested without boundary", 'multipart/mixed; boundary="OUT"',
-     "--OUT\r\nContent-Type: multipart/alternative\r\n\r\n--IN\r\nContent-Type: text/plain\r\n"
-     "\r\nInner text\r\n--IN\r\nContent-Type: text/html\r\n\r\n<p>Inner</p>\r\n--IN--\r\n"
-     f"--OUT\r\n{_PDF}--OUT--\r\n", "Inner text", [("a.pdf", "application/pdf", 5)]),
-    ("no delimiter at all", 'multipart/alternative; boundary="ABC"',
-     "Just my text, été 2026\r\n", "Just my text, été 2026", []),
-    ("no delimiter, base64", "multipart/mixed",
-     "SGVsbG8sIG15IG9yZGVyIGlzIGxhdGUu\r\n", "SGVsbG8sIG15IG9yZGVyIGlzIGxhdGUu", []),
-]  # fmt: skip
+    (
+        "no boundary",
+        "multipart/mixed",
+        f"--XYZ\r\nContent-Type: text/plain\r\n\r\nHello there\r\n--XYZ\r\n{_PDF}--XYZ--\r\n",
+        "Hello there",
+        [("a.pdf", "application/pdf", 5)],
+    ),
+    (
+        "wrong boundary",
+        'multipart/mixed; boundary="ABC"',
+        "--XYZ\r\nContent-Type: text/plain\r\n\r\nHello there\r\n--XYZ--\r\n",
+        "Hello there",
+        [],
+    ),
+    (
+        "quoted wrong boundary",
+        'multipart/alternative; boundary="=_a b"',
+        "--=_q1\r\nContent-Type: text/plain; charset=windows-1252\r\n\r\nGrüße\r\n--=_q1\r\n"
+        "Content-Type: text/html\r\n\r\n<p>Gr&uuml;&szlig;e</p>\r\n--=_q1--\r\n",
+        "Grüße",
+        [],
+    ),
+    (
+        "nested without boundary",
+        'multipart/mixed; boundary="OUT"',
+        "--OUT\r\nContent-Type: multipart/alternative\r\n\r\n--IN\r\nContent-Type: text/plain\r\n"
+        "\r\nInner text\r\n--IN\r\nContent-Type: text/html\r\n\r\n<p>Inner</p>\r\n--IN--\r\n"
+        f"--OUT\r\n{_PDF}--OUT--\r\n",
+        "Inner text",
+        [("a.pdf", "application/pdf", 5)],
+    ),
+    (
+        "no delimiter at all",
+        'multipart/alternative; boundary="ABC"',
+        "Just my text, été 2026\r\n",
+        "Just my text, été 2026",
+        [],
+    ),
+    (
+        "no delimiter, base64",
+        "multipart/mixed",
+        "SGVsbG8sIG15IG9yZGVyIGlzIGxhdGUu\r\n",
+        "SGVsbG8sIG15IG9yZGVyIGlzIGxhdGUu",
+        [],
+    ),
+]
 
 
-@pytest.mark.parametrize(("kind", "ctype", "body", "text", "files"), _BROKEN,
-                         ids=[case[0] for case in _BROKEN])  # fmt: skip
+@pytest.mark.parametrize(
+    ("kind", "ctype", "body", "text", "files"), _BROKEN, ids=[case[0] for case in _BROKEN]
+)
 def test_a_multipart_the_parser_cannot_split_is_read_as_mail_clients_read_it(
     kind: str, ctype: str, body: str, text: str, files: list[tuple[str, str, int]]
 ) -> None:
-    raw = (f"From: jo@shop.test\r\nSubject: {kind}\r\nMIME-Version: 1.0\r\n"
-           f"Content-Type: {ctype}\r\n\r\n{body}").encode("cp1252")  # fmt: skip
+    raw = (
+        f"From: jo@shop.test\r\nSubject: {kind}\r\nMIME-Version: 1.0\r\n"
+        f"Content-Type: {ctype}\r\n\r\n{body}"
+    ).encode("cp1252")
     parsed = mail_parse(raw)
     assert parsed.text == text
     assert [(a.filename, a.content_type, len(a.content)) for a in parsed.attachments] == files

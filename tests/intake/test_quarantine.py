@@ -44,18 +44,23 @@ NO_FROM = b"To: support@northwind.test\r\nSubject: hi\r\nMessage-ID: <ns@x.test>
 PERMANENT = {
     "unparseable": {"raw": NO_HEADER, "stage": "parse", "error": "no header fields"},
     "no_sender": {
-        "raw": NO_FROM, "sender": "nobody", "stage": "lodge",
+        "raw": NO_FROM,
+        "sender": "nobody",
+        "stage": "lodge",
         "error": "no sender address: the From header names no mailbox",
     },
     "no_agreement": {"stage": "lodge", "agreement": False},
     "value_refused": {
-        "stage": "lodge", "patch": DataError("value too long for type varchar(250)"),
+        "stage": "lodge",
+        "patch": DataError("value too long for type varchar(250)"),
         "error": "value too long for type varchar(250)",
     },
     "internal_error": {
-        "stage": "lodge", "patch": RuntimeError("a bug"), "error": "RuntimeError: a bug",
+        "stage": "lodge",
+        "patch": RuntimeError("a bug"),
+        "error": "RuntimeError: a bug",
     },
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("code", list(PERMANENT))
@@ -76,8 +81,11 @@ def test_a_permanent_failure_over_smtp_is_taken_held_and_reprocessed_once(
     entry = QuarantinedMail.objects.get()
     assert answer == (250, f"2.0.0 OK held for review as Q-{entry.pk}")
     assert (entry.error_code, entry.stage, entry.status, entry.source) == (
-        code, case["stage"], "held", "smtp"
-    )  # fmt: skip
+        code,
+        case["stage"],
+        "held",
+        "smtp",
+    )
     if "error" in case:
         assert entry.error == case["error"]
     assert entry.raw_mail.content.read() == raw
@@ -131,9 +139,13 @@ def test_imap_quarantines_and_removes_the_message_then_reprocess_lodges_once(
         name="Northwind", slug="northwind", support_email="support@northwind.test"
     )
     mailbox = Mailbox.objects.create(
-        client=client, host=imap.host, port=imap.port, use_ssl=False,
-        username=imap.user, password=imap.password,
-    )  # fmt: skip
+        client=client,
+        host=imap.host,
+        port=imap.port,
+        use_ssl=False,
+        username=imap.user,
+        password=imap.password,
+    )
     inbox.append(mail(message_id="<imap-q@shop.test>"))
     result = mailbox_poll(mailbox=mailbox, now=RECEIVED)  # no agreement in force yet
     entry = QuarantinedMail.objects.get()
@@ -159,9 +171,12 @@ def test_imap_quarantines_and_removes_the_message_then_reprocess_lodges_once(
 def test_mail_requeue_all_and_its_errors(agreement, monkeypatch) -> None:
     monkeypatch.setattr(lodging, "_plan", _raise(RuntimeError("a bug")))
     for n in (1, 2):
-        intake.mail_receive(raw=mail(message_id=f"<all-{n}@shop.test>"),
-                            recipients=["support@northwind.test"], envelope_sender="jo@shop.test",
-                            now=RECEIVED)  # fmt: skip
+        intake.mail_receive(
+            raw=mail(message_id=f"<all-{n}@shop.test>"),
+            recipients=["support@northwind.test"],
+            envelope_sender="jo@shop.test",
+            now=RECEIVED,
+        )
     first, _second = QuarantinedMail.objects.order_by("id")
     with pytest.raises(CommandError, match="2 entries still held"):
         call_command("mail_requeue", "--all", stdout=io.StringIO())
@@ -185,14 +200,22 @@ def test_admins_are_told_at_most_once_an_hour(agreement, settings) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     UserFactory(role=Role.ADMIN, email="root@pactdesk.test")
     UserFactory(role=Role.MANAGER, email="boss@pactdesk.test")
-    intake.mail_receive(raw=NO_HEADER, recipients=["support@northwind.test"],
-                        envelope_sender="jo@shop.test", now=RECEIVED)  # fmt: skip
+    intake.mail_receive(
+        raw=NO_HEADER,
+        recipients=["support@northwind.test"],
+        envelope_sender="jo@shop.test",
+        now=RECEIVED,
+    )
     assert quarantine_alert(now=RECEIVED) == 1
     assert [(m.to, m.subject) for m in sent_mail.outbox] == [
         (["root@pactdesk.test"], "[Pactdesk] 1 mail(s) held in quarantine")
     ]
-    intake.mail_receive(raw=NO_HEADER + b"2", recipients=["support@northwind.test"],
-                        envelope_sender="jo@shop.test", now=RECEIVED)  # fmt: skip
+    intake.mail_receive(
+        raw=NO_HEADER + b"2",
+        recipients=["support@northwind.test"],
+        envelope_sender="jo@shop.test",
+        now=RECEIVED,
+    )
     from datetime import timedelta
 
     assert quarantine_alert(now=RECEIVED + timedelta(minutes=59)) == 0
@@ -204,10 +227,18 @@ def test_admins_are_told_at_most_once_an_hour(agreement, settings) -> None:
 def test_raw_mail_is_pruned_after_its_retention_but_never_while_held(agreement, settings):
     from datetime import timedelta
 
-    intake.mail_receive(raw=mail(), recipients=["support@northwind.test"],
-                        envelope_sender="jo@shop.test", now=RECEIVED)  # fmt: skip
-    intake.mail_receive(raw=NO_HEADER, recipients=["support@northwind.test"],
-                        envelope_sender="jo@shop.test", now=RECEIVED)  # fmt: skip
+    intake.mail_receive(
+        raw=mail(),
+        recipients=["support@northwind.test"],
+        envelope_sender="jo@shop.test",
+        now=RECEIVED,
+    )
+    intake.mail_receive(
+        raw=NO_HEADER,
+        recipients=["support@northwind.test"],
+        envelope_sender="jo@shop.test",
+        now=RECEIVED,
+    )
     assert RawMail.objects.count() == 2
     settings.PACTDESK_RAW_MAIL_RETENTION_DAYS = 0
     assert raw_mail_prune_expired(now=RECEIVED + timedelta(days=999)) == 0

@@ -21,13 +21,16 @@ TEMPORARY = (451, "4.3.0 temporary failure, try again")
 
 
 def counts() -> list[int]:
-    return [m.objects.count() for m in (Ticket, Message, TicketEvent, Customer, Attachment,
-                                         OutboundMail)]  # fmt: skip
+    return [
+        m.objects.count()
+        for m in (Ticket, Message, TicketEvent, Customer, Attachment, OutboundMail)
+    ]
 
 
 def test_mail_over_smtp_lodges_a_ticket_with_its_files_and_acknowledges(agreement, receiver):
-    code, reply = receiver.send(corpus("rfc2231_filename.eml"), to="SUPPORT@northwind.TEST",
-                                sender="juergen@shop.test")  # fmt: skip
+    code, reply = receiver.send(
+        corpus("rfc2231_filename.eml"), to="SUPPORT@northwind.TEST", sender="juergen@shop.test"
+    )
     ticket = Ticket.objects.get()
     assert (code, reply) == (250, f"2.0.0 OK PD-{ticket.pk} lodged")
     assert (ticket.subject, ticket.channel, ticket.status) == ("Rechnung für März", "email", "new")
@@ -38,8 +41,10 @@ def test_mail_over_smtp_lodges_a_ticket_with_its_files_and_acknowledges(agreemen
         "<rfc2231-1@shop.test>",
     )
     files = [(a.filename, a.content_type, a.size) for a in message.attachments.order_by("id")]
-    assert files == [("Rechnung März € 120.pdf", "application/pdf", 48),
-                     ("übersicht.txt", "text/plain", 8)]  # fmt: skip
+    assert files == [
+        ("Rechnung März € 120.pdf", "application/pdf", 48),
+        ("übersicht.txt", "text/plain", 8),
+    ]
     assert message.attachments.order_by("id")[0].content.read().startswith(b"%PDF-1.4")
     assert [m.subject for m in sent_mail.outbox] == [f"[PD-{ticket.pk}] Rechnung für März"]
     assert sent_mail.outbox[0].extra_headers["In-Reply-To"] == "<rfc2231-1@shop.test>"
@@ -97,8 +102,11 @@ def test_mail_that_is_not_mail_at_all_is_taken_and_quarantined(agreement, receiv
     code, reply = receiver.send(raw)
     entry = QuarantinedMail.objects.get()
     assert (code, reply) == (250, f"2.0.0 OK held for review as Q-{entry.pk}")
-    assert (entry.stage, entry.error_code, entry.error) == ("parse", "unparseable",
-                                                            "no header fields")  # fmt: skip
+    assert (entry.stage, entry.error_code, entry.error) == (
+        "parse",
+        "unparseable",
+        "no header fields",
+    )
     assert entry.raw_mail.content.read() == raw
     assert counts() == [0, 0, 0, 0, 0, 0]
 

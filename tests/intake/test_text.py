@@ -12,10 +12,16 @@ from pactdesk.intake.quoting import quoted_split
     ("text", "new", "quoted"),
     [
         ("Just text", "Just text", ""),
-        ("Thanks\n\nOn Mon, 2 Mar 2026, Jo <jo@x.test> wrote:\n> hi", "Thanks",
-         "On Mon, 2 Mar 2026, Jo <jo@x.test> wrote:\n> hi"),
-        ("Thanks\nOn Mon, 2 Mar 2026 at 10:05, Support\n<s@x.test> wrote:\n> hi", "Thanks",
-         "On Mon, 2 Mar 2026 at 10:05, Support\n<s@x.test> wrote:\n> hi"),
+        (
+            "Thanks\n\nOn Mon, 2 Mar 2026, Jo <jo@x.test> wrote:\n> hi",
+            "Thanks",
+            "On Mon, 2 Mar 2026, Jo <jo@x.test> wrote:\n> hi",
+        ),
+        (
+            "Thanks\nOn Mon, 2 Mar 2026 at 10:05, Support\n<s@x.test> wrote:\n> hi",
+            "Thanks",
+            "On Mon, 2 Mar 2026 at 10:05, Support\n<s@x.test> wrote:\n> hi",
+        ),
         ("Ok\n-----Original Message-----\nFrom: a", "Ok", "-----Original Message-----\nFrom: a"),
         ("Ok\nFrom: Support\nSent: Monday\n\nold", "Ok", "From: Support\nSent: Monday\n\nold"),
         ("Hi\n> asked\nanswer\n\n> b\n> c", "Hi\n> asked\nanswer", "> b\n> c"),
@@ -23,7 +29,7 @@ from pactdesk.intake.quoting import quoted_split
         ("Online we go, I wrote: this", "Online we go, I wrote: this", ""),
         ("From: me, with love", "From: me, with love", ""),
     ],
-)  # fmt: skip
+)
 def test_quoted_history_is_split_from_the_new_text(text: str, new: str, quoted: str) -> None:
     assert quoted_split(text) == (new, quoted)
 

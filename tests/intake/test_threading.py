@@ -44,9 +44,12 @@ def test_a_new_mail_lodges_at_the_receipt_time_with_its_whole_text(agreement) ->
 def test_a_reply_to_our_acknowledgement_is_a_customer_reply(agreement) -> None:
     ticket = lodged()
     ack = OutboundMail.objects.get(ticket_id_ref=ticket.pk, kind="acknowledgement")
-    reply = mail(subject="Re: hello", message_id="<m2@shop.test>",
-                 body="It is out now.\n\nOn Mon, Support wrote:\n> logged it",
-                 headers={"In-Reply-To": ack.message_id})  # fmt: skip
+    reply = mail(
+        subject="Re: hello",
+        message_id="<m2@shop.test>",
+        body="It is out now.\n\nOn Mon, Support wrote:\n> logged it",
+        headers={"In-Reply-To": ack.message_id},
+    )
     (delivery,) = receive(reply, now=LATER)
     assert (delivery.action, delivery.ticket_id) == ("replied", ticket.pk)
     message = ticket.messages.last()
@@ -76,8 +79,11 @@ def test_the_subject_token_threads_for_the_tickets_customer(agreement) -> None:
 
 def test_the_token_from_another_sender_opens_a_new_ticket(agreement) -> None:
     ticket = lodged()
-    raw = mail(subject=f"Re: [{ticket.reference}] mine now", sender="eve@evil.test",
-               message_id="<e1@evil.test>")  # fmt: skip
+    raw = mail(
+        subject=f"Re: [{ticket.reference}] mine now",
+        sender="eve@evil.test",
+        message_id="<e1@evil.test>",
+    )
     (delivery,) = receive(raw, sender="eve@evil.test")
     assert delivery.action == "lodged"
     assert delivery.ticket_id != ticket.pk
@@ -149,8 +155,12 @@ def test_the_same_message_twice_is_stored_once(agreement) -> None:
 
 def test_one_mail_to_two_clients_lodges_one_ticket_each(agreement) -> None:
     shared_agreement(ClientFactory(support_email="help@other.test"))
-    deliveries = mail_receive(raw=mail(), recipients=[SUPPORT, "HELP@other.test"],
-                              envelope_sender="jo@shop.test", now=RECEIVED)  # fmt: skip
+    deliveries = mail_receive(
+        raw=mail(),
+        recipients=[SUPPORT, "HELP@other.test"],
+        envelope_sender="jo@shop.test",
+        now=RECEIVED,
+    )
     assert [d.action for d in deliveries] == ["lodged", "lodged"]
     assert Ticket.objects.values("client").distinct().count() == 2
 

@@ -62,17 +62,27 @@ def agreement_with(client, *targets: TargetSpec, round_the_clock: bool = False):
         code=f"p-{client.slug}", name="Plan", kind=PlanKind.SHARED, price="1.00", currency="USD"
     )
     calendar = calendar_create(
-        client=client, name="London", holiday_country="GB",
-        spec={"timezone": "Europe/London", "hours": {
-            **{d: [["09:00", "17:30"]] for d in ("mon", "tue", "wed", "thu", "fri")},
-            "sat": [["10:00", "13:00"]],
-        }},
-    )  # fmt: skip
+        client=client,
+        name="London",
+        holiday_country="GB",
+        spec={
+            "timezone": "Europe/London",
+            "hours": {
+                **{d: [["09:00", "17:30"]] for d in ("mon", "tue", "wed", "thu", "fri")},
+                "sat": [["10:00", "13:00"]],
+            },
+        },
+    )
     policy = sla_policy_create(client=client, name="Policy", targets=targets)
     return agreement_create(
-        client=client, plan=plan, start_date=date(2026, 1, 1), timezone="Europe/London",
-        calendar=calendar, sla_policy=policy, round_the_clock=round_the_clock,
-    )  # fmt: skip
+        client=client,
+        plan=plan,
+        start_date=date(2026, 1, 1),
+        timezone="Europe/London",
+        calendar=calendar,
+        sla_policy=policy,
+        round_the_clock=round_the_clock,
+    )
 
 
 def test_a_shared_business_hours_plan_states_its_target_and_hours(northwind, lodge) -> None:
@@ -105,8 +115,9 @@ def test_the_target_is_the_one_for_the_tickets_priority(northwind, lodge) -> Non
 
 
 def test_a_round_the_clock_plan_says_so(northwind, lodge) -> None:
-    agreement_with(northwind, TargetSpec(Metric.FIRST_RESPONSE, timedelta(hours=2)),
-                   round_the_clock=True)  # fmt: skip
+    agreement_with(
+        northwind, TargetSpec(Metric.FIRST_RESPONSE, timedelta(hours=2)), round_the_clock=True
+    )
     ticket = lodge(northwind, customer_name="")
     assert sent_body(ticket) == (
         "Hello jo@shop.test,\n\n"
@@ -156,9 +167,12 @@ def test_the_clients_default_template_is_used_and_rendered_as_plain_text(
 def test_a_template_without_the_portal_link_gets_it_appended(northwind, lodge, admin_user):
     shared_agreement(northwind)
     acknowledgement_template_save(
-        actor=admin_user, client=northwind, language="en", body="Thanks, {{ customer_name }}.",
+        actor=admin_user,
+        client=northwind,
+        language="en",
+        body="Thanks, {{ customer_name }}.",
         is_default=True,
-    )  # fmt: skip
+    )
     assert sent_body(lodge(northwind)) == "Thanks, Jo.\n\nFollow it online: <link>"
 
 
@@ -191,8 +205,13 @@ def template(language: str, *, is_default: bool = False) -> AcknowledgementTempl
     ],
 )
 def test_language_choice(language, chosen) -> None:
-    templates = [template("de"), template("fr"), template("fr-CA"), template("pt-PT"),
-                 template("en", is_default=True)]  # fmt: skip
+    templates = [
+        template("de"),
+        template("fr"),
+        template("fr-CA"),
+        template("pt-PT"),
+        template("en", is_default=True),
+    ]
     assert acknowledgement_template_choose(templates=templates, language=language).language == (
         chosen
     )
@@ -205,35 +224,62 @@ def test_without_a_match_or_default_the_built_in_text_is_used() -> None:
 @pytest.mark.parametrize(
     ("body", "code", "message"),
     [
-        ("{% if round_the_clock %}x", "template_syntax",
-         "body: The template does not parse: Unclosed tag on line 1: 'if'. Looking for one "
-         "of: elif, else, endif."),
-        ("{{ customer_name|shout }}", "template_syntax",
-         "body: The template does not parse: Invalid filter: 'shout'"),
-        ("Hi {{ customer }} of {{ client }}", "unknown_variable",
-         "body: Unknown variables client, customer; use customer_name, ticket_reference, "
-         "ticket_subject, client_name, first_response_target, support_hours, round_the_clock, "
-         "portal_link."),
-        ("{% if agent %}x{% endif %}", "unknown_variable",
-         "body: Unknown variable agent; use customer_name, ticket_reference, ticket_subject, "
-         "client_name, first_response_target, support_hours, round_the_clock, portal_link."),
-        ("{{ ticket_subject|default:secret }}", "unknown_variable",
-         "body: Unknown variable secret; use customer_name, ticket_reference, ticket_subject, "
-         "client_name, first_response_target, support_hours, round_the_clock, portal_link."),
-        ("{% include 'x.html' %}", "template_tag",
-         "body: The {% include %} tag is not allowed; use {% if %} / {% elif %} / {% else %} "
-         "/ {% endif %} and {% comment %}."),
-        ("{% debug %}", "template_tag",
-         "body: The {% debug %} tag is not allowed; use {% if %} / {% elif %} / {% else %} "
-         "/ {% endif %} and {% comment %}."),
-        ("{% load static %}", "template_syntax",
-         "body: The template does not parse: 'static' is not a registered tag library."),
-        ("{{ customer_name.__class__ }}", "template_syntax",
-         "body: The template does not parse: Variables and attributes may not begin with "
-         "underscores: 'customer_name.__class__'"),
+        (
+            "{% if round_the_clock %}x",
+            "template_syntax",
+            "body: The template does not parse: Unclosed tag on line 1: 'if'. Looking for one "
+            "of: elif, else, endif.",
+        ),
+        (
+            "{{ customer_name|shout }}",
+            "template_syntax",
+            "body: The template does not parse: Invalid filter: 'shout'",
+        ),
+        (
+            "Hi {{ customer }} of {{ client }}",
+            "unknown_variable",
+            "body: Unknown variables client, customer; use customer_name, ticket_reference, "
+            "ticket_subject, client_name, first_response_target, support_hours, round_the_clock, "
+            "portal_link.",
+        ),
+        (
+            "{% if agent %}x{% endif %}",
+            "unknown_variable",
+            "body: Unknown variable agent; use customer_name, ticket_reference, ticket_subject, "
+            "client_name, first_response_target, support_hours, round_the_clock, portal_link.",
+        ),
+        (
+            "{{ ticket_subject|default:secret }}",
+            "unknown_variable",
+            "body: Unknown variable secret; use customer_name, ticket_reference, ticket_subject, "
+            "client_name, first_response_target, support_hours, round_the_clock, portal_link.",
+        ),
+        (
+            "{% include 'x.html' %}",
+            "template_tag",
+            "body: The {% include %} tag is not allowed; use {% if %} / {% elif %} / {% else %} "
+            "/ {% endif %} and {% comment %}.",
+        ),
+        (
+            "{% debug %}",
+            "template_tag",
+            "body: The {% debug %} tag is not allowed; use {% if %} / {% elif %} / {% else %} "
+            "/ {% endif %} and {% comment %}.",
+        ),
+        (
+            "{% load static %}",
+            "template_syntax",
+            "body: The template does not parse: 'static' is not a registered tag library.",
+        ),
+        (
+            "{{ customer_name.__class__ }}",
+            "template_syntax",
+            "body: The template does not parse: Variables and attributes may not begin with "
+            "underscores: 'customer_name.__class__'",
+        ),
         ("   ", "required", "body: The text must not be empty."),
     ],
-)  # fmt: skip
+)
 def test_a_bad_template_is_refused_naming_the_problem(northwind, admin_user, body, code, message):
     with pytest.raises(ValidationFailed) as raised:
         acknowledgement_template_save(actor=admin_user, client=northwind, language="en", body=body)
@@ -255,8 +301,9 @@ def test_language_tags_are_kept_in_their_usual_case(northwind, admin_user, langu
 @pytest.mark.parametrize("language", ["english", "e", "en_GB", "en-", ""])
 def test_a_bad_language_tag_is_refused(northwind, admin_user, language) -> None:
     with pytest.raises(ValidationFailed) as raised:
-        acknowledgement_template_save(actor=admin_user, client=northwind, language=language,
-                                      body="Hi")  # fmt: skip
+        acknowledgement_template_save(
+            actor=admin_user, client=northwind, language=language, body="Hi"
+        )
     assert raised.value.field == "language"
 
 
@@ -276,8 +323,11 @@ def test_one_template_per_language_and_one_default(northwind, admin_user) -> Non
 
 def test_only_the_clients_admins_and_provider_admins_edit_templates(northwind) -> None:
     other = ClientFactory()
-    for actor in (client_user(northwind, Role.CLIENT_MEMBER), client_user(other),
-                  UserFactory(role=Role.AGENT)):  # fmt: skip
+    for actor in (
+        client_user(northwind, Role.CLIENT_MEMBER),
+        client_user(other),
+        UserFactory(role=Role.AGENT),
+    ):
         with pytest.raises(PermissionDenied):
             acknowledgement_template_save(actor=actor, client=northwind, language="en", body="x")
     saved = acknowledgement_template_save(
@@ -335,8 +385,12 @@ def test_language_preferences(value, tags) -> None:
     [("es-ES,es;q=0.9,fr-CA;q=0.8,de;q=0.7", "fr-CA"), ("it, pt-BR;q=0.5", "pt-PT")],
 )
 def test_an_accept_language_value_is_tried_best_first(language, chosen) -> None:
-    templates = [template("de"), template("fr-CA"), template("pt-PT"),
-                 template("en", is_default=True)]  # fmt: skip
+    templates = [
+        template("de"),
+        template("fr-CA"),
+        template("pt-PT"),
+        template("en", is_default=True),
+    ]
     assert acknowledgement_template_choose(templates=templates, language=language).language == (
         chosen
     )
@@ -348,9 +402,12 @@ def _german(northwind, admin_user) -> None:
         actor=admin_user, client=northwind, language="de", body="Hallo.\n{{ portal_link }}"
     )
     acknowledgement_template_save(
-        actor=admin_user, client=northwind, language="en", body="Hello.\n{{ portal_link }}",
+        actor=admin_user,
+        client=northwind,
+        language="en",
+        body="Hello.\n{{ portal_link }}",
         is_default=True,
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize(("accept", "greeting"), [("de-DE,de;q=0.9", "Hallo."), (None, "Hello.")])
@@ -377,8 +434,10 @@ def test_a_mails_content_language_picks_the_wording(
     northwind, admin_user, django_capture_on_commit_callbacks, header, greeting
 ) -> None:
     _german(northwind, admin_user)
-    raw = (f"From: jo@shop.test\r\nTo: support@northwind.test\r\nSubject: Hi\r\n{header}"
-           "Message-ID: <l1@shop.test>\r\n\r\nHallo").encode()  # fmt: skip
+    raw = (
+        f"From: jo@shop.test\r\nTo: support@northwind.test\r\nSubject: Hi\r\n{header}"
+        "Message-ID: <l1@shop.test>\r\n\r\nHallo"
+    ).encode()
     with django_capture_on_commit_callbacks(execute=True):
         [delivery] = mail_receive(
             raw=raw, recipients=["support@northwind.test"], envelope_sender=None, now=NOW

@@ -30,11 +30,17 @@ def smtp(settings):
 
 def queued(**overrides) -> OutboundMail:
     values = {
-        "client_id": ClientFactory().pk, "kind": "reply", "to_address": "jo@shop.test",
-        "from_address": "Acme <support@acme.test>", "subject": "Re: [PD-7] Help",
-        "body": "Fixed it.", "now": NOW, "ticket_id": 7, "in_reply_to": "<a@shop.test>",
+        "client_id": ClientFactory().pk,
+        "kind": "reply",
+        "to_address": "jo@shop.test",
+        "from_address": "Acme <support@acme.test>",
+        "subject": "Re: [PD-7] Help",
+        "body": "Fixed it.",
+        "now": NOW,
+        "ticket_id": 7,
+        "in_reply_to": "<a@shop.test>",
         "references": "<a@shop.test>",
-    }  # fmt: skip
+    }
     values.update(overrides)
     now = values.pop("now")
     return mail_queue(mail=MailOut(**values), now=now)

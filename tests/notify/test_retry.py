@@ -16,10 +16,16 @@ pytestmark = pytest.mark.django_db
 
 def queued(status: str = OutboxStatus.FAILED) -> OutboundMail:
     mail = mail_queue(
-        mail=MailOut(client_id=ClientFactory().pk, kind="reply", to_address="jo@shop.test",
-                     from_address="support@acme.test", subject="Re: Help", body="Done."),
+        mail=MailOut(
+            client_id=ClientFactory().pk,
+            kind="reply",
+            to_address="jo@shop.test",
+            from_address="support@acme.test",
+            subject="Re: Help",
+            body="Done.",
+        ),
         now=NOW,
-    )  # fmt: skip
+    )
     OutboundMail.objects.filter(pk=mail.pk).update(status=status, attempts=8)
     return mail
 

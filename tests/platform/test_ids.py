@@ -18,12 +18,26 @@ BIGGEST = str(2**63 - 1)
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("1", 1), ("42", 42), ("007", 7), (BIGGEST, ID_MAX),
-        ("0", None), ("-1", None), ("+1", None), (" 1", None), ("1 ", None), ("4.2", None),
-        ("1_000", None), ("", None), ("²", None), ("٣", None), ("\uff11", None),
-        (str(2**63), None), ("9" * 19, None), ("9" * 23, None),
+        ("1", 1),
+        ("42", 42),
+        ("007", 7),
+        (BIGGEST, ID_MAX),
+        ("0", None),
+        ("-1", None),
+        ("+1", None),
+        (" 1", None),
+        ("1 ", None),
+        ("4.2", None),
+        ("1_000", None),
+        ("", None),
+        ("²", None),
+        ("٣", None),
+        ("\uff11", None),
+        (str(2**63), None),
+        ("9" * 19, None),
+        ("9" * 23, None),
     ],
-)  # fmt: skip
+)
 def test_id_parse(raw: str, expected: int | None) -> None:
     assert id_parse(raw) == expected
 
@@ -40,12 +54,14 @@ def test_the_converter_takes_ids_and_refuses_the_rest() -> None:
 @pytest.mark.parametrize(
     "path",
     [
-        "/desk/tickets/9223372036854775808/", "/desk/tickets/99999999999999999999/",
-        "/desk/tickets/0/", "/desk/attachments/9223372036854775808/",
+        "/desk/tickets/9223372036854775808/",
+        "/desk/tickets/99999999999999999999/",
+        "/desk/tickets/0/",
+        "/desk/attachments/9223372036854775808/",
         "/portal/northwind/tickets/9223372036854775808/",
         "/ops/quarantine/9223372036854775808/original.eml",
     ],
-)  # fmt: skip
+)
 def test_no_web_route_matches_an_id_no_row_can_have(path: str) -> None:
     with pytest.raises(Resolver404):
         resolve(path)

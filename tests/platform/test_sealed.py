@@ -80,8 +80,15 @@ def test_the_admin_never_shows_the_password_and_empty_keeps_it() -> None:
     browser = Browser()
     browser.force_login(UserFactory(role=Role.ADMIN))
     tenant = ClientFactory()
-    form = {"client": tenant.pk, "host": "imap.test", "port": 993, "use_ssl": "on",
-            "username": "desk", "folder": "INBOX", "is_active": "on"}  # fmt: skip
+    form = {
+        "client": tenant.pk,
+        "host": "imap.test",
+        "port": 993,
+        "use_ssl": "on",
+        "username": "desk",
+        "folder": "INBOX",
+        "is_active": "on",
+    }
     refused = browser.post("/admin/intake/mailbox/add/", {**form, "password": ""})
     assert "A new mailbox needs its password." in refused.content.decode()
     added = browser.post("/admin/intake/mailbox/add/", {**form, "password": PASSWORD})
@@ -90,8 +97,9 @@ def test_the_admin_never_shows_the_password_and_empty_keeps_it() -> None:
     page = browser.get(f"/admin/intake/mailbox/{mailbox.pk}/change/").content.decode()
     assert PASSWORD not in page
     assert mailbox.password not in stored(mailbox)
-    kept = browser.post(f"/admin/intake/mailbox/{mailbox.pk}/change/",
-                        {**form, "folder": "Support", "password": ""})  # fmt: skip
+    kept = browser.post(
+        f"/admin/intake/mailbox/{mailbox.pk}/change/", {**form, "folder": "Support", "password": ""}
+    )
     assert kept.status_code == 302
     mailbox.refresh_from_db()
     assert (mailbox.folder, mailbox.password) == ("Support", PASSWORD)

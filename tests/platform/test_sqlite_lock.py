@@ -14,9 +14,14 @@ def test_concurrent_writers_all_commit(tmp_path, django_db_blocker) -> None:
     with django_db_blocker.unblock():
         path = tmp_path / "queue.sqlite3"
         handler = ConnectionHandler(
-            {"default": {"ENGINE": "pactdesk.platform.sqlite", "NAME": str(path),
-                         "OPTIONS": {"timeout": 0.001, "transaction_mode": "IMMEDIATE"}}}
-        )  # fmt: skip
+            {
+                "default": {
+                    "ENGINE": "pactdesk.platform.sqlite",
+                    "NAME": str(path),
+                    "OPTIONS": {"timeout": 0.001, "transaction_mode": "IMMEDIATE"},
+                }
+            }
+        )
         setup = handler["default"]
         with setup.cursor() as cursor:
             cursor.execute("PRAGMA journal_mode=WAL")

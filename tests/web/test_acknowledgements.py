@@ -36,8 +36,9 @@ def test_a_client_admin_lists_their_templates_and_finds_the_nav_link(
     admin_browser, german, other_agreement
 ) -> None:
     theirs = client_user(other_agreement.client)
-    acknowledgement_template_save(actor=theirs, client=other_agreement.client, language="fr",
-                                  body="Bonjour")  # fmt: skip
+    acknowledgement_template_save(
+        actor=theirs, client=other_agreement.client, language="fr", body="Bonjour"
+    )
     page = admin_browser.get("/desk/acknowledgements/").content.decode()
     assert '<a href="/desk/acknowledgements/" aria-current="page">Acknowledgements</a>' in page
     assert f'<td><a href="/desk/acknowledgements/{german.pk}/">de</a></td>' in page
@@ -47,8 +48,12 @@ def test_a_client_admin_lists_their_templates_and_finds_the_nav_link(
 def test_a_client_admin_adds_a_template_with_csrf(admin, agreement) -> None:
     browser = Browser(enforce_csrf_checks=True)
     browser.force_login(admin)
-    data = {"language": "fr-ca", "body": "Bonjour {{ customer_name }}", "is_default": "on",
-            "save": "1"}  # fmt: skip
+    data = {
+        "language": "fr-ca",
+        "body": "Bonjour {{ customer_name }}",
+        "is_default": "on",
+        "save": "1",
+    }
     assert browser.post("/desk/acknowledgements/new/", data).status_code == 403  # no token
     form = browser.get("/desk/acknowledgements/new/")
     response = browser.post(
@@ -57,8 +62,11 @@ def test_a_client_admin_adds_a_template_with_csrf(admin, agreement) -> None:
     assert (response.status_code, response["Location"]) == (302, "/desk/acknowledgements/")
     saved = AcknowledgementTemplate.objects.get()
     assert (saved.client, saved.language, saved.body, saved.is_default) == (
-        agreement.client, "fr-CA", "Bonjour {{ customer_name }}", True,
-    )  # fmt: skip
+        agreement.client,
+        "fr-CA",
+        "Bonjour {{ customer_name }}",
+        True,
+    )
 
 
 def test_the_preview_renders_a_sample_without_saving(admin_browser) -> None:
@@ -123,8 +131,11 @@ def test_members_and_staff_are_refused(agreement, german, role) -> None:
         else UserFactory(role=role)
     )
     browser.force_login(user)
-    for url in ("/desk/acknowledgements/", "/desk/acknowledgements/new/",
-                f"/desk/acknowledgements/{german.pk}/"):  # fmt: skip
+    for url in (
+        "/desk/acknowledgements/",
+        "/desk/acknowledgements/new/",
+        f"/desk/acknowledgements/{german.pk}/",
+    ):
         assert browser.get(url).status_code == 403
     assert browser.post(f"/desk/acknowledgements/{german.pk}/delete/").status_code == 403
     assert 'href="/desk/acknowledgements/"' not in browser.get("/desk/list/all/").content.decode()
@@ -133,5 +144,6 @@ def test_members_and_staff_are_refused(agreement, german, role) -> None:
 def test_anonymous_users_are_sent_to_log_in(german) -> None:
     response = Browser().get("/desk/acknowledgements/")
     assert (response.status_code, response["Location"]) == (
-        302, "/login/?next=/desk/acknowledgements/",
-    )  # fmt: skip
+        302,
+        "/login/?next=/desk/acknowledgements/",
+    )

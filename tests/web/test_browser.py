@@ -22,8 +22,10 @@ from tests.factories import PASSWORD, ClientFactory, UserFactory, client_user, s
 from tests.smtp import smtp_sink as running_sink
 
 CHROMIUM = Path("/usr/bin/chromium")
-HELD = (b"From: Jo <jo@shop.test>\r\nTo: help@lotus.test\r\nSubject: Hi\r\n"
-        b"Message-ID: <held-1@shop.test>\r\n\r\nHello.\r\n")  # fmt: skip
+HELD = (
+    b"From: Jo <jo@shop.test>\r\nTo: help@lotus.test\r\nSubject: Hi\r\n"
+    b"Message-ID: <held-1@shop.test>\r\n\r\nHello.\r\n"
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -173,8 +175,9 @@ def test_every_kind_of_page_works_under_the_content_security_policy(live_server,
     )
     shared_agreement(northwind, round_the_clock=True)
     ClientFactory(name="Lotus", slug="lotus", support_email="help@lotus.test")  # no agreement
-    mail_receive(raw=HELD, recipients=["help@lotus.test"], envelope_sender="jo@shop.test",
-                 now=clock_now())  # fmt: skip
+    mail_receive(
+        raw=HELD, recipients=["help@lotus.test"], envelope_sender="jo@shop.test", now=clock_now()
+    )
     held = QuarantinedMail.objects.get()
     avery = UserFactory(role=Role.ADMIN, name="Avery Admin", email="avery@pactdesk.test")
     client_admin = client_user(northwind, Role.CLIENT_ADMIN)
@@ -213,8 +216,13 @@ def test_every_kind_of_page_works_under_the_content_security_policy(live_server,
     # Provider admin: the lists, the ticket's htmx actions, Operations, the API docs.
     admin = watch.new_page()
     log_in(admin, url, "avery@pactdesk.test")
-    for path in ("/desk/list/all/", "/desk/list/unassigned/", "/desk/clients/", "/ops/outbox/",
-                 "/ops/api-keys/"):  # fmt: skip
+    for path in (
+        "/desk/list/all/",
+        "/desk/list/unassigned/",
+        "/desk/clients/",
+        "/ops/outbox/",
+        "/ops/api-keys/",
+    ):
         assert admin.goto(f"{url}{path}").status == 200, path
     admin.goto(f"{url}/desk/tickets/{ticket.pk}/")
     admin.click("text=Assign to me")

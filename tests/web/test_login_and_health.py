@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def log_in(browser: Browser, email: str, password: str):
-    return browser.post("/login/", {"username": email, "password": password},
-                        REMOTE_ADDR="10.0.0.7")  # fmt: skip
+    return browser.post(
+        "/login/", {"username": email, "password": password}, REMOTE_ADDR="10.0.0.7"
+    )
 
 
 def test_login_form_signs_in_and_lands_on_home() -> None:
@@ -24,8 +25,10 @@ def test_login_form_signs_in_and_lands_on_home() -> None:
     page = browser.get("/login/")
     assert page.status_code == 200
     token = page.cookies["csrftoken"].value
-    response = browser.post("/login/", {"username": user.email.upper(), "password": PASSWORD,
-                                        "csrfmiddlewaretoken": token})  # fmt: skip
+    response = browser.post(
+        "/login/",
+        {"username": user.email.upper(), "password": PASSWORD, "csrfmiddlewaretoken": token},
+    )
     assert (response.status_code, response["Location"]) == (302, "/")
     home = browser.get("/")
     assert home.status_code == 200
@@ -58,8 +61,12 @@ def test_behind_a_trusted_proxy_the_lockout_is_per_forwarded_client(settings) ->
     browser = Browser()
 
     def attempt(password: str, client: str):
-        return browser.post("/login/", {"username": user.email, "password": password},
-                            REMOTE_ADDR="10.0.0.7", HTTP_X_FORWARDED_FOR=client)  # fmt: skip
+        return browser.post(
+            "/login/",
+            {"username": user.email, "password": password},
+            REMOTE_ADDR="10.0.0.7",
+            HTTP_X_FORWARDED_FOR=client,
+        )
 
     for _ in range(5):
         attempt("wrong-password", "198.51.100.1")
@@ -86,8 +93,9 @@ def test_home_shows_a_client_user_only_their_own_agreement() -> None:
     assert theirs.client.name == "Theirs Inc"
 
 
-@pytest.mark.parametrize(("role", "status"), [(Role.ADMIN, 200), (Role.MANAGER, 403),
-                                              (Role.AGENT, 403)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("role", "status"), [(Role.ADMIN, 200), (Role.MANAGER, 403), (Role.AGENT, 403)]
+)
 def test_django_admin_is_for_provider_admins(role, status) -> None:
     browser = Browser()
     browser.force_login(UserFactory(role=role))

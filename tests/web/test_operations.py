@@ -55,18 +55,25 @@ def outbound(client, state: str = "pending", *, at=NOW, to: str = "jo@shop.test"
     """A mail in the outbox in `state`, queued at `at` (its delivery is never run)."""
     row = mail_queue(
         mail=MailOut(
-            client_id=client.pk, kind="reply", to_address=to, subject="Re: [PD-7] Help",
-            from_address=f"{client.name} <{client.support_email}>", body="Fixed it.",
+            client_id=client.pk,
+            kind="reply",
+            to_address=to,
+            subject="Re: [PD-7] Help",
+            from_address=f"{client.name} <{client.support_email}>",
+            body="Fixed it.",
         ),
         now=at,
-    )  # fmt: skip
+    )
     changes = {
         "pending": {},
-        "retrying": {"attempts": 2, "next_attempt_at": at + timedelta(minutes=1),
-                     "last_error": ERROR},
+        "retrying": {
+            "attempts": 2,
+            "next_attempt_at": at + timedelta(minutes=1),
+            "last_error": ERROR,
+        },
         "failed": {"status": OutboxStatus.FAILED, "attempts": 8, "last_error": ERROR},
         "sent": {"status": OutboxStatus.SENT, "attempts": 1, "sent_at": at},
-    }[state]  # fmt: skip
+    }[state]
     OutboundMail.objects.filter(pk=row.pk).update(**changes)
     row.refresh_from_db()
     return row
@@ -155,8 +162,11 @@ def test_the_outbox_opens_on_failed_mail_newest_first_with_counts(manager_browse
 
 def test_the_outbox_filters_by_state_and_client(manager_browser, outbox, other_agreement) -> None:
     pending = manager_browser.get("/ops/outbox/?state=pending")
-    assert listed(pending) == [outbox["pending"][0].pk, outbox["pending"][1].pk,
-                               outbox["lotus"][0].pk]  # fmt: skip
+    assert listed(pending) == [
+        outbox["pending"][0].pk,
+        outbox["pending"][1].pk,
+        outbox["lotus"][0].pk,
+    ]
     assert ">Retry now</button>" not in pending.content.decode()
     lotus = manager_browser.get(f"/ops/outbox/?state=pending&client={other_agreement.client.pk}")
     assert listed(lotus) == [outbox["lotus"][0].pk]

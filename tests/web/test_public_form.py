@@ -165,8 +165,10 @@ def test_a_file_name_is_kept_whole_or_refused_never_cut(agreement, length) -> No
         assert [a.filename for a in Attachment.objects.all()] == [name]
     else:
         assert response.status_code == 422
-        assert (f"attachments[0]: the file name is {length} characters; the limit is 255"
-                in response.content.decode())  # fmt: skip
+        assert (
+            f"attachments[0]: the file name is {length} characters; the limit is 255"
+            in response.content.decode()
+        )
         assert Ticket.objects.count() == 0
 
 

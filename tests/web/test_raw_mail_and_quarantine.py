@@ -13,13 +13,19 @@ from pactdesk.intake.services import mail_receive
 from pactdesk.platform.clock import clock_now
 from tests.factories import ClientFactory, UserFactory, client_user, shared_agreement
 
-RAW = (b"From: Jo <jo@shop.test>\r\nTo: support@northwind.test\r\nSubject: Hi\r\n"
-       b"Message-ID: <raw-1@shop.test>\r\n\r\nHello.\r\n")  # fmt: skip
+RAW = (
+    b"From: Jo <jo@shop.test>\r\nTo: support@northwind.test\r\nSubject: Hi\r\n"
+    b"Message-ID: <raw-1@shop.test>\r\n\r\nHello.\r\n"
+)
 
 
 def receive(raw: bytes) -> None:
-    mail_receive(raw=raw, recipients=["support@northwind.test"], envelope_sender="jo@shop.test",
-                 now=clock_now())  # fmt: skip
+    mail_receive(
+        raw=raw,
+        recipients=["support@northwind.test"],
+        envelope_sender="jo@shop.test",
+        now=clock_now(),
+    )
 
 
 def browser(role: str, client=None) -> Browser:
@@ -44,8 +50,9 @@ def test_staff_download_the_original_mail_and_client_users_cannot(agreement, age
     assert "original.eml" not in member.get(f"/desk/tickets/{message.ticket_id}/").content.decode()
 
 
-@pytest.mark.parametrize(("role", "status"), [(Role.ADMIN, 200), (Role.MANAGER, 200),
-                                               (Role.AGENT, 403)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("role", "status"), [(Role.ADMIN, 200), (Role.MANAGER, 200), (Role.AGENT, 403)]
+)
 def test_the_quarantine_page_is_for_admins_and_managers(db, role, status) -> None:
     assert browser(role).get("/ops/quarantine/").status_code == status
 

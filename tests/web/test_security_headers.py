@@ -40,23 +40,42 @@ HEADERS = {
 # not only refusals.
 RENDERED = {
     "staff": {
-        "web:home", "web:work_list", "web:clients", "web:client_tickets",
-        "web:search", "web:ticket", "web:ticket_sla", "web:attachment",
-        "web:ops_outbox", "api_pages:keys", "intake_pages:quarantine", "api:openapi-view",
-        "api:openapi-json", "admin:index", "admin:app_list", "admin:password_change",
-        "admin:accounts_user_changelist", "admin:accounts_user_change",
-        "admin:agreements_agreement_change", "admin:notify_acknowledgementtemplate_change",
+        "web:home",
+        "web:work_list",
+        "web:clients",
+        "web:client_tickets",
+        "web:search",
+        "web:ticket",
+        "web:ticket_sla",
+        "web:attachment",
+        "web:ops_outbox",
+        "api_pages:keys",
+        "intake_pages:quarantine",
+        "api:openapi-view",
+        "api:openapi-json",
+        "admin:index",
+        "admin:app_list",
+        "admin:password_change",
+        "admin:accounts_user_changelist",
+        "admin:accounts_user_change",
+        "admin:agreements_agreement_change",
+        "admin:notify_acknowledgementtemplate_change",
         "admin:jsi18n",
     },
     "client_admin": {
-        "web:acknowledgements", "web:acknowledgement_new", "web:acknowledgement_edit",
+        "web:acknowledgements",
+        "web:acknowledgement_new",
+        "web:acknowledgement_edit",
     },
     "customer": {
-        "web:portal_tickets", "web:portal_ticket", "web:portal_attachment",
-        "web:portal_enter", "web:web_form",
+        "web:portal_tickets",
+        "web:portal_ticket",
+        "web:portal_attachment",
+        "web:portal_enter",
+        "web:web_form",
     },
     "anonymous": {"web:login", "admin:login", "web:web_form", "web:portal_start"},
-}  # fmt: skip
+}
 ADMIN_OBJECT = re.compile(r"admin/\w+/\w+/<path:object_id>/")
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
 
@@ -125,8 +144,12 @@ def visitors(world, agreement) -> dict[str, Browser]:
     token = customer_portal_token(customer=world["customer"])
     assert customer.post(f"/portal/{world['slug']}/link/{token}/").status_code == 302
     world["token"] = customer_portal_token(customer=world["customer"])  # one not yet spent
-    return {"staff": staff, "client_admin": client_admin, "customer": customer,
-            "anonymous": Browser()}  # fmt: skip
+    return {
+        "staff": staff,
+        "client_admin": client_admin,
+        "customer": customer,
+        "anonymous": Browser(),
+    }
 
 
 def url_of(route: str, world) -> str:

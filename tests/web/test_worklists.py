@@ -127,13 +127,23 @@ def test_filters_combine_with_the_list(staff_browser, desk, agent) -> None:
 
 def test_every_list_shows_its_count_with_the_filters_applied(staff_browser, desk) -> None:
     expected = {
-        "mine": 1, "unassigned": 4, "breaching": 5, "breached": 2, "invalid": 2, "all": 7,
-    }  # fmt: skip
+        "mine": 1,
+        "unassigned": 4,
+        "breaching": 5,
+        "breached": 2,
+        "invalid": 2,
+        "all": 7,
+    }
     assert counts(staff_browser.get("/desk/list/mine/")) == expected
     high = counts(staff_browser.get("/desk/list/breached/?priority=high"))
     assert high == {
-        "mine": 0, "unassigned": 1, "breaching": 1, "breached": 0, "invalid": 0, "all": 1,
-    }  # fmt: skip
+        "mine": 0,
+        "unassigned": 1,
+        "breaching": 1,
+        "breached": 0,
+        "invalid": 0,
+        "all": 1,
+    }
 
 
 def test_a_solved_ticket_leaves_the_queues(staff_browser, desk, agent) -> None:
@@ -305,5 +315,8 @@ def test_the_picker_keeps_showing_a_manager_who_took_a_dedicated_ticket(lodge) -
     page = browser.get(f"/desk/tickets/{ticket.pk}/").content.decode()
     picker = re.search(r'<select name="assignee" id="assignee">(.*?)</select>', page, re.S)
     options = re.findall(r'<option value="(\d*)"( selected)?>([^<]+)</option>', picker.group(1))
-    assert options == [("", "", "— nobody —"), (str(seated.pk), "", "Sam Seated"),
-                       (str(manager.pk), " selected", "Mo Manager")]  # fmt: skip
+    assert options == [
+        ("", "", "— nobody —"),
+        (str(seated.pk), "", "Sam Seated"),
+        (str(manager.pk), " selected", "Mo Manager"),
+    ]

@@ -14,8 +14,16 @@ from pactdesk.platform.errors import ApplicationError
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "round_the_clock", "price", "currency",
-                    "guarantee_days", "is_active"]  # fmt: skip
+    list_display = [
+        "name",
+        "code",
+        "kind",
+        "round_the_clock",
+        "price",
+        "currency",
+        "guarantee_days",
+        "is_active",
+    ]
     list_filter = ["kind", "round_the_clock", "is_active"]
 
 

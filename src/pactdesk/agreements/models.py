@@ -128,10 +128,12 @@ class SlaTarget(ClientOwnedReference):
     )
     priority = models.CharField(max_length=10, choices=choices(Priority), blank=True)
     warning_lead = models.DurationField(
-        null=True, blank=True, validators=[rules.validate_positive_duration],
+        null=True,
+        blank=True,
+        validators=[rules.validate_positive_duration],
         help_text="Warn staff this long before the clock falls due. Blank: 10 minutes "
         "before a 30-minute target, 30 minutes before a 4-hour one, else a quarter.",
-    )  # fmt: skip
+    )
 
     class Meta:
         ordering = ["policy", "metric", "priority"]

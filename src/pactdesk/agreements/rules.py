@@ -21,9 +21,19 @@ from pactdesk.platform.error_codes import PlatformErrorCode
 
 # ISO 4217 codes the provider invoices in, with their minor units.
 CURRENCIES = {
-    "AUD": 2, "CAD": 2, "CHF": 2, "EUR": 2, "GBP": 2, "INR": 2, "JPY": 0,
-    "NZD": 2, "SEK": 2, "SGD": 2, "USD": 2, "ZAR": 2,
-}  # fmt: skip
+    "AUD": 2,
+    "CAD": 2,
+    "CHF": 2,
+    "EUR": 2,
+    "GBP": 2,
+    "INR": 2,
+    "JPY": 0,
+    "NZD": 2,
+    "SEK": 2,
+    "SGD": 2,
+    "USD": 2,
+    "ZAR": 2,
+}
 
 
 def validate_currency(value: str) -> None:
@@ -67,19 +77,23 @@ def _holiday_dates(country: str, subdivision: str, years: tuple[int, ...]) -> tu
     supported = holidays.list_supported_countries()
     if country not in supported:
         raise ValidationError(
-            {"holiday_country": ValidationError(
-                f"{country!r} is not a country the holidays package knows (ISO 3166 alpha-2)",
-                code=AgreementsErrorCode.UNKNOWN_HOLIDAY_COUNTRY,
-            )}
-        )  # fmt: skip
+            {
+                "holiday_country": ValidationError(
+                    f"{country!r} is not a country the holidays package knows (ISO 3166 alpha-2)",
+                    code=AgreementsErrorCode.UNKNOWN_HOLIDAY_COUNTRY,
+                )
+            }
+        )
     if subdivision and subdivision not in supported[country]:
         raise ValidationError(
-            {"holiday_subdivision": ValidationError(
-                f"{subdivision!r} is not a subdivision of {country}: "
-                f"use one of {', '.join(supported[country]) or '(none)'}",
-                code=AgreementsErrorCode.UNKNOWN_HOLIDAY_SUBDIVISION,
-            )}
-        )  # fmt: skip
+            {
+                "holiday_subdivision": ValidationError(
+                    f"{subdivision!r} is not a subdivision of {country}: "
+                    f"use one of {', '.join(supported[country]) or '(none)'}",
+                    code=AgreementsErrorCode.UNKNOWN_HOLIDAY_SUBDIVISION,
+                )
+            }
+        )
     table = holidays.country_holidays(country, subdiv=subdivision or None, years=list(years))
     return tuple(sorted(day.isoformat() for day in table))
 

@@ -163,16 +163,19 @@ def agreement_promise(*, agreement: Agreement, priority: str) -> Promise:
     )
     round_the_clock = agreement.is_round_the_clock or agreement.calendar.always_open
     first_response = (
-        "" if target is None
+        ""
+        if target is None
         else duration_words(target.duration, business_hours=not round_the_clock)
-    )  # fmt: skip
+    )
     if round_the_clock:
         return Promise(first_response, True, ROUND_THE_CLOCK_WORDS)
     calendar = agreement.calendar
     hours = _opening_hours_words(
-        json.dumps(calendar.hours, sort_keys=True), calendar.timezone,
-        bool(calendar.holiday_country), bool(calendar.closed_dates),
-    )  # fmt: skip
+        json.dumps(calendar.hours, sort_keys=True),
+        calendar.timezone,
+        bool(calendar.holiday_country),
+        bool(calendar.closed_dates),
+    )
     return Promise(first_response, False, hours)
 
 
@@ -181,6 +184,8 @@ def _opening_hours_words(
     hours_json: str, timezone: str, public_holidays: bool, closing_days: bool
 ) -> str:
     return opening_hours_words(
-        json.loads(hours_json), timezone=timezone, public_holidays=public_holidays,
+        json.loads(hours_json),
+        timezone=timezone,
+        public_holidays=public_holidays,
         closing_days=closing_days,
-    )  # fmt: skip
+    )

@@ -46,9 +46,12 @@ def principal_for(key: ApiKey) -> Principal:
     if key.user is not None:
         return Principal(key=key, actor=key.user)
     stand_in = User(
-        email=f"{key.prefix}@api.invalid", name=key.name, role=Role.CLIENT_MEMBER,
-        client=key.client, is_active=True,
-    )  # fmt: skip
+        email=f"{key.prefix}@api.invalid",
+        name=key.name,
+        role=Role.CLIENT_MEMBER,
+        client=key.client,
+        is_active=True,
+    )
     return Principal(key=key, actor=stand_in)
 
 

@@ -64,9 +64,10 @@ def install_error_map(api: NinjaAPI) -> None:
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         offered = "Authorization" in request.headers
         message = (
-            "The API key is unknown or revoked." if offered
+            "The API key is unknown or revoked."
+            if offered
             else "Send an API key: Authorization: Bearer pd_..."
-        )  # fmt: skip
+        )
         response = answer(request, 401, error_body(ApiErrorCode.UNAUTHENTICATED, message))
         challenge = 'Bearer realm="pactdesk"'
         response["WWW-Authenticate"] = challenge + (', error="invalid_token"' if offered else "")
@@ -107,10 +108,15 @@ def install_error_map(api: NinjaAPI) -> None:
         )
 
     for kind, handler in (
-        (ApplicationError, application), (DomainError, domain), (RequestInvalid, invalid),
-        (AuthenticationError, unauthenticated), (HttpError, http_error), (Http404, not_found),
-        (RequestDataTooBig, too_large), (Exception, server_error),
-    ):  # fmt: skip
+        (ApplicationError, application),
+        (DomainError, domain),
+        (RequestInvalid, invalid),
+        (AuthenticationError, unauthenticated),
+        (HttpError, http_error),
+        (Http404, not_found),
+        (RequestDataTooBig, too_large),
+        (Exception, server_error),
+    ):
         api.add_exception_handler(kind, handler)  # type: ignore[arg-type]
 
 

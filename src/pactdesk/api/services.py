@@ -48,15 +48,22 @@ def api_key_create(
     else:
         user = User.objects.filter(email=email_identity(staff_email)).first()
         if user is None or not user.is_active or not user.is_provider_staff:
-            raise NotFound(f"No active member of staff with e-mail {staff_email!r}.",
-                           code=ApiErrorCode.STAFF_NOT_FOUND, field="staff")  # fmt: skip
+            raise NotFound(
+                f"No active member of staff with e-mail {staff_email!r}.",
+                code=ApiErrorCode.STAFF_NOT_FOUND,
+                field="staff",
+            )
         default_name = f"{user.email} token"
     tag = secrets.token_hex(4)
     secret = f"{SECRET_PREFIX}{tag}_{secrets.token_urlsafe(32)}"
     key = ApiKey(
-        name=(name.strip() or default_name)[:100], prefix=f"{SECRET_PREFIX}{tag}",
-        secret_sha256=secret_digest(secret), client=client, user=user, created_at=now,
-    )  # fmt: skip
+        name=(name.strip() or default_name)[:100],
+        prefix=f"{SECRET_PREFIX}{tag}",
+        secret_sha256=secret_digest(secret),
+        client=client,
+        user=user,
+        created_at=now,
+    )
     validated_save(key)
     return MintedKey(key=key, secret=secret)
 

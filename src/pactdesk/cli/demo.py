@@ -38,13 +38,21 @@ STAFF = [
     ("admin@pactdesk.test", "Avery Admin", Role.ADMIN),
     ("manager@pactdesk.test", "Morgan Manager", Role.MANAGER),
 ]
-CLIENTS = [("Northwind Outfitters", "northwind"), ("Lotus Telecom", "lotus"),
-           ("Thames Analytics", "thames")]  # fmt: skip
+CLIENTS = [
+    ("Northwind Outfitters", "northwind"),
+    ("Lotus Telecom", "lotus"),
+    ("Thames Analytics", "thames"),
+]
 AGENTS = [
-    ("Ana Souza", "ana"), ("Bilal Khan", "bilal"), ("Chen Wei", "chen"),
-    ("Dara O'Neill", "dara"), ("Emeka Obi", "emeka"), ("Farah Haddad", "farah"),
-    ("Goran Petrov", "goran"), ("Hana Sato", "hana"),
-]  # fmt: skip
+    ("Ana Souza", "ana"),
+    ("Bilal Khan", "bilal"),
+    ("Chen Wei", "chen"),
+    ("Dara O'Neill", "dara"),
+    ("Emeka Obi", "emeka"),
+    ("Farah Haddad", "farah"),
+    ("Goran Petrov", "goran"),
+    ("Hana Sato", "hana"),
+]
 
 
 def business_hours(start: str, end: str) -> dict[str, list[list[str]]]:
@@ -62,62 +70,89 @@ def demo_load() -> None:
     """Plans, three clients with agreements, staff and client users. Same every time;
     `demo_logins()` lists the users it makes."""
     shared = plan_create(
-        code="shared", name="Shared support", kind=PlanKind.SHARED,
-        price=Decimal("1200.00"), currency="USD",
-    )  # fmt: skip
+        code="shared",
+        name="Shared support",
+        kind=PlanKind.SHARED,
+        price=Decimal("1200.00"),
+        currency="USD",
+    )
     dedicated = plan_create(
-        code="dedicated", name="Dedicated technician", kind=PlanKind.DEDICATED,
-        price=Decimal("4200.00"), currency="USD",
-    )  # fmt: skip
+        code="dedicated",
+        name="Dedicated technician",
+        kind=PlanKind.DEDICATED,
+        price=Decimal("4200.00"),
+        currency="USD",
+    )
     plan_create(
-        code="shared-24x7", name="Shared support, round the clock", kind=PlanKind.SHARED,
-        price=Decimal("2900.00"), currency="USD", round_the_clock=True,
-    )  # fmt: skip
+        code="shared-24x7",
+        name="Shared support, round the clock",
+        kind=PlanKind.SHARED,
+        price=Decimal("2900.00"),
+        currency="USD",
+        round_the_clock=True,
+    )
     for email, name, role in STAFF:
         user_create(email=email, name=name, role=role, password=DEMO_PASSWORD)
     agents = [
-        user_create(email=f"{slug}@pactdesk.test", name=name, role=Role.AGENT,
-                    password=DEMO_PASSWORD)
+        user_create(
+            email=f"{slug}@pactdesk.test", name=name, role=Role.AGENT, password=DEMO_PASSWORD
+        )
         for name, slug in AGENTS
-    ]  # fmt: skip
+    ]
 
     northwind, lotus, thames = (_client(name, slug) for name, slug in CLIENTS)
     agreement_create(
-        client=northwind, plan=shared, start_date=DEMO_START, timezone="America/New_York",
+        client=northwind,
+        plan=shared,
+        start_date=DEMO_START,
+        timezone="America/New_York",
         calendar=calendar_create(
-            client=northwind, name="New York business hours", holiday_country="US",
+            client=northwind,
+            name="New York business hours",
+            holiday_country="US",
             spec={"timezone": "America/New_York", "hours": business_hours("09:00", "17:00")},
         ),
         sla_policy=sla_policy_create_default_shared(client=northwind),
-    )  # fmt: skip
+    )
 
     agreement_create(
-        client=lotus, plan=shared, start_date=DEMO_START, timezone="Asia/Kolkata",
+        client=lotus,
+        plan=shared,
+        start_date=DEMO_START,
+        timezone="Asia/Kolkata",
         round_the_clock=True,
         calendar=calendar_create(
-            client=lotus, name="Always open (IST)",
+            client=lotus,
+            name="Always open (IST)",
             spec={"timezone": "Asia/Kolkata", "always_open": True},
         ),
         sla_policy=sla_policy_create_default_shared(client=lotus),
-    )  # fmt: skip
+    )
 
     london = agreement_create(
-        client=thames, plan=dedicated, start_date=DEMO_START, timezone="Europe/London",
+        client=thames,
+        plan=dedicated,
+        start_date=DEMO_START,
+        timezone="Europe/London",
         seat_count=2,
         calendar=calendar_create(
-            client=thames, name="London business hours", holiday_country="GB",
+            client=thames,
+            name="London business hours",
+            holiday_country="GB",
             holiday_subdivision="ENG",
             spec={"timezone": "Europe/London", "hours": business_hours("08:30", "17:30")},
         ),
         sla_policy=sla_policy_create(
-            client=thames, name="Dedicated seats", pause_while_waiting=True,
+            client=thames,
+            name="Dedicated seats",
+            pause_while_waiting=True,
             targets=[
                 TargetSpec(Metric.FIRST_RESPONSE, timedelta(hours=1)),
                 TargetSpec(Metric.FIRST_RESPONSE, timedelta(minutes=15), priority=Priority.URGENT),
                 TargetSpec(Metric.NEXT_REPLY, timedelta(hours=4)),
             ],
         ),
-    )  # fmt: skip
+    )
     for seat, agent in zip(Seat.objects.filter(agreement=london), agents[-2:], strict=True):
         seat_assign(seat=seat, agent=agent)
 
@@ -138,6 +173,7 @@ def _client(name: str, slug: str) -> Client:
     )
     for role, local in ((Role.CLIENT_ADMIN, "admin"), (Role.CLIENT_MEMBER, "member")):
         email = f"{local}@{slug}.test"
-        user_create(email=email, name=f"{name} {local}", role=role, client=client,
-                    password=DEMO_PASSWORD)  # fmt: skip
+        user_create(
+            email=email, name=f"{name} {local}", role=role, client=client, password=DEMO_PASSWORD
+        )
     return client

@@ -38,38 +38,85 @@ from pactdesk.notify.models import OutboundMail, OutboxStatus
 FIRST_NAMES = ["Alex", "Sam", "Priya", "Jonas", "Mei", "Omar", "Lucia", "Tom", "Aisha", "Ken"]
 LAST_NAMES = ["Baker", "Singh", "Nakamura", "Okafor", "Rossi", "Novak", "Silva", "Kim"]
 SUBJECTS = {
-    "northwind": ["Order {n} has not arrived", "Wrong size delivered for order {n}",
-                  "Refund for return {n}", "Cannot apply discount code", "Change delivery address"],
-    "lotus": ["No signal since this morning", "Bill {n} charged twice", "Roaming not working",
-              "Port my number", "Router keeps rebooting"],
-    "thames": ["Dashboard {n} shows no data", "Export to CSV fails", "Add a user to workspace",
-               "Scheduled report {n} missing", "API rate limit questions"],
-}  # fmt: skip
-ANSWERS = ["Thanks for writing. I have looked into this and fixed it on our side.",
-           "Could you send a screenshot and the exact time it happened?",
-           "This is resolved now; please let us know if anything else comes up.",
-           "Thanks, we are looking into it and will come back to you shortly."]  # fmt: skip
+    "northwind": [
+        "Order {n} has not arrived",
+        "Wrong size delivered for order {n}",
+        "Refund for return {n}",
+        "Cannot apply discount code",
+        "Change delivery address",
+    ],
+    "lotus": [
+        "No signal since this morning",
+        "Bill {n} charged twice",
+        "Roaming not working",
+        "Port my number",
+        "Router keeps rebooting",
+    ],
+    "thames": [
+        "Dashboard {n} shows no data",
+        "Export to CSV fails",
+        "Add a user to workspace",
+        "Scheduled report {n} missing",
+        "API rate limit questions",
+    ],
+}
+ANSWERS = [
+    "Thanks for writing. I have looked into this and fixed it on our side.",
+    "Could you send a screenshot and the exact time it happened?",
+    "This is resolved now; please let us know if anything else comes up.",
+    "Thanks, we are looking into it and will come back to you shortly.",
+]
 # (sender, name, subject, body, kind): what lands in a support inbox and is no query.
 SPAM = [
-    ("security@paypa1-verify.test", "PayPal Security", "Your account has been limited",
-     "Dear customer,\n\nWe noticed unusual sign-in activity. Verify your identity within "
-     "24 hours or your account will be closed:\nhttp://paypa1-verify.test/login", "phishing"),
-    ("it-desk@mailbox-quota.test", "Mailbox Administrator", "Mailbox quota exceeded",
-     "Your mailbox is 98% full. Click below to keep receiving mail:\n"
-     "http://mailbox-quota.test/keep", "phishing"),
-    ("offers@rank-first-seo.test", "Rank First SEO", "Get your site to #1 on Google, 80% off",
-     "Hi,\n\nWe sell high-authority backlinks from 500 news sites. Guaranteed page one in "
-     "30 days: http://rank-first-seo.test/offer", "link offer"),
-    ("guestpost@blog-network.test", "Emma from Blog Network", "Guest post collaboration?",
-     "Hello,\n\nI would love to place a do-follow link on your site for a small fee. "
-     "Price list: http://blog-network.test/prices", "link offer"),
-    ("news@deals-weekly.test", "Deals Weekly", "Deals Weekly #214: this week's top gadgets",
-     "This week's top 10 gadgets at up to 70% off.\n\nYou receive this newsletter because "
-     "you signed up. Unsubscribe: http://deals-weekly.test/u", "newsletter"),
-    ("hello@saas-digest.test", "SaaS Digest", "The SaaS Digest, November edition",
-     "Five growth hacks, a webinar and our partners' offers.\n\nUnsubscribe at any time: "
-     "http://saas-digest.test/unsubscribe", "newsletter"),
-]  # fmt: skip
+    (
+        "security@paypa1-verify.test",
+        "PayPal Security",
+        "Your account has been limited",
+        "Dear customer,\n\nWe noticed unusual sign-in activity. Verify your identity within "
+        "24 hours or your account will be closed:\nhttp://paypa1-verify.test/login",
+        "phishing",
+    ),
+    (
+        "it-desk@mailbox-quota.test",
+        "Mailbox Administrator",
+        "Mailbox quota exceeded",
+        "Your mailbox is 98% full. Click below to keep receiving mail:\n"
+        "http://mailbox-quota.test/keep",
+        "phishing",
+    ),
+    (
+        "offers@rank-first-seo.test",
+        "Rank First SEO",
+        "Get your site to #1 on Google, 80% off",
+        "Hi,\n\nWe sell high-authority backlinks from 500 news sites. Guaranteed page one in "
+        "30 days: http://rank-first-seo.test/offer",
+        "link offer",
+    ),
+    (
+        "guestpost@blog-network.test",
+        "Emma from Blog Network",
+        "Guest post collaboration?",
+        "Hello,\n\nI would love to place a do-follow link on your site for a small fee. "
+        "Price list: http://blog-network.test/prices",
+        "link offer",
+    ),
+    (
+        "news@deals-weekly.test",
+        "Deals Weekly",
+        "Deals Weekly #214: this week's top gadgets",
+        "This week's top 10 gadgets at up to 70% off.\n\nYou receive this newsletter because "
+        "you signed up. Unsubscribe: http://deals-weekly.test/u",
+        "newsletter",
+    ),
+    (
+        "hello@saas-digest.test",
+        "SaaS Digest",
+        "The SaaS Digest, November edition",
+        "Five growth hacks, a webinar and our partners' offers.\n\nUnsubscribe at any time: "
+        "http://saas-digest.test/unsubscribe",
+        "newsletter",
+    ),
+]
 DAILY_MEAN = {"northwind": 7.0, "lotus": 6.0, "thames": 4.0}
 WEEKDAY_FACTOR = (1.2, 1.1, 1.0, 1.0, 0.9, 0.35, 0.25)
 
@@ -110,8 +157,9 @@ def _cast(agreement: Agreement, now: datetime, rng: random.Random) -> Cast:
     slug = agreement.client.slug
     customers = [
         (f"{first.lower()}.{last.lower()}@{slug}-customer.test", f"{first} {last}")
-        for first in FIRST_NAMES for last in LAST_NAMES
-    ]  # fmt: skip
+        for first in FIRST_NAMES
+        for last in LAST_NAMES
+    ]
     rng.shuffle(customers)
     calendar = agreement_calendar(agreement=agreement, years=range(now.year - 1, now.year + 2))
     return Cast(agreement, calendar, pool, customers[:30])
@@ -198,16 +246,26 @@ def _conversation(ticket: Ticket, agent: User, steps: _Steps, rng: random.Random
         ticket_reply(actor=agent, ticket=ticket, body=ANSWERS[1], now=at, status=Status.WAITING)
         if not (at := steps.wall(hours=rng.uniform(0.3, 8))):
             return
-        ticket_customer_reply(ticket=ticket, customer=ticket.customer, channel="email",
-                              body="Here are the details you asked for.", now=at)  # fmt: skip
+        ticket_customer_reply(
+            ticket=ticket,
+            customer=ticket.customer,
+            channel="email",
+            body="Here are the details you asked for.",
+            now=at,
+        )
     else:
         ticket_reply(actor=agent, ticket=ticket, body=ANSWERS[3], now=at)
     if not (at := steps.after(minutes=rng.lognormvariate(4.0, 0.7))):
         return
     ticket_reply(actor=agent, ticket=ticket, body=ANSWERS[0], now=at, status=Status.SOLVED)
     if rng.random() < 0.08 and (at := steps.wall(hours=rng.uniform(2, 48))):
-        ticket_customer_reply(ticket=ticket, customer=ticket.customer, channel="email",
-                              body="Sorry, it happened again.", now=at)  # fmt: skip
+        ticket_customer_reply(
+            ticket=ticket,
+            customer=ticket.customer,
+            channel="email",
+            body="Sorry, it happened again.",
+            now=at,
+        )
         if at := steps.after(minutes=rng.lognormvariate(3.5, 0.6)):
             ticket_reply(actor=agent, ticket=ticket, body=ANSWERS[2], now=at, status=Status.SOLVED)
 
@@ -217,8 +275,9 @@ class _Steps:
     on the agreement's calendar (agents) or wall-clock time (customers); a step that
     would fall after `now` returns None, and so does every step after it."""
 
-    def __init__(self, calendar: BusinessCalendar, start: datetime, now: datetime,
-                 rng: random.Random) -> None:  # fmt: skip
+    def __init__(
+        self, calendar: BusinessCalendar, start: datetime, now: datetime, rng: random.Random
+    ) -> None:
         self.calendar, self.at, self.now, self.rng = calendar, start, now, rng
         self.stopped = False
 

@@ -49,14 +49,15 @@ class Ticket(ClientOwned):
 
     # Stored SLA state: one state and due instant per metric, the soonest due instant
     # of a running clock (what "breaching soon" sorts by), and the full result.
-    sla_first_response_state = models.CharField(max_length=16, choices=choices(SlaState),
-                                                blank=True)  # fmt: skip
+    sla_first_response_state = models.CharField(
+        max_length=16, choices=choices(SlaState), blank=True
+    )
     sla_first_response_due_at = models.DateTimeField(null=True, blank=True)
-    sla_effective_answer_state = models.CharField(max_length=16, choices=choices(SlaState),
-                                                  blank=True)  # fmt: skip
+    sla_effective_answer_state = models.CharField(
+        max_length=16, choices=choices(SlaState), blank=True
+    )
     sla_effective_answer_due_at = models.DateTimeField(null=True, blank=True)
-    sla_next_reply_state = models.CharField(max_length=16, choices=choices(SlaState),
-                                            blank=True)  # fmt: skip
+    sla_next_reply_state = models.CharField(max_length=16, choices=choices(SlaState), blank=True)
     sla_next_reply_due_at = models.DateTimeField(null=True, blank=True)
     sla_next_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # When time alone may change the state (a clock falls due, a solve is confirmed).

@@ -71,11 +71,29 @@ class TicketPage:
 # What a list row shows (API items, workspace rows): a page of 50 loads and parses
 # these columns only, not every SLA column and every column of the related rows.
 LIST_FIELDS = (
-    "client_id", "customer_id", "assignee_id", "subject", "status", "priority", "channel",
-    "is_valid", "invalid_reason", "merged_into_id", "lodged_at", "updated_at", "solved_at",
-    "closed_at", "sla_next_due_at", "sla_evaluated_at", "sla_detail",
-    "client__slug", "client__name", "customer__email", "customer__name", "assignee__name",
-)  # fmt: skip
+    "client_id",
+    "customer_id",
+    "assignee_id",
+    "subject",
+    "status",
+    "priority",
+    "channel",
+    "is_valid",
+    "invalid_reason",
+    "merged_into_id",
+    "lodged_at",
+    "updated_at",
+    "solved_at",
+    "closed_at",
+    "sla_next_due_at",
+    "sla_evaluated_at",
+    "sla_detail",
+    "client__slug",
+    "client__name",
+    "customer__email",
+    "customer__name",
+    "assignee__name",
+)
 
 
 def ticket_queryset(*, actor: User) -> QuerySet[Ticket]:

@@ -8,16 +8,26 @@ class MailboxForm(forms.ModelForm):
     """The password is never sent back to the browser: leave it empty to keep it."""
 
     password = forms.CharField(
-        widget=forms.PasswordInput(render_value=False), required=False, strip=False,
+        widget=forms.PasswordInput(render_value=False),
+        required=False,
+        strip=False,
         help_text="Kept sealed under the secret key. Leave empty to keep the current one.",
-    )  # fmt: skip
+    )
 
     class Meta:
         model = Mailbox
         fields = [
-            "client", "host", "port", "use_ssl", "starttls", "username", "password", "folder",
-            "done_folder", "is_active",
-        ]  # fmt: skip
+            "client",
+            "host",
+            "port",
+            "use_ssl",
+            "starttls",
+            "username",
+            "password",
+            "folder",
+            "done_folder",
+            "is_active",
+        ]
 
     def clean_password(self) -> str:
         given: str = self.cleaned_data.get("password", "")

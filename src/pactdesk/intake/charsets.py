@@ -39,15 +39,17 @@ from email import quoprimime
 import webencodings
 
 _SUPERSETS = {"gbk": "gb18030"}  # WHATWG: "the gbk decoder is the gb18030 decoder"
-_NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "idna", "punycode",
-                           "undefined"})  # fmt: skip
+_NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined"})
 _UNGUESSED = frozenset({"replacement", "x-user-defined", "utf-16le", "utf-16be"})
 _GUESSES = sorted(
     {webencodings.lookup(name).codec_info.name for name in set(webencodings.LABELS.values())}
     - {webencodings.lookup(name).codec_info.name for name in _UNGUESSED}
 )
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-         (codecs.BOM_UTF16_BE, "utf-16-be"))  # fmt: skip
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 _WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
 
 
@@ -128,9 +130,14 @@ def _guess(data: bytes) -> str | None:
         return None
     if latin is None or not _latin_like(latin):
         return best.encoding
-    cp1252 = max((result.coherence for result in results
-                  if "cp1252" in (result.encoding, *result.could_be_from_charset)),
-                 default=0.0)  # fmt: skip
+    cp1252 = max(
+        (
+            result.coherence
+            for result in results
+            if "cp1252" in (result.encoding, *result.could_be_from_charset)
+        ),
+        default=0.0,
+    )
     return best.encoding if best.coherence - cp1252 > _MARGIN else "cp1252"
 
 

@@ -11,10 +11,30 @@ import re
 from html.parser import HTMLParser
 
 _SKIPPED = frozenset({"script", "style", "head", "title", "template", "noscript"})
-_BLOCKS = frozenset({
-    "p", "div", "section", "article", "header", "footer", "table", "tr", "ul", "ol",
-    "h1", "h2", "h3", "h4", "h5", "h6", "pre", "hr", "address", "blockquote",
-})  # fmt: skip
+_BLOCKS = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "table",
+        "tr",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "pre",
+        "hr",
+        "address",
+        "blockquote",
+    }
+)
 _PARAGRAPHS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre"})
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")
 

@@ -26,8 +26,15 @@ from email.parser import BytesParser
 from pactdesk.intake.charsets import decode_bytes, header_words
 from pactdesk.intake.htmltext import html_to_text
 
-__all__ = ["MailAttachment", "MimeContent", "body_part", "decode_bytes", "header_text",
-           "mime_content", "part_text"]  # fmt: skip
+__all__ = [
+    "MailAttachment",
+    "MimeContent",
+    "body_part",
+    "decode_bytes",
+    "header_text",
+    "mime_content",
+    "part_text",
+]
 FORWARD_LINE = "---------- Forwarded message ----------"
 # RFC 2046: a boundary is 1-70 characters; a delimiter line is "--" + boundary.
 _DELIMITER = re.compile(rb"^--([0-9A-Za-z'()+_,./:=?-]{1,70}?)(?:--)?[ \t]*\r?$", re.M)
@@ -96,8 +103,9 @@ def _reparsed(part: Message, data: bytes) -> Message:
     encoding = part.get("content-transfer-encoding")
     if encoding:
         head += f"Content-Transfer-Encoding: {' '.join(str(encoding).split())}\r\n"
-    return BytesParser(policy=policy.default).parsebytes(head.encode("ascii", "replace")
-                                                         + b"\r\n" + data)  # fmt: skip
+    return BytesParser(policy=policy.default).parsebytes(
+        head.encode("ascii", "replace") + b"\r\n" + data
+    )
 
 
 def part_text(part: Message) -> str:
@@ -117,8 +125,9 @@ def body_part(message: EmailMessage) -> Message | None:
         return next((p for p in message.walk() if p.get_content_maintype() == "text"), None)
 
 
-def _collect(part: Message, *, body: Message | None, content: MimeContent,
-             text_wanted: bool) -> None:  # fmt: skip
+def _collect(
+    part: Message, *, body: Message | None, content: MimeContent, text_wanted: bool
+) -> None:
     if part is body:
         content.texts.append(part_text(part))
     elif part.get_content_type() == "message/rfc822":
@@ -146,10 +155,16 @@ def _forwarded(part: Message, *, content: MimeContent) -> None:
     content.attachments.append(
         MailAttachment(filename=name, content_type="message/rfc822", content=_as_bytes(inner))
     )
-    heads = [f"{label}: {value}" for label, value in (
-        ("From", header_text(inner, "from")), ("Date", header_text(inner, "date")),
-        ("Subject", subject), ("To", header_text(inner, "to")),
-    ) if value]  # fmt: skip
+    heads = [
+        f"{label}: {value}"
+        for label, value in (
+            ("From", header_text(inner, "from")),
+            ("Date", header_text(inner, "date")),
+            ("Subject", subject),
+            ("To", header_text(inner, "to")),
+        )
+        if value
+    ]
     text = mime_content(inner).text
     content.forwarded.append("\n".join([FORWARD_LINE, *heads, "", text]).rstrip())
 

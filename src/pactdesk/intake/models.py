@@ -22,15 +22,15 @@ class Mailbox(ClientOwned):
         default=False,
         help_text="Plain IMAP upgraded to TLS with STARTTLS before log-in (port 143); "
         "leave IMAP over TLS off.",
-    )  # fmt: skip
+    )
     username = models.CharField(max_length=250)
     password = SealedTextField(help_text="Kept sealed under the secret key.")
     folder = models.CharField(max_length=250, default="INBOX")
     done_folder = models.CharField(
-        max_length=250, blank=True,
-        help_text="Move taken messages to this folder (it must exist) instead of deleting "
-        "them.",
-    )  # fmt: skip
+        max_length=250,
+        blank=True,
+        help_text="Move taken messages to this folder (it must exist) instead of deleting them.",
+    )
     is_active = models.BooleanField(default=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)

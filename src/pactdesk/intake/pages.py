@@ -69,9 +69,10 @@ def quarantine_reprocess_every(request: HttpRequest) -> HttpResponse:
         return redirect("intake_pages:quarantine")
     held = sum(entry.status == QuarantineStatus.HELD for entry in entries)
     messages.info(
-        request, f"{len(entries) - held} re-processed, {held} still held: {quarantine_held_count()}"
-        " waiting in quarantine."
-    )  # fmt: skip
+        request,
+        f"{len(entries) - held} re-processed, {held} still held: {quarantine_held_count()}"
+        " waiting in quarantine.",
+    )
     return redirect("intake_pages:quarantine")
 
 
@@ -82,9 +83,11 @@ def quarantine_raw(request: HttpRequest, entry_id: int) -> HttpResponse:
     if entry is None:
         raise Http404("No such entry")
     response = FileResponse(
-        entry.raw_mail.content.open("rb"), as_attachment=True,
-        filename=f"quarantine-Q-{entry.pk}.eml", content_type="message/rfc822",
-    )  # fmt: skip
+        entry.raw_mail.content.open("rb"),
+        as_attachment=True,
+        filename=f"quarantine-Q-{entry.pk}.eml",
+        content_type="message/rfc822",
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 

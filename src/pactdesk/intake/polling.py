@@ -63,8 +63,9 @@ def mailbox_poll(*, mailbox: Mailbox, now: datetime) -> PollResult:
     return result
 
 
-def _take(*, box: BaseMailBox, uid: str, mailbox: Mailbox, now: datetime,
-          result: PollResult) -> bool:  # fmt: skip
+def _take(
+    *, box: BaseMailBox, uid: str, mailbox: Mailbox, now: datetime, result: PollResult
+) -> bool:
     """True when the message is committed (or was already), or held in quarantine, and
     may leave the mailbox."""
     try:

@@ -67,7 +67,7 @@ def quarantine_reprocess(*, entry_id: int, now: datetime) -> QuarantinedMail:
             raise Conflict(
                 f"quarantined mail {entry_id} is {entry.get_status_display().lower()} already",
                 code=IntakeErrorCode.NOT_HELD,
-            )  # fmt: skip
+            )
         try:
             with transaction.atomic():
                 deliveries = mail_lodge(arrival=_arrival(entry), now=now, raw_mail=entry.raw_mail)
@@ -127,8 +127,10 @@ def quarantine_alert(*, now: datetime) -> int:
     )
     if not fresh or not admins:
         return 0
-    lines = [f"Q-{e.pk}  {e.received_at:%Y-%m-%d %H:%M} UTC  {e.error_code}: {e.sender} "
-             f"- {e.subject}" for e in fresh]  # fmt: skip
+    lines = [
+        f"Q-{e.pk}  {e.received_at:%Y-%m-%d %H:%M} UTC  {e.error_code}: {e.sender} - {e.subject}"
+        for e in fresh
+    ]
     body = (
         f"{len(fresh)} inbound mail(s) could not be lodged and are held in quarantine:\n\n"
         + "\n".join(lines)
@@ -137,8 +139,10 @@ def quarantine_alert(*, now: datetime) -> int:
     )
     send_mail(
         subject=f"[Pactdesk] {len(fresh)} mail(s) held in quarantine",
-        message=body, from_email=None, recipient_list=admins,
-    )  # fmt: skip
+        message=body,
+        from_email=None,
+        recipient_list=admins,
+    )
     QuarantinedMail.objects.filter(pk__in=[e.pk for e in fresh]).update(alerted_at=now)
     return len(fresh)
 
@@ -156,9 +160,13 @@ def _arrival(entry: QuarantinedMail) -> Arrival:
     with entry.raw_mail.content.open("rb") as handle:
         raw = handle.read()
     recipients = tuple(line for line in entry.recipients.split("\n") if line)
-    return Arrival(raw=raw, source=entry.source, recipients=recipients,
-                   envelope_sender=entry.envelope_sender if entry.source == "smtp" else None,
-                   mailbox=entry.mailbox)  # fmt: skip
+    return Arrival(
+        raw=raw,
+        source=entry.source,
+        recipients=recipients,
+        envelope_sender=entry.envelope_sender if entry.source == "smtp" else None,
+        mailbox=entry.mailbox,
+    )
 
 
 def _result(deliveries: list[Delivery]) -> str:

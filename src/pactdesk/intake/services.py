@@ -111,8 +111,9 @@ def mail_receive(
     """One mail received by SMTP for the clients whose support addresses are
     `recipients`, all in one transaction. Mail that cannot be lodged is quarantined
     (a "quarantined" delivery); only TemporaryFailure is raised."""
-    arrival = Arrival(raw=raw, source="smtp", recipients=tuple(recipients),
-                      envelope_sender=envelope_sender)  # fmt: skip
+    arrival = Arrival(
+        raw=raw, source="smtp", recipients=tuple(recipients), envelope_sender=envelope_sender
+    )
     return mail_take(arrival=arrival, now=now)
 
 
@@ -132,8 +133,14 @@ def mail_take(*, arrival: Arrival, now: datetime) -> list[Delivery]:
         if not isinstance(error, MailUnparseable | MailRefused | ApplicationError):
             logger.exception("mail from %s could not be lodged", arrival.envelope_sender)
         entry = _quarantine(arrival=arrival, error=error, now=now)
-        return [Delivery(client_id=entry.client_id, action="quarantined",
-                         reason=entry.error, quarantine_id=entry.pk)]  # fmt: skip
+        return [
+            Delivery(
+                client_id=entry.client_id,
+                action="quarantined",
+                reason=entry.error,
+                quarantine_id=entry.pk,
+            )
+        ]
 
 
 def mail_lodge(
@@ -188,10 +195,12 @@ class _RawKeeper:
         if self._row is None:
             arrival = self._arrival
             self._row = raw_mail_store(
-                raw=arrival.raw, source=arrival.source,
-                envelope_sender=arrival.envelope_sender or "", recipients=arrival.recipients,
+                raw=arrival.raw,
+                source=arrival.source,
+                envelope_sender=arrival.envelope_sender or "",
+                recipients=arrival.recipients,
                 now=self._now,
-            )  # fmt: skip
+            )
         return self._row
 
 
@@ -229,11 +238,15 @@ def attachments_kept(items: Sequence[MailAttachment]) -> tuple[list[AttachmentIn
     notes: list[str] = []
     for item in items:
         if len(item.content) > limit:
-            notes.append(f"[attachment {item.filename} ({size_text(len(item.content))}) "
-                         "was too large and was not kept]")  # fmt: skip
+            notes.append(
+                f"[attachment {item.filename} ({size_text(len(item.content))}) "
+                "was too large and was not kept]"
+            )
         elif len(kept) >= most:
-            notes.append(f"[attachment {item.filename} was not kept: at most {most} files "
-                         "are kept per message]")  # fmt: skip
+            notes.append(
+                f"[attachment {item.filename} was not kept: at most {most} files "
+                "are kept per message]"
+            )
         else:
             kept.append(AttachmentIn(filename=item.filename, content=item.content))
     return kept, notes
@@ -265,8 +278,10 @@ def body_for_display(body: str) -> tuple[str, list[AttachmentIn]]:
     most = settings.PACTDESK_BODY_MAX_CHARS
     if len(body) <= most:
         return body, []
-    note = (f"\n\n[This message is {len(body):,} characters long; the first part is shown. "
-            f"The whole text is attached as {FULL_TEXT_NAME}.]")  # fmt: skip
+    note = (
+        f"\n\n[This message is {len(body):,} characters long; the first part is shown. "
+        f"The whole text is attached as {FULL_TEXT_NAME}.]"
+    )
     shown = body[: most - len(note)].rstrip() + note
     return shown, [AttachmentIn(filename=FULL_TEXT_NAME, content=body.encode("utf-8"))]
 
@@ -300,9 +315,15 @@ def _record(
     customer = customer_get_or_create(client=client, email=sender, name=name, now=now)
     body, full = body_for_display(mail_body(mail=mail, reply=True, notes=notes))
     result: Ticket = ticket_customer_reply(
-        ticket=ticket, customer=customer, body=body, now=now, channel=Channel.EMAIL,
-        attachments=[*attachments, *full], mail_message_id=mail.message_id, raw_mail=raw_mail,
-    )  # fmt: skip
+        ticket=ticket,
+        customer=customer,
+        body=body,
+        now=now,
+        channel=Channel.EMAIL,
+        attachments=[*attachments, *full],
+        mail_message_id=mail.message_id,
+        raw_mail=raw_mail,
+    )
     action = "replied" if result.pk == ticket.pk else "followed_up"
     logger.info("mail %s %s on %s", mail.message_id, action, result.reference)
     return Delivery(client_id=client.pk, action=action, ticket_id=result.pk)
@@ -352,13 +373,20 @@ def _quarantine(*, arrival: Arrival, error: BaseException, now: datetime) -> Qua
         raw_mail = _RawKeeper(arrival=arrival, now=now, row=None)()
         clients = _clients_or_none(arrival)
         entry = QuarantinedMail.objects.create(
-            raw_mail=raw_mail, source=arrival.source, mailbox=arrival.mailbox,
+            raw_mail=raw_mail,
+            source=arrival.source,
+            mailbox=arrival.mailbox,
             client=clients[0] if len(clients) == 1 else None,
             recipients="\n".join(arrival.recipients),
-            envelope_sender=arrival.envelope_sender or "", sender=_header(arrival.raw, "from"),
-            subject=_header(arrival.raw, "subject"), stage=stage, error_code=code, error=text,
-            received_at=now, last_attempt_at=now,
-        )  # fmt: skip
+            envelope_sender=arrival.envelope_sender or "",
+            sender=_header(arrival.raw, "from"),
+            subject=_header(arrival.raw, "subject"),
+            stage=stage,
+            error_code=code,
+            error=text,
+            received_at=now,
+            last_attempt_at=now,
+        )
     logger.warning("mail %s quarantined as %s: %s", entry.pk, code, text)
     return entry
 

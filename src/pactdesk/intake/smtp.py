@@ -59,9 +59,11 @@ class IntakeHandler:
         if isinstance(raw, str):
             raw = raw.encode("utf-8", errors="surrogateescape")
         return await self._run(
-            mail_answer, raw=raw, recipients=list(envelope.rcpt_tos),
+            mail_answer,
+            raw=raw,
+            recipients=list(envelope.rcpt_tos),
             envelope_sender=envelope.mail_from or "",
-        )  # fmt: skip
+        )
 
     def close(self) -> None:
         """Answer 451 to any new mail, and finish the mail already being taken."""
@@ -106,9 +108,13 @@ class _Controller(Controller):
 def receiver_controller(*, handler: IntakeHandler, host: str, port: int) -> Controller:
     """An aiosmtpd controller (its own thread and loop) taking mail up to the limit."""
     return _Controller(
-        handler, hostname=host, port=port, data_size_limit=settings.PACTDESK_MAIL_MAX_BYTES,
-        enable_SMTPUTF8=True, ident="Pactdesk intake",
-    )  # fmt: skip
+        handler,
+        hostname=host,
+        port=port,
+        data_size_limit=settings.PACTDESK_MAIL_MAX_BYTES,
+        enable_SMTPUTF8=True,
+        ident="Pactdesk intake",
+    )
 
 
 def _is_support_address(address: str) -> bool:
@@ -126,11 +132,13 @@ def _in_thread(function: Callable[..., T], args: tuple[Any, ...], kwargs: dict[s
 
 def _summary(deliveries: list[Delivery]) -> str:
     parts = [
-        f"PD-{d.ticket_id} {d.action}" if d.ticket_id
-        else f"held for review as Q-{d.quarantine_id}" if d.quarantine_id
+        f"PD-{d.ticket_id} {d.action}"
+        if d.ticket_id
+        else f"held for review as Q-{d.quarantine_id}"
+        if d.quarantine_id
         else d.action
         for d in deliveries
-    ]  # fmt: skip
+    ]
     return ", ".join(parts) or "nothing to do"
 
 

@@ -76,8 +76,13 @@ def _by_token(*, client: Client, subject: str, sender: str) -> Ticket | None:
 
 
 def _ticket(*, client: Client, ticket_id: int) -> Ticket | None:
-    related = ("client", "customer", "agreement__plan", "agreement__calendar",
-               "agreement__sla_policy")  # fmt: skip
+    related = (
+        "client",
+        "customer",
+        "agreement__plan",
+        "agreement__calendar",
+        "agreement__sla_policy",
+    )
     ticket = Ticket.objects.filter(client=client, pk=ticket_id).select_related(*related).first()
     for _hop in range(MAX_MERGE_HOPS):
         if ticket is None or ticket.merged_into_id is None:

@@ -90,9 +90,10 @@ class AcknowledgementTemplate(ClientOwnedReference):
     `pactdesk.notify.acknowledgements` for the variables and the allowed tags)."""
 
     language = models.CharField(
-        max_length=35, validators=[validate_language_tag],
+        max_length=35,
+        validators=[validate_language_tag],
         help_text="A BCP 47 tag such as en, de or fr-CA.",
-    )  # fmt: skip
+    )
     is_default = models.BooleanField(
         default=False,
         help_text="Used when no template matches the customer's language (one per client).",
@@ -108,10 +109,12 @@ class AcknowledgementTemplate(ClientOwnedReference):
                 fields=["client", "language"], name="ack_template_one_per_language"
             ),
             models.UniqueConstraint(
-                fields=["client"], condition=Q(is_default=True), name="ack_template_one_default",
+                fields=["client"],
+                condition=Q(is_default=True),
+                name="ack_template_one_default",
                 violation_error_message="This client already has a default template.",
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.client} acknowledgement ({self.language})"

@@ -78,12 +78,19 @@ _outbox_courier: Courier[int] = Courier(_enqueue_delivery, name="outbox-courier"
 def _outbound(mail: MailOut, now: datetime) -> OutboundMail:
     domain = settings.PACTDESK_MAIL_DOMAIN
     return OutboundMail(
-        client_id=mail.client_id, kind=mail.kind, ticket_id_ref=mail.ticket_id,
-        from_address=mail.from_address, to_address=mail.to_address, subject=mail.subject,
-        body=mail.body, message_id=f"<pd{mail.ticket_id or 0}.{secrets.token_hex(8)}@{domain}>",
-        in_reply_to=mail.in_reply_to, references=mail.references, next_attempt_at=now,
+        client_id=mail.client_id,
+        kind=mail.kind,
+        ticket_id_ref=mail.ticket_id,
+        from_address=mail.from_address,
+        to_address=mail.to_address,
+        subject=mail.subject,
+        body=mail.body,
+        message_id=f"<pd{mail.ticket_id or 0}.{secrets.token_hex(8)}@{domain}>",
+        in_reply_to=mail.in_reply_to,
+        references=mail.references,
+        next_attempt_at=now,
         created_at=now,
-    )  # fmt: skip
+    )
 
 
 def mail_deliver(*, mail_id: int, now: datetime) -> OutboundMail | None:
@@ -92,17 +99,22 @@ def mail_deliver(*, mail_id: int, now: datetime) -> OutboundMail | None:
         mail = OutboundMail.objects.select_for_update().filter(pk=mail_id).first()
         if mail is None or mail.status != OutboxStatus.PENDING:
             return mail
-        headers = {"Message-ID": mail.message_id, "Auto-Submitted": "auto-replied"
-                   if mail.kind == "acknowledgement" else "no"}  # fmt: skip
+        headers = {
+            "Message-ID": mail.message_id,
+            "Auto-Submitted": "auto-replied" if mail.kind == "acknowledgement" else "no",
+        }
         if mail.in_reply_to:
             headers["In-Reply-To"] = mail.in_reply_to
         if mail.references:
             headers["References"] = mail.references
         message = EmailMessage(
-            subject=mail.subject, body=mail.body, from_email=mail.from_address,
-            to=[mail.to_address], headers=headers,
+            subject=mail.subject,
+            body=mail.body,
+            from_email=mail.from_address,
+            to=[mail.to_address],
+            headers=headers,
             connection=get_connection(timeout=settings.PACTDESK_SMTP_TIMEOUT),
-        )  # fmt: skip
+        )
         mail.attempts += 1
         try:
             message.send(fail_silently=False)
@@ -117,8 +129,7 @@ def mail_deliver(*, mail_id: int, now: datetime) -> OutboundMail | None:
             mail.status = OutboxStatus.SENT
             mail.sent_at = now
             mail.last_error = ""
-        mail.save(update_fields=["attempts", "status", "sent_at", "last_error",
-                                 "next_attempt_at"])  # fmt: skip
+        mail.save(update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"])
     return mail
 
 

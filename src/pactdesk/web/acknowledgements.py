@@ -84,8 +84,11 @@ def _edit(
     renders the text for a sample ticket, otherwise saves and returns to the list."""
     initial = {"language": "en", "body": BUILT_IN, "is_default": False}
     if template is not None:
-        initial = {"language": template.language, "body": template.body,
-                   "is_default": template.is_default}  # fmt: skip
+        initial = {
+            "language": template.language,
+            "body": template.body,
+            "is_default": template.is_default,
+        }
     form = AcknowledgementTemplateForm(request.POST or None, initial=initial)
     client: Client = actor.client  # type: ignore[assignment]  # a client admin has one
     preview, status = None, 200
@@ -96,9 +99,13 @@ def _edit(
                 preview = acknowledgement_preview(body=data["body"], client_name=client.name)
             else:
                 acknowledgement_template_save(
-                    actor=actor, client=client, template=template,
-                    language=data["language"], body=data["body"], is_default=data["is_default"],
-                )  # fmt: skip
+                    actor=actor,
+                    client=client,
+                    template=template,
+                    language=data["language"],
+                    body=data["body"],
+                    is_default=data["is_default"],
+                )
                 return redirect("web:acknowledgements")
         except ApplicationError as error:
             field = error.field if error.field in form.fields else None
@@ -108,7 +115,10 @@ def _edit(
     elif request.method == "POST":
         status = 422
     context = {
-        "form": form, "template": template, "preview": preview, "variables": VARIABLES,
+        "form": form,
+        "template": template,
+        "preview": preview,
+        "variables": VARIABLES,
         "current": "acknowledgements",
-    }  # fmt: skip
+    }
     return render(request, "web/desk/acknowledgement_form.html", context, status=status)

@@ -137,9 +137,11 @@ def raw_mail_download(request: HttpRequest, message_id: int) -> FileResponse:
     except FileNotFoundError:
         raise Http404("The original mail was pruned") from None
     response = FileResponse(
-        handle, as_attachment=True, filename=f"message-{message_id}.eml",
+        handle,
+        as_attachment=True,
+        filename=f"message-{message_id}.eml",
         content_type="message/rfc822",
-    )  # fmt: skip
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -27,8 +27,9 @@ def ticket_patch(*, actor: User, ticket: Ticket, changes: TicketPatchIn, now: da
     given = changes.model_fields_set
     with transaction.atomic():
         if changes.valid is False:
-            ticket_mark_invalid(actor=actor, ticket=ticket, reason=changes.invalid_reason or "",
-                                now=now)  # fmt: skip
+            ticket_mark_invalid(
+                actor=actor, ticket=ticket, reason=changes.invalid_reason or "", now=now
+            )
         elif changes.valid is True:
             ticket_mark_valid(actor=actor, ticket=ticket, now=now)
         if changes.priority is not None:

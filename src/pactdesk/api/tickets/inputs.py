@@ -46,25 +46,37 @@ def _client_ref(value: Any) -> int | str:
 ClientRef = Annotated[
     int | str,
     PlainValidator(_client_ref),
-    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1, "maximum": ID_MAX},
-                              {"type": "string"}],
-                    "description": "client id or slug"}),
-]  # fmt: skip
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "integer", "minimum": 1, "maximum": ID_MAX}, {"type": "string"}],
+            "description": "client id or slug",
+        }
+    ),
+]
 
 # Query strings carry text; these say which text is an id, so the schema tells callers
 # (and the fuzzer) the range.
 AssigneeQuery = Annotated[
     str,
-    WithJsonSchema({"anyOf": [{"enum": ["me", "none"]},
-                              {"type": "integer", "minimum": 1, "maximum": ID_MAX}],
-                    "description": "me, none or a staff user id"}),
-]  # fmt: skip
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"enum": ["me", "none"]},
+                {"type": "integer", "minimum": 1, "maximum": ID_MAX},
+            ],
+            "description": "me, none or a staff user id",
+        }
+    ),
+]
 ClientQuery = Annotated[
     str,
-    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1, "maximum": ID_MAX},
-                              {"type": "string"}],
-                    "description": "client id or slug"}),
-]  # fmt: skip
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "integer", "minimum": 1, "maximum": ID_MAX}, {"type": "string"}],
+            "description": "client id or slug",
+        }
+    ),
+]
 
 assert set(PriorityName.__args__) == set(values(Priority))  # type: ignore[attr-defined]
 assert set(StatusName.__args__) == set(values(Status))  # type: ignore[attr-defined]

@@ -46,12 +46,16 @@ def lodging_client(*, actor: User, bound: Client | None, ref: int | str | None) 
     """A client key lodges for its own client; a staff token must name one."""
     if bound is not None:
         if ref is not None and ref not in (bound.pk, bound.slug):
-            raise ValidationFailed(f"client: no client {ref!r}", code=ApiErrorCode.UNKNOWN_CLIENT,
-                                   field="client")  # fmt: skip
+            raise ValidationFailed(
+                f"client: no client {ref!r}", code=ApiErrorCode.UNKNOWN_CLIENT, field="client"
+            )
         return bound
     if ref is None:
-        raise ValidationFailed("client: required with a staff token (id or slug)",
-                               code=ApiErrorCode.REQUIRED, field="client")  # fmt: skip
+        raise ValidationFailed(
+            "client: required with a staff token (id or slug)",
+            code=ApiErrorCode.REQUIRED,
+            field="client",
+        )
     return client_resolve(actor=actor, ref=ref)
 
 
@@ -67,9 +71,11 @@ def query_check(request: HttpRequest, schema: type[Schema]) -> None:
     """Refuse query parameters the operation does not know (a typo is not a filter)."""
     for name in request.GET:
         if name not in schema.model_fields:
-            raise ValidationFailed(f"{name}: unknown query parameter; known: "
-                                   f"{', '.join(schema.model_fields)}",
-                                   code=ApiErrorCode.INVALID_REQUEST, field=name)  # fmt: skip
+            raise ValidationFailed(
+                f"{name}: unknown query parameter; known: {', '.join(schema.model_fields)}",
+                code=ApiErrorCode.INVALID_REQUEST,
+                field=name,
+            )
 
 
 def list_filter(*, actor: User, query: TicketListQuery) -> TicketFilter:
@@ -89,7 +95,11 @@ def list_filter(*, actor: User, query: TicketListQuery) -> TicketFilter:
     minutes = query.breaching_within_minutes
     return TicketFilter(
         statuses=tuple(query.status.split(",")) if query.status else (),
-        client_id=client_id, assignee_id=assignee_id, unassigned=unassigned,
-        priority=query.priority, valid=query.valid, search=query.q,
+        client_id=client_id,
+        assignee_id=assignee_id,
+        unassigned=unassigned,
+        priority=query.priority,
+        valid=query.valid,
+        search=query.q,
         breaching_within=None if minutes is None else timedelta(minutes=minutes),
-    )  # fmt: skip
+    )

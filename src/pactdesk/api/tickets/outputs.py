@@ -154,38 +154,57 @@ def user_ref(user: User | None) -> dict[str, Any] | None:
 def ticket_out(ticket: Ticket) -> dict[str, Any]:
     """Needs client, customer and assignee loaded (the desk selectors do that)."""
     return {
-        "id": ticket.pk, "reference": ticket.reference, "subject": ticket.subject,
-        "status": ticket.status, "priority": ticket.priority, "channel": ticket.channel,
-        "client": client_ref(ticket.client), "customer": customer_ref(ticket.customer),
-        "assignee": user_ref(ticket.assignee), "valid": ticket.is_valid,
-        "invalid_reason": ticket.invalid_reason, "merged_into": ticket.merged_into_id,
-        "lodged_at": ticket.lodged_at, "updated_at": ticket.updated_at,
-        "solved_at": ticket.solved_at, "closed_at": ticket.closed_at,
+        "id": ticket.pk,
+        "reference": ticket.reference,
+        "subject": ticket.subject,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "channel": ticket.channel,
+        "client": client_ref(ticket.client),
+        "customer": customer_ref(ticket.customer),
+        "assignee": user_ref(ticket.assignee),
+        "valid": ticket.is_valid,
+        "invalid_reason": ticket.invalid_reason,
+        "merged_into": ticket.merged_into_id,
+        "lodged_at": ticket.lodged_at,
+        "updated_at": ticket.updated_at,
+        "solved_at": ticket.solved_at,
+        "closed_at": ticket.closed_at,
         "sla": {
             "next_due_at": ticket.sla_next_due_at,
             "evaluated_at": ticket.sla_evaluated_at,
             "metrics": ticket.sla_detail or {},
         },
-    }  # fmt: skip
+    }
 
 
 def message_out(message: Message) -> dict[str, Any]:
     """Reads `message.attachments` and `message.recipients` (prefetched by the desk
     selector for lists): the customers a staff reply was sent to."""
     return {
-        "id": message.pk, "ticket_id": message.ticket_id, "kind": message.kind,
-        "body": message.body, "channel": message.channel, "created_at": message.created_at,
-        "author": user_ref(message.author), "customer": customer_ref(message.customer),
+        "id": message.pk,
+        "ticket_id": message.ticket_id,
+        "kind": message.kind,
+        "body": message.body,
+        "channel": message.channel,
+        "created_at": message.created_at,
+        "author": user_ref(message.author),
+        "customer": customer_ref(message.customer),
         "recipients": [
             {"customer": customer_ref(r.customer), "copied": r.copied}
             for r in message.recipients.all()
         ],
         "attachments": [
-            {"id": a.pk, "filename": a.filename, "content_type": a.content_type,
-             "size": a.size, "sha256": a.sha256}
+            {
+                "id": a.pk,
+                "filename": a.filename,
+                "content_type": a.content_type,
+                "size": a.size,
+                "sha256": a.sha256,
+            }
             for a in message.attachments.all()
         ],
-    }  # fmt: skip
+    }
 
 
 def ticket_detail_out(ticket: Ticket, messages: Iterable[Message]) -> dict[str, Any]:

@@ -57,8 +57,9 @@ REFUSALS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 409, 422), ErrorOu
 Answer = Status[dict[str, Any]]
 
 
-@router.post("/tickets", response={200: TicketOut, 201: TicketOut, **REFUSALS},
-             summary="Lodge a ticket")  # fmt: skip
+@router.post(
+    "/tickets", response={200: TicketOut, 201: TicketOut, **REFUSALS}, summary="Lodge a ticket"
+)
 def create_ticket(
     request: HttpRequest,
     payload: TicketCreateIn,
@@ -104,15 +105,21 @@ def list_tickets(request: HttpRequest, filters: Query[TicketListQuery]) -> Answe
     query_check(request, TicketListQuery)
     actor = principal_of(request).actor
     page = ticket_list(
-        actor=actor, filters=list_filter(actor=actor, query=filters), now=clock_now(),
-        cursor=filters.cursor, limit=filters.limit,
-    )  # fmt: skip
+        actor=actor,
+        filters=list_filter(actor=actor, query=filters),
+        now=clock_now(),
+        cursor=filters.cursor,
+        limit=filters.limit,
+    )
     items = [ticket_out(ticket) for ticket in page.items]
     return Status(200, {"items": items, "next_cursor": page.next_cursor})
 
 
-@router.get("/tickets/{ticket_id}", response={200: TicketDetailOut, **REFUSALS},
-            summary="A ticket with its messages (internal notes for staff only)")  # fmt: skip
+@router.get(
+    "/tickets/{ticket_id}",
+    response={200: TicketDetailOut, **REFUSALS},
+    summary="A ticket with its messages (internal notes for staff only)",
+)
 def get_ticket(request: HttpRequest, ticket_id: Id) -> Answer:
     principal = principal_of(request)
     ticket = ticket_get(actor=principal.actor, ticket_id=ticket_id)
@@ -120,8 +127,11 @@ def get_ticket(request: HttpRequest, ticket_id: Id) -> Answer:
     return Status(200, ticket_detail_out(ticket, messages))
 
 
-@router.patch("/tickets/{ticket_id}", response={200: TicketOut, **REFUSALS},
-              summary="Change status, priority, assignee or validity")  # fmt: skip
+@router.patch(
+    "/tickets/{ticket_id}",
+    response={200: TicketOut, **REFUSALS},
+    summary="Change status, priority, assignee or validity",
+)
 def change_ticket(request: HttpRequest, ticket_id: Id, payload: TicketPatchIn) -> Answer:
     principal, ticket = _staff_on(request, ticket_id)
     payload.check()
@@ -129,21 +139,31 @@ def change_ticket(request: HttpRequest, ticket_id: Id, payload: TicketPatchIn) -
     return Status(200, ticket_out(ticket))
 
 
-@router.post("/tickets/{ticket_id}/replies", response={201: MessageOut, **REFUSALS},
-             summary="Reply to the customer (mailed); optionally set the status")  # fmt: skip
+@router.post(
+    "/tickets/{ticket_id}/replies",
+    response={201: MessageOut, **REFUSALS},
+    summary="Reply to the customer (mailed); optionally set the status",
+)
 def reply_ticket(request: HttpRequest, ticket_id: Id, payload: ReplyIn) -> Answer:
     principal, ticket = _staff_on(request, ticket_id)
     message = ticket_reply(
-        actor=principal.actor, ticket=ticket, body=payload.body, now=clock_now(),
-        status=payload.status, channel="api",
+        actor=principal.actor,
+        ticket=ticket,
+        body=payload.body,
+        now=clock_now(),
+        status=payload.status,
+        channel="api",
         attachments=[AttachmentIn(a.filename, a.content()) for a in payload.attachments],
         to_customer_id=payload.to_customer_id,
-    )  # fmt: skip
+    )
     return Status(201, message_out(message))
 
 
-@router.post("/tickets/{ticket_id}/notes", response={201: MessageOut, **REFUSALS},
-             summary="Add an internal note (never mailed)")  # fmt: skip
+@router.post(
+    "/tickets/{ticket_id}/notes",
+    response={201: MessageOut, **REFUSALS},
+    summary="Add an internal note (never mailed)",
+)
 def note_ticket(request: HttpRequest, ticket_id: Id, payload: NoteIn) -> Answer:
     principal, ticket = _staff_on(request, ticket_id)
     message = ticket_note(
@@ -172,8 +192,11 @@ def merge_ticket(request: HttpRequest, ticket_id: Id, payload: MergeIn) -> Answe
     return Status(200, ticket_out(ticket))
 
 
-@router.post("/tickets/{ticket_id}/unmerge", response={200: TicketOut, **REFUSALS},
-             summary="Undo a merge: the ticket is open and counted again")  # fmt: skip
+@router.post(
+    "/tickets/{ticket_id}/unmerge",
+    response={200: TicketOut, **REFUSALS},
+    summary="Undo a merge: the ticket is open and counted again",
+)
 def unmerge_ticket(request: HttpRequest, ticket_id: Id) -> Answer:
     principal, ticket = _staff_on(request, ticket_id)
     ticket_unmerge(actor=principal.actor, ticket=ticket, now=clock_now())

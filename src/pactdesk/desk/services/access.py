@@ -17,5 +17,6 @@ def check_open(ticket: Ticket) -> None:
     if ticket.status == Status.CLOSED:
         raise Conflict(
             f"{ticket.reference} is closed; a customer reply opens a follow-up ticket",
-            code=DeskErrorCode.TICKET_CLOSED, field="status",
-        )  # fmt: skip
+            code=DeskErrorCode.TICKET_CLOSED,
+            field="status",
+        )

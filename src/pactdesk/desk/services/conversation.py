@@ -63,9 +63,14 @@ def ticket_reply(
     recipients = reply_recipients(ticket=ticket, to_customer_id=to_customer_id)
     with transaction.atomic():
         message = message_create(
-            ticket=ticket, kind=MessageKind.STAFF, body=body, channel=channel, now=now,
-            author=actor, attachments=attachments,
-        )  # fmt: skip
+            ticket=ticket,
+            kind=MessageKind.STAFF,
+            body=body,
+            channel=channel,
+            now=now,
+            author=actor,
+            attachments=attachments,
+        )
         recipients_record(message=message, recipients=recipients)
         events = [EventIn(EventKind.STAFF_REPLY)]
         fields: dict[str, Any] = {}
@@ -131,10 +136,16 @@ def ticket_customer_reply(
     check_attachments(attachments, channel=channel)
     with transaction.atomic():
         message_create(
-            ticket=ticket, kind=MessageKind.CUSTOMER, body=body, channel=channel, now=now,
-            customer=customer, attachments=attachments, mail_message_id=mail_message_id,
+            ticket=ticket,
+            kind=MessageKind.CUSTOMER,
+            body=body,
+            channel=channel,
+            now=now,
+            customer=customer,
+            attachments=attachments,
+            mail_message_id=mail_message_id,
             raw_mail=raw_mail,
-        )  # fmt: skip
+        )
         reopened = ticket.status == Status.SOLVED
         events = [
             *([EventIn(EventKind.REOPENED)] if reopened else []),

@@ -52,13 +52,15 @@ def check_transition(*, ticket: Ticket, status: str) -> None:
     if status not in values(Status):
         raise ValidationFailed(
             f"status: {status!r} is not one of {', '.join(Status)}",
-            code=DeskErrorCode.INVALID_CHOICE, field="status",
-        )  # fmt: skip
+            code=DeskErrorCode.INVALID_CHOICE,
+            field="status",
+        )
     if status != ticket.status and status not in TRANSITIONS[ticket.status]:
         raise Conflict(
             f"status: a {ticket.status} ticket cannot become {status}",
-            code=DeskErrorCode.INVALID_TRANSITION, field="status",
-        )  # fmt: skip
+            code=DeskErrorCode.INVALID_TRANSITION,
+            field="status",
+        )
 
 
 def ticket_status_change(*, actor: User, ticket: Ticket, status: str, now: datetime) -> Ticket:
@@ -77,10 +79,11 @@ def ticket_status_change(*, actor: User, ticket: Ticket, status: str, now: datet
         )
         if status == Status.SOLVED:
             ticket_mail_status_notice(
-                ticket=ticket, now=now,
+                ticket=ticket,
+                now=now,
                 text=f"Your request {ticket.reference} was marked solved. If it is not, just "
                 "reply to this message and we will pick it up again.",
-            )  # fmt: skip
+            )
     return ticket
 
 
@@ -89,8 +92,9 @@ def ticket_priority_change(*, actor: User, ticket: Ticket, priority: str, now: d
     if priority not in values(Priority):
         raise ValidationFailed(
             f"priority: {priority!r} is not one of {', '.join(Priority)}",
-            code=DeskErrorCode.INVALID_CHOICE, field="priority",
-        )  # fmt: skip
+            code=DeskErrorCode.INVALID_CHOICE,
+            field="priority",
+        )
     if priority == ticket.priority:
         return ticket
     with transaction.atomic():
@@ -130,8 +134,9 @@ def ticket_mark_invalid(*, actor: User, ticket: Ticket, reason: str, now: dateti
     check_staff(actor)
     reason = " ".join(reason.split())
     if not reason:
-        raise ValidationFailed("reason: say why the ticket is invalid", code=DeskErrorCode.REQUIRED,
-                               field="reason")  # fmt: skip
+        raise ValidationFailed(
+            "reason: say why the ticket is invalid", code=DeskErrorCode.REQUIRED, field="reason"
+        )
     if len(reason) > 200:
         raise ValidationFailed(
             "reason: at most 200 characters", code=DeskErrorCode.TOO_LONG, field="reason"
@@ -187,13 +192,19 @@ def ticket_merge(
     if into.pk == ticket.pk:
         raise ValidationFailed("into: a ticket cannot be merged into itself", field="into")
     if into.client_id != ticket.client_id:
-        raise ValidationFailed("into: tickets of different clients cannot be merged",
-                               code=DeskErrorCode.OTHER_CLIENT, field="into")  # fmt: skip
+        raise ValidationFailed(
+            "into: tickets of different clients cannot be merged",
+            code=DeskErrorCode.OTHER_CLIENT,
+            field="into",
+        )
     if ticket.merged_into_id is not None:
         raise Conflict(f"{ticket.reference} is already merged", code=DeskErrorCode.ALREADY_MERGED)
     if into.merged_into_id is not None or into.status == Status.CLOSED:
-        raise Conflict(f"{into.reference} is merged or closed; merge into an open ticket",
-                       code=DeskErrorCode.TARGET_CLOSED, field="into")  # fmt: skip
+        raise Conflict(
+            f"{into.reference} is merged or closed; merge into an open ticket",
+            code=DeskErrorCode.TARGET_CLOSED,
+            field="into",
+        )
     across = into.customer_id != ticket.customer_id
     if across and not confirm_other_customer:
         raise Conflict(
@@ -284,15 +295,23 @@ def ticket_auto_close(*, now: datetime, days: int) -> int:
 
 def _check_assignee(*, ticket: Ticket, assignee: User) -> None:
     if not assignee.is_active or not assignee.is_provider_staff:
-        raise ValidationFailed(f"assignee: {assignee.email} is not active provider staff",
-                               code=DeskErrorCode.NOT_STAFF, field="assignee")  # fmt: skip
+        raise ValidationFailed(
+            f"assignee: {assignee.email} is not active provider staff",
+            code=DeskErrorCode.NOT_STAFF,
+            field="assignee",
+        )
     seated = set(Seat.objects.filter(agent=assignee).values_list("client_id", flat=True))
     if seated and ticket.client_id not in seated:
-        raise Conflict(f"assignee: {assignee.name} is a dedicated technician of another client",
-                       code=DeskErrorCode.SEATED_ELSEWHERE, field="assignee")  # fmt: skip
+        raise Conflict(
+            f"assignee: {assignee.name} is a dedicated technician of another client",
+            code=DeskErrorCode.SEATED_ELSEWHERE,
+            field="assignee",
+        )
     dedicated = ticket.agreement.plan.kind == PlanKind.DEDICATED
     if dedicated and assignee.role == Role.AGENT and ticket.client_id not in seated:
         raise Conflict(
             f"assignee: {ticket.client} has dedicated technicians; {assignee.name} holds none "
-            "of its seats", code=DeskErrorCode.NOT_SEATED, field="assignee",
-        )  # fmt: skip
+            "of its seats",
+            code=DeskErrorCode.NOT_SEATED,
+            field="assignee",
+        )

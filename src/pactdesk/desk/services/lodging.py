@@ -326,21 +326,24 @@ def check_attachments(attachments: Sequence[AttachmentIn], *, channel: str = Cha
     if len(attachments) > settings.PACTDESK_ATTACHMENT_MAX_COUNT:
         raise ValidationFailed(
             f"attachments: at most {settings.PACTDESK_ATTACHMENT_MAX_COUNT} files",
-            code=DeskErrorCode.TOO_MANY_ATTACHMENTS, field="attachments",
-        )  # fmt: skip
+            code=DeskErrorCode.TOO_MANY_ATTACHMENTS,
+            field="attachments",
+        )
     for index, item in enumerate(attachments):
         if channel != Channel.EMAIL and len(item.filename) > MAX_FILENAME:
             raise ValidationFailed(
                 f"attachments[{index}]: the file name is {len(item.filename)} characters; "
                 f"the limit is {MAX_FILENAME}",
-                code=DeskErrorCode.TOO_LONG, field=f"attachments[{index}].filename",
-            )  # fmt: skip
+                code=DeskErrorCode.TOO_LONG,
+                field=f"attachments[{index}].filename",
+            )
         if len(item.content) > limit:
             raise ValidationFailed(
                 f"attachments[{index}]: {item.filename!r} is {len(item.content)} bytes; "
                 f"the limit is {limit}",
-                code=DeskErrorCode.ATTACHMENT_TOO_LARGE, field=f"attachments[{index}]",
-            )  # fmt: skip
+                code=DeskErrorCode.ATTACHMENT_TOO_LARGE,
+                field=f"attachments[{index}]",
+            )
 
 
 def check_body(body: str) -> None:
@@ -349,8 +352,9 @@ def check_body(body: str) -> None:
     if len(body) > settings.PACTDESK_BODY_MAX_CHARS:
         raise ValidationFailed(
             f"body: {len(body)} characters; the limit is {settings.PACTDESK_BODY_MAX_CHARS}",
-            code=DeskErrorCode.BODY_TOO_LARGE, field="body",
-        )  # fmt: skip
+            code=DeskErrorCode.BODY_TOO_LARGE,
+            field="body",
+        )
 
 
 def _check(*, channel: str, priority: str, body: str, attachments: Sequence[AttachmentIn]) -> None:
@@ -359,8 +363,9 @@ def _check(*, channel: str, priority: str, body: str, attachments: Sequence[Atta
     if priority not in values(Priority):
         raise ValidationFailed(
             f"priority: {priority!r} is not one of {', '.join(Priority)}",
-            code=DeskErrorCode.INVALID_CHOICE, field="priority",
-        )  # fmt: skip
+            code=DeskErrorCode.INVALID_CHOICE,
+            field="priority",
+        )
     check_body(body)
     check_attachments(attachments, channel=channel)
 
@@ -412,8 +417,9 @@ def check_subject(subject: str, *, channel: str) -> str:
     if len(line) > MAX_SUBJECT:
         raise ValidationFailed(
             f"subject: {len(line)} characters; the limit is {MAX_SUBJECT}",
-            code=DeskErrorCode.TOO_LONG, field="subject",
-        )  # fmt: skip
+            code=DeskErrorCode.TOO_LONG,
+            field="subject",
+        )
     return line
 
 

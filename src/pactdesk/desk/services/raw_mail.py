@@ -22,9 +22,13 @@ def raw_mail_store(
     row with the caller's transaction: a rollback leaves at most an unreferenced file."""
     digest = hashlib.sha256(raw).hexdigest()
     row = RawMail(
-        received_at=now, source=source, envelope_sender=envelope_sender,
-        recipients="\n".join(recipients), size=len(raw), sha256=digest,
-    )  # fmt: skip
+        received_at=now,
+        source=source,
+        envelope_sender=envelope_sender,
+        recipients="\n".join(recipients),
+        size=len(raw),
+        sha256=digest,
+    )
     row.content.save(f"{digest[:32]}.eml", ContentFile(raw), save=False)
     row.save()
     return row

@@ -45,20 +45,33 @@ def message_create(
     raw_mail: RawMail | None = None,
 ) -> Message:
     message = Message.objects.create(
-        client_id=ticket.client_id, ticket=ticket, kind=kind, body=no_nul(body), channel=channel,
-        created_at=now, customer=customer, author=author, mail_message_id=mail_message_id,
-        mail_message_key=mail_key(mail_message_id), raw_mail=raw_mail,
-    )  # fmt: skip
+        client_id=ticket.client_id,
+        ticket=ticket,
+        kind=kind,
+        body=no_nul(body),
+        channel=channel,
+        created_at=now,
+        customer=customer,
+        author=author,
+        mail_message_id=mail_message_id,
+        mail_message_key=mail_key(mail_message_id),
+        raw_mail=raw_mail,
+    )
     for item in attachments:
         digest = hashlib.sha256(item.content).hexdigest()
         stored = Attachment(
-            client_id=ticket.client_id, message=message, filename=display_name(item.filename),
-            content_type=content_type_of(item.content), size=len(item.content), sha256=digest,
-        )  # fmt: skip
+            client_id=ticket.client_id,
+            message=message,
+            filename=display_name(item.filename),
+            content_type=content_type_of(item.content),
+            size=len(item.content),
+            sha256=digest,
+        )
         stored.content.save(
-            storage_name(filename=stored.filename, sha256=digest), ContentFile(item.content),
+            storage_name(filename=stored.filename, sha256=digest),
+            ContentFile(item.content),
             save=False,
-        )  # fmt: skip
+        )
         stored.save()
     return message
 

@@ -29,13 +29,17 @@ class Command(BaseCommand):
     def handle(self, *args: Any, action: str, **opts: Any) -> None:
         if action == "create":
             minted = api_key_create(
-                now=clock_now(), name=opts["name"], client_slug=opts["client"] or "",
+                now=clock_now(),
+                name=opts["name"],
+                client_slug=opts["client"] or "",
                 staff_email=opts["staff"] or "",
-            )  # fmt: skip
+            )
             key = minted.key
             owner = f"client {key.client.slug}" if key.client else f"staff {key.user.email}"  # type: ignore[union-attr]
-            self.stderr.write(f"Created {key.prefix} ({key.name}) for {owner}. "
-                              "The secret is shown once; store it now:")  # fmt: skip
+            self.stderr.write(
+                f"Created {key.prefix} ({key.name}) for {owner}. "
+                "The secret is shown once; store it now:"
+            )
             self.stdout.write(minted.secret)
         elif action == "list":
             for key in api_key_list():
