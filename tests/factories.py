@@ -16,7 +16,7 @@ from pactdesk.agreements.services import (
     plan_create,
     sla_policy_create_default_shared,
 )
-from pactdesk.desk.models import Ticket
+from pactdesk.desk.models import Message, Ticket, TicketEvent
 from pactdesk.desk.services import ticket_lodge
 from tests.conftest import NOW
 
@@ -120,4 +120,20 @@ def dedicated_agreement(client: Client, seats: int = 2) -> Agreement:
         calendar=calendar,
         sla_policy=sla_policy_create_default_shared(client=client),
         seat_count=seats,
+    )
+
+
+def ticket_snapshot(ticket: Ticket) -> tuple:
+    """Everything a ticket action might write: the ticket's own fields and the count of
+    every event and message (any ticket's), to assert that a refused action wrote
+    nothing."""
+    ticket.refresh_from_db()
+    return (
+        ticket.status,
+        ticket.priority,
+        ticket.assignee_id,
+        ticket.is_valid,
+        ticket.merged_into_id,
+        TicketEvent.objects.count(),
+        Message.objects.count(),
     )

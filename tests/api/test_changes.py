@@ -6,25 +6,11 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from pactdesk.desk.models import Message, Ticket, TicketEvent
 from pactdesk.desk.services import ticket_status_change
 from tests.conftest import NOW
-from tests.factories import UserFactory
+from tests.factories import UserFactory, ticket_snapshot
 
 pytestmark = pytest.mark.django_db
-
-
-def snapshot(ticket: Ticket) -> tuple:
-    ticket.refresh_from_db()
-    return (
-        ticket.status,
-        ticket.priority,
-        ticket.assignee_id,
-        ticket.is_valid,
-        ticket.merged_into_id,
-        TicketEvent.objects.count(),
-        Message.objects.count(),
-    )
 
 
 @pytest.fixture
@@ -76,7 +62,7 @@ def test_patch_marks_invalid_with_a_reason_and_valid_again(staff_api, ticket) ->
 def test_an_invalid_transition_is_a_conflict_from_the_desk(staff_api, agent, ticket) -> None:
     ticket_status_change(actor=agent, ticket=ticket, status="solved", now=NOW)
     ticket_status_change(actor=agent, ticket=ticket, status="closed", now=NOW)
-    before = snapshot(ticket)
+    before = ticket_snapshot(ticket)
     answer = staff_api.patch(f"/api/tickets/{ticket.pk}", {"status": "open"})
     assert answer.status == 409
     assert answer.body == {
@@ -84,20 +70,20 @@ def test_an_invalid_transition_is_a_conflict_from_the_desk(staff_api, agent, tic
         "field": "status",
         "message": "status: a closed ticket cannot become open",
     }
-    assert snapshot(ticket) == before
+    assert ticket_snapshot(ticket) == before
 
 
 def test_a_patch_is_all_or_nothing(staff_api, agent, ticket) -> None:
     """The priority change is valid, the status change is not: neither is written."""
-    before = snapshot(ticket)
+    before = ticket_snapshot(ticket)
     answer = staff_api.patch(f"/api/tickets/{ticket.pk}", {"priority": "high", "status": "closed"})
     assert (answer.status, answer.body["code"]) == (409, "invalid_transition")
-    assert snapshot(ticket) == before
+    assert ticket_snapshot(ticket) == before
 
 
 def test_assigning_a_client_user_is_refused(staff_api, ticket, northwind) -> None:
     outsider = UserFactory(role="client_admin", client=northwind)
-    before = snapshot(ticket)
+    before = ticket_snapshot(ticket)
     answer = staff_api.patch(f"/api/tickets/{ticket.pk}", {"assignee_id": outsider.pk})
     assert (answer.status, answer.body["code"], answer.body["field"]) == (
         422,
@@ -110,7 +96,7 @@ def test_assigning_a_client_user_is_refused(staff_api, ticket, northwind) -> Non
         "unknown_assignee",
         "assignee_id",
     )
-    assert snapshot(ticket) == before
+    assert ticket_snapshot(ticket) == before
 
 
 @pytest.mark.parametrize(
@@ -130,11 +116,11 @@ def test_assigning_a_client_user_is_refused(staff_api, ticket, northwind) -> Non
     ],
 )
 def test_bad_patches_are_refused(staff_api, ticket, body, code, field) -> None:
-    before = snapshot(ticket)
+    before = ticket_snapshot(ticket)
     answer = staff_api.patch(f"/api/tickets/{ticket.pk}", body)
     assert answer.status == 422
     assert (answer.body["code"], answer.body.get("field")) == (code, field)
-    assert snapshot(ticket) == before
+    assert ticket_snapshot(ticket) == before
 
 
 def test_a_reply_is_mailed_and_can_set_the_status(staff_api, ticket) -> None:
@@ -157,10 +143,10 @@ def test_a_reply_is_mailed_and_can_set_the_status(staff_api, ticket) -> None:
 def test_replying_to_a_closed_ticket_is_a_conflict(staff_api, agent, ticket) -> None:
     ticket_status_change(actor=agent, ticket=ticket, status="solved", now=NOW)
     ticket_status_change(actor=agent, ticket=ticket, status="closed", now=NOW)
-    before = snapshot(ticket)
+    before = ticket_snapshot(ticket)
     answer = staff_api.post(f"/api/tickets/{ticket.pk}/replies", {"body": "Hello?"})
     assert (answer.status, answer.body["code"]) == (409, "ticket_closed")
-    assert snapshot(ticket) == before
+    assert ticket_snapshot(ticket) == before
 
 
 @pytest.mark.parametrize(
@@ -173,11 +159,11 @@ def test_replying_to_a_closed_ticket_is_a_conflict(staff_api, agent, ticket) -> 
     ],
 )
 def test_bad_replies_are_refused(staff_api, ticket, body, code, field) -> None:
-    before = snapshot(ticket)
+    before = ticket_snapshot(ticket)
     answer = staff_api.post(f"/api/tickets/{ticket.pk}/replies", body)
     assert answer.status == 422
     assert (answer.body["code"], answer.body["field"]) == (code, field)
-    assert snapshot(ticket) == before
+    assert ticket_snapshot(ticket) == before
 
 
 def test_a_note_is_not_mailed_and_not_a_response(staff_api, ticket) -> None:
@@ -202,7 +188,7 @@ def test_merge_and_unmerge(staff_api, lodged, ticket, northwind) -> None:
 
 def test_merge_refusals(staff_api, lodged, ticket, northwind, contoso) -> None:
     theirs = lodged(contoso)
-    before = snapshot(ticket)
+    before = ticket_snapshot(ticket)
     itself = staff_api.post(f"/api/tickets/{ticket.pk}/merge", {"into": ticket.pk})
     across = staff_api.post(f"/api/tickets/{ticket.pk}/merge", {"into": theirs.pk})
     missing = staff_api.post(f"/api/tickets/{ticket.pk}/merge", {"into": 9999})
@@ -215,19 +201,19 @@ def test_merge_refusals(staff_api, lodged, ticket, northwind, contoso) -> None:
         "into",
     )
     assert (not_merged.status, not_merged.body["code"]) == (409, "not_merged")
-    assert snapshot(ticket) == before
+    assert ticket_snapshot(ticket) == before
 
 
 def test_merge_across_customers_needs_confirm_other_customer(staff_api, lodged, ticket, northwind):
     bobs = lodged(northwind, customer_email="bob@shop.test", subject="Bob's")
-    before = snapshot(bobs)
+    before = ticket_snapshot(bobs)
     refused = staff_api.post(f"/api/tickets/{bobs.pk}/merge", {"into": ticket.pk})
     assert (refused.status, refused.body["code"], refused.body["field"]) == (
         409,
         "other_customer",
         "confirm_other_customer",
     )
-    assert snapshot(bobs) == before
+    assert ticket_snapshot(bobs) == before
     merged = staff_api.post(
         f"/api/tickets/{bobs.pk}/merge",
         {"into": ticket.pk, "confirm_other_customer": True, "copy_customers": True},

@@ -22,16 +22,22 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 BROKEN = b"this is not mail\r\nand has no header at all\r\n"
 
 
-@pytest.fixture
-def mailbox(agreement, imap: Imap) -> Mailbox:
+def mailbox_on(agreement, imap: Imap, *, tls: bool = False, starttls: bool = False) -> Mailbox:
+    """A mailbox of the agreement's client on the test Dovecot (plain, TLS or STARTTLS)."""
     return Mailbox.objects.create(
         client=agreement.client,
         host=imap.host,
-        port=imap.port,
-        use_ssl=False,
+        port=imap.tls_port if tls else imap.port,
+        use_ssl=tls,
+        starttls=starttls,
         username=imap.user,
         password=imap.password,
     )
+
+
+@pytest.fixture
+def mailbox(agreement, imap: Imap) -> Mailbox:
+    return mailbox_on(agreement, imap)
 
 
 def remaining(box: MailBoxUnencrypted) -> list[tuple[bytes, tuple[str, ...]]]:
@@ -170,15 +176,7 @@ def test_the_poller_speaks_tls_and_starttls_verifying_the_server(
     inbox, agreement, imap, settings, tls, starttls
 ) -> None:
     settings.PACTDESK_IMAP_CA_FILE = imap.ca_file
-    mailbox = Mailbox.objects.create(
-        client=agreement.client,
-        host=imap.host,
-        port=imap.tls_port if tls else imap.port,
-        use_ssl=tls,
-        starttls=starttls,
-        username=imap.user,
-        password=imap.password,
-    )
+    mailbox = mailbox_on(agreement, imap, tls=tls, starttls=starttls)
     inbox.append(mail(message_id="<tls@shop.test>", subject="Over TLS"))
     result = mailbox_poll(mailbox=mailbox, now=RECEIVED)
     assert (result.taken, result.errors) == (1, [])
@@ -190,15 +188,7 @@ def test_an_untrusted_certificate_stops_the_poll_before_log_in(
     inbox, agreement, imap, settings, tls, starttls
 ) -> None:
     settings.PACTDESK_IMAP_CA_FILE = None  # the test server's certificate is self-signed
-    mailbox = Mailbox.objects.create(
-        client=agreement.client,
-        host=imap.host,
-        port=imap.tls_port if tls else imap.port,
-        use_ssl=tls,
-        starttls=starttls,
-        username=imap.user,
-        password=imap.password,
-    )
+    mailbox = mailbox_on(agreement, imap, tls=tls, starttls=starttls)
     inbox.append(mail(message_id="<untrusted@shop.test>"))
     result = mailbox_poll(mailbox=mailbox, now=RECEIVED)
     assert result.taken == 0

@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as Browser
 
 from pactdesk.accounts.models import Role
-from pactdesk.desk.models import Message, Ticket, TicketEvent
+from pactdesk.desk.models import Message, Ticket
 from pactdesk.desk.services import ticket_status_change
 from pactdesk.platform.clock import clock_now
-from tests.factories import UserFactory, client_user
+from tests.factories import UserFactory, client_user, ticket_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -20,20 +20,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 def act(browser: Browser, ticket: Ticket, action: str, data: dict, htmx: bool = False):
     return browser.post(f"/desk/tickets/{ticket.pk}/{action}/", data, **(HTMX if htmx else {}))
-
-
-def snapshot(ticket: Ticket) -> tuple:
-    """Everything an action might write."""
-    ticket.refresh_from_db()
-    return (
-        ticket.status,
-        ticket.priority,
-        ticket.assignee_id,
-        ticket.is_valid,
-        ticket.merged_into_id,
-        Message.objects.filter(ticket=ticket).count(),
-        TicketEvent.objects.filter(ticket=ticket).count(),
-    )
 
 
 def test_a_reply_is_saved_mailed_and_sets_the_status(
@@ -76,12 +62,12 @@ def test_an_empty_reply_is_422_with_the_error_beside_the_form_and_nothing_saved(
     staff_browser, lodge
 ) -> None:
     ticket = lodge()
-    before = snapshot(ticket)
+    before = ticket_snapshot(ticket)
     response = act(staff_browser, ticket, "reply", {"body": "   ", "status": "solved"}, htmx=True)
     page = response.content.decode()
     assert response.status_code == 422
     assert '<p class="error" role="alert" id="reply-error">body: must not be empty</p>' in page
-    assert snapshot(ticket) == before
+    assert ticket_snapshot(ticket) == before
 
 
 def test_a_reply_keeps_what_was_typed_when_refused(staff_browser, lodge, settings) -> None:
@@ -123,11 +109,11 @@ def test_status_change_and_an_invalid_transition_is_409(staff_browser, lodge, ag
     assert ticket.status == "waiting"
     ticket_status_change(actor=agent, ticket=ticket, status="solved", now=clock_now())
     ticket_status_change(actor=agent, ticket=ticket, status="closed", now=clock_now())
-    before = snapshot(ticket)
+    before = ticket_snapshot(ticket)
     response = act(staff_browser, ticket, "status", {"status": "waiting"}, htmx=True)
     assert response.status_code == 409
     assert "status: a closed ticket cannot become waiting" in response.content.decode()
-    assert snapshot(ticket) == before
+    assert ticket_snapshot(ticket) == before
 
 
 def test_priority_change_and_a_bad_priority(staff_browser, lodge) -> None:
@@ -163,11 +149,11 @@ def test_assign_to_me_to_someone_and_to_nobody(staff_browser, lodge, agent) -> N
 
 def test_mark_invalid_needs_a_reason_and_mark_valid_undoes_it(staff_browser, lodge) -> None:
     ticket = lodge()
-    before = snapshot(ticket)
+    before = ticket_snapshot(ticket)
     missing = act(staff_browser, ticket, "invalid", {"reason": "  "}, htmx=True)
     assert missing.status_code == 422
     assert "reason: say why the ticket is invalid" in missing.content.decode()
-    assert snapshot(ticket) == before
+    assert ticket_snapshot(ticket) == before
     assert act(staff_browser, ticket, "invalid", {"reason": "Spam"}).status_code == 302
     ticket.refresh_from_db()
     assert (ticket.is_valid, ticket.invalid_reason) == (False, "Spam")
@@ -203,11 +189,11 @@ def test_merge_by_reference_and_unmerge(staff_browser, lodge) -> None:
 )
 def test_merge_refusals(staff_browser, lodge, into, status, message) -> None:
     ticket = lodge()
-    before = snapshot(ticket)
+    before = ticket_snapshot(ticket)
     response = act(staff_browser, ticket, "merge", {"into": into}, htmx=True)
     assert response.status_code == status
     assert message in response.content.decode()
-    assert snapshot(ticket) == before
+    assert ticket_snapshot(ticket) == before
 
 
 def test_merge_into_itself_and_into_another_clients_ticket_are_refused(
@@ -235,10 +221,10 @@ def test_client_users_cannot_act_on_tickets(agreement, lodge) -> None:
     ticket = lodge()
     browser = Browser()
     browser.force_login(client_user(agreement.client, Role.CLIENT_ADMIN))
-    before = snapshot(ticket)
+    before = ticket_snapshot(ticket)
     assert act(browser, ticket, "reply", {"body": "hi"}).status_code == 403
     assert act(browser, ticket, "status", {"status": "solved"}).status_code == 403
-    assert snapshot(ticket) == before
+    assert ticket_snapshot(ticket) == before
 
 
 def test_staff_of_no_access_and_unknown_actions(staff_browser, lodge) -> None:
