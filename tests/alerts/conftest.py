@@ -4,22 +4,19 @@ an agent seated for another client and a manager."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from pactdesk.accounts.models import Role, User
 from pactdesk.agreements.services import seat_assign
+from tests.desk.conftest import MONDAY_10AM, lodge  # noqa: F401 (the desk tests' clock and fixture)
 from tests.factories import (
     ClientFactory,
     UserFactory,
     dedicated_agreement,
     shared_agreement,
-    ticket_lodged,
 )
 
-# Monday 2 March 2026, 10:00 in New York (EST, UTC-5): inside business hours.
-MONDAY_10AM = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+# MONDAY_10AM: Monday 2 March 2026, 10:00 in New York (EST, UTC-5), inside business hours.
 
 
 @pytest.fixture
@@ -46,12 +43,3 @@ def people(db, dedicated):
     User.objects.filter(pk=gone.pk).update(is_active=False)
     seat_assign(seat=dedicated.seats.get(number=1), agent=sam)
     return {"ana": ana, "bo": bo, "sam": sam, "mo": mo, "ad": ad}
-
-
-@pytest.fixture
-def lodge(agreement, django_capture_on_commit_callbacks):
-    def make(**overrides):
-        values = {"client": agreement.client, "channel": "api", "now": MONDAY_10AM, **overrides}
-        return ticket_lodged(capture=django_capture_on_commit_callbacks, **values)
-
-    return make

@@ -54,6 +54,18 @@ def outbox(kind: str = "reply") -> list[tuple[str, str]]:
     return [(row.to_address, row.subject) for row in rows]
 
 
+def merge_confirmed(agent, ticket: Ticket, *, into: Ticket, copy_customers: bool = False) -> None:
+    """The agent merges one customer's ticket into another's, confirming the other customer."""
+    ticket_merge(
+        actor=agent,
+        ticket=ticket,
+        into=into,
+        now=LATER,
+        confirm_other_customer=True,
+        copy_customers=copy_customers,
+    )
+
+
 def test_a_merge_across_customers_needs_confirmation_and_changes_nothing_without(
     alice_and_bob, agent
 ) -> None:
@@ -76,7 +88,7 @@ def test_after_a_confirmed_merge_bobs_mail_reply_lands_on_alices_ticket_and_is_a
     alice_and_bob, agent
 ) -> None:
     alice, bob = alice_and_bob
-    ticket_merge(actor=agent, ticket=bob, into=alice, now=LATER, confirm_other_customer=True)
+    merge_confirmed(agent, bob, into=alice)
     ack_to_bob = OutboundMail.objects.get(ticket_id_ref=bob.pk, kind="acknowledgement")
     reply = mail(
         sender="Bob <bob@shop.test>",
@@ -110,7 +122,7 @@ def test_right_after_the_merge_the_reply_answers_bob_whose_message_is_the_latest
     alice_and_bob, agent
 ) -> None:
     alice, bob = alice_and_bob
-    ticket_merge(actor=agent, ticket=bob, into=alice, now=LATER, confirm_other_customer=True)
+    merge_confirmed(agent, bob, into=alice)
     ticket_reply(actor=agent, ticket=alice, body="Bob: noted.", now=LATEST)
     assert outbox() == [("bob@shop.test", f"Re: [PD-{bob.pk}] Bob's secret")]
 
@@ -128,8 +140,8 @@ def test_after_a_chain_of_merges_a_reply_carries_the_writers_own_subject_and_thr
         channel="email",
         mail_message_id="<c1@shop.test>",
     )
-    ticket_merge(actor=agent, ticket=bob, into=alice, now=LATER, confirm_other_customer=True)
-    ticket_merge(actor=agent, ticket=alice, into=carol, now=LATER, confirm_other_customer=True)
+    merge_confirmed(agent, bob, into=alice)
+    merge_confirmed(agent, alice, into=carol)
     ticket_customer_reply(
         ticket=bob, customer=bob.customer, body="Bob again.", now=LATER, channel="portal"
     )
@@ -150,7 +162,7 @@ def test_after_a_chain_of_merges_a_reply_carries_the_writers_own_subject_and_thr
 
 def test_staff_may_answer_alice_instead_and_bob_gets_nothing(alice_and_bob, agent) -> None:
     alice, bob = alice_and_bob
-    ticket_merge(actor=agent, ticket=bob, into=alice, now=LATER, confirm_other_customer=True)
+    merge_confirmed(agent, bob, into=alice)
     ticket_customer_reply(
         ticket=bob, customer=bob.customer, body="Bob again.", now=LATER, channel="portal"
     )
@@ -178,14 +190,7 @@ def test_a_reply_to_someone_not_on_the_ticket_is_refused_and_writes_nothing(
 
 def test_with_the_copy_choice_both_customers_get_every_reply(alice_and_bob, agent) -> None:
     alice, bob = alice_and_bob
-    ticket_merge(
-        actor=agent,
-        ticket=bob,
-        into=alice,
-        now=LATER,
-        confirm_other_customer=True,
-        copy_customers=True,
-    )
+    merge_confirmed(agent, bob, into=alice, copy_customers=True)
     assert [c.customer.email for c in TicketCopy.objects.filter(ticket=alice)] == ["bob@shop.test"]
     ticket_customer_reply(
         ticket=bob, customer=bob.customer, body="Bob again.", now=LATER, channel="portal"
@@ -207,21 +212,14 @@ def test_without_the_copy_choice_a_status_notice_goes_to_the_tickets_customer_on
     alice_and_bob, agent
 ) -> None:
     alice, bob = alice_and_bob
-    ticket_merge(actor=agent, ticket=bob, into=alice, now=LATER, confirm_other_customer=True)
+    merge_confirmed(agent, bob, into=alice)
     ticket_status_change(actor=agent, ticket=alice, status="solved", now=LATEST)
     assert [to for to, _ in outbox("status_notice")] == ["alice@shop.test"]
 
 
 def test_unmerging_ends_the_copy(alice_and_bob, agent) -> None:
     alice, bob = alice_and_bob
-    ticket_merge(
-        actor=agent,
-        ticket=bob,
-        into=alice,
-        now=LATER,
-        confirm_other_customer=True,
-        copy_customers=True,
-    )
+    merge_confirmed(agent, bob, into=alice, copy_customers=True)
     ticket_unmerge(actor=agent, ticket=Ticket.objects.get(pk=bob.pk), now=LATEST)
     assert not TicketCopy.objects.exists()
     assert list(TicketEvent.objects.filter(ticket=alice).values_list("kind", "value")) == [
@@ -237,7 +235,7 @@ def test_a_portal_reply_to_the_merged_ticket_reaches_the_merged_into_ticket(
     alice_and_bob, agent
 ) -> None:
     alice, bob = alice_and_bob
-    ticket_merge(actor=agent, ticket=bob, into=alice, now=LATER, confirm_other_customer=True)
+    merge_confirmed(agent, bob, into=alice)
     landed = ticket_customer_reply(
         ticket=Ticket.objects.get(pk=bob.pk),
         customer=bob.customer,
@@ -290,14 +288,7 @@ def test_mail_to_each_recipient_is_sent_separately(
     alice_and_bob, agent, django_capture_on_commit_callbacks
 ) -> None:
     alice, bob = alice_and_bob
-    ticket_merge(
-        actor=agent,
-        ticket=bob,
-        into=alice,
-        now=LATER,
-        confirm_other_customer=True,
-        copy_customers=True,
-    )
+    merge_confirmed(agent, bob, into=alice, copy_customers=True)
     sent_mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         ticket_reply(actor=agent, ticket=alice, body="Both: fixed.", now=LATEST)

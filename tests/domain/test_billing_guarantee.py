@@ -32,6 +32,13 @@ def reference(fee: Decimal, places: int, start: date, cancelled: date, window: i
     return f"{whole}.{part:0{places}d}" if places else str(whole)
 
 
+def refund_on_day(day: int, *, fee: Decimal, currency: str, start: date) -> Decimal:
+    """The refund for a hire cancelled on day `day` of its first period (day 1 = start)."""
+    return guarantee_refund(
+        fee=fee, currency=currency, start=start, cancelled_on=start + timedelta(days=day - 1)
+    )
+
+
 # --- the period ---------------------------------------------------------------------
 
 
@@ -91,12 +98,7 @@ TABLE = [
 def test_refund_table_for_28_to_31_day_periods(days: int, day: int, expected: str) -> None:
     start = PERIODS[days]
 
-    refund = guarantee_refund(
-        fee=Decimal("300.00"),
-        currency="USD",
-        start=start,
-        cancelled_on=start + timedelta(days=day - 1),
-    )
+    refund = refund_on_day(day, fee=Decimal("300.00"), currency="USD", start=start)
 
     assert str(refund) == expected
     assert str(refund) == reference(Decimal("300.00"), 2, start, start + timedelta(days=day - 1))
@@ -139,12 +141,7 @@ def test_zero_and_three_decimal_currencies(
 ) -> None:
     start = date(2026, 3, 1)  # a 31-day period
 
-    refund = guarantee_refund(
-        fee=Decimal(fee),
-        currency=currency,
-        start=start,
-        cancelled_on=start + timedelta(days=day - 1),
-    )
+    refund = refund_on_day(day, fee=Decimal(fee), currency=currency, start=start)
 
     assert str(refund) == expected
 
@@ -161,12 +158,7 @@ def test_zero_and_three_decimal_currencies(
 def test_rounding_is_half_up_and_once(fee: str, currency: str, day: int, expected: str) -> None:
     start = date(2026, 2, 1)  # a 28-day period
 
-    refund = guarantee_refund(
-        fee=Decimal(fee),
-        currency=currency,
-        start=start,
-        cancelled_on=start + timedelta(days=day - 1),
-    )
+    refund = refund_on_day(day, fee=Decimal(fee), currency=currency, start=start)
 
     assert str(refund) == expected
 
