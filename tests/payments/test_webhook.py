@@ -11,7 +11,12 @@ import pytest
 from django.test import Client as Browser
 
 from pactdesk.payments.models import WebhookEvent
-from pactdesk.payments.services import off_capture_event, on_capture_event
+from pactdesk.payments.notifications import event_parse
+from pactdesk.payments.services import (
+    off_capture_event,
+    on_capture_event,
+    webhook_event_record,
+)
 from pactdesk.payments.types import PayPalEvent
 from pactdesk.platform.error_codes import PlatformErrorCode
 from pactdesk.platform.errors import Conflict
@@ -206,14 +211,30 @@ def test_a_certificate_from_a_host_not_allowed_is_refused_unfetched(
     assert received == []
 
 
-def test_the_default_origins_are_paypal_s_own_over_https(settings) -> None:
-    from pactdesk.config.env import env_origins
+def test_certificates_come_by_default_only_from_paypal_s_hosts_over_https() -> None:
+    from django.conf import settings as configured
 
-    assert env_origins("X", [], {"X": "https://API.paypal.com/, http://127.0.0.1:8765"}) == [
+    assert configured.PACTDESK_PAYPAL_CERT_ORIGINS == [
         "https://api.paypal.com",
-        "http://127.0.0.1:8765",
+        "https://api-m.paypal.com",
+        "https://api.sandbox.paypal.com",
+        "https://api-m.sandbox.paypal.com",
     ]
-    assert all(origin.startswith("https://") for origin in settings.PACTDESK_PAYPAL_CERT_ORIGINS)
+
+
+def test_an_event_id_is_recorded_once(now) -> None:
+    event = event_parse(COMPLETED)
+
+    assert [webhook_event_record(event=event, now=now) for _ in range(2)] == [True, False]
+    assert WebhookEvent.objects.get().received_at == now
+
+
+def test_a_handler_registered_twice_is_called_once(paypal_signer: Signer, received) -> None:
+    on_capture_event(received.append)
+
+    post(COMPLETED, paypal_signer.headers(COMPLETED))
+
+    assert len(received) == 1
 
 
 def test_the_certificate_is_fetched_once_and_kept(paypal_signer: Signer, paypal_server) -> None:
