@@ -17,6 +17,7 @@ from pactdesk.desk.error_codes import DeskErrorCode
 from pactdesk.domain.error_codes import DomainErrorCode, ErrorCode
 from pactdesk.intake.error_codes import IntakeErrorCode
 from pactdesk.notify.error_codes import NotifyErrorCode
+from pactdesk.payments.error_codes import PaymentsErrorCode
 from pactdesk.platform import errors
 from pactdesk.platform.error_codes import PlatformErrorCode
 from pactdesk.reports.error_codes import ReportsErrorCode
@@ -32,6 +33,7 @@ ENUMS = [
     IntakeErrorCode,
     ApiErrorCode,
     ReportsErrorCode,
+    PaymentsErrorCode,
 ]
 # Calls that take a code: as `code=` or, for these, as the first argument.
 POSITIONAL = {"DomainError", "CalendarError", "SlaError", "error_body"}
@@ -44,6 +46,9 @@ RAISERS = POSITIONAL | {
     "ServiceClosed",
     "ValidationError",
     "MailRefused",
+    "PaymentError",
+    "PaymentRefused",
+    "PaymentUnavailable",
 }
 
 

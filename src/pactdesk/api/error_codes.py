@@ -7,6 +7,7 @@ from pactdesk.agreements.error_codes import AgreementsErrorCode
 from pactdesk.desk.error_codes import DeskErrorCode
 from pactdesk.domain.error_codes import DomainErrorCode, ErrorCode
 from pactdesk.notify.error_codes import NotifyErrorCode
+from pactdesk.payments.error_codes import PaymentsErrorCode
 from pactdesk.platform.error_codes import PlatformErrorCode
 from pactdesk.reports.error_codes import ReportsErrorCode
 
@@ -45,6 +46,7 @@ ANSWERED: tuple[type[ErrorCode], ...] = (
     PlatformErrorCode,
     DomainErrorCode,
     ReportsErrorCode,
+    PaymentsErrorCode,
 )
 
 

@@ -96,6 +96,57 @@ def env_proxy_ssl_header(
     return "HTTP_" + raw.upper().replace("-", "_"), "https"
 
 
+def env_choice(
+    name: str, default: str, choices: tuple[str, ...], environ: Mapping[str, str] = os.environ
+) -> str:
+    """One of `choices` (compared in lower case), or `default` when unset."""
+    value = environ.get(name, "").strip().lower() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not known: use {' or '.join(choices)}")
+    return value
+
+
+def env_origins(
+    name: str, default: list[str], environ: Mapping[str, str] = os.environ
+) -> list[str]:
+    """Comma-separated origins, `scheme://host[:port]` (http or https, no path), each
+    normalised to lower case: `https://api.paypal.com,http://127.0.0.1:8765`."""
+    origins = []
+    for item in env_list(name, default, environ):
+        parts = urlsplit(item)
+        try:
+            port = parts.port
+        except ValueError:
+            port = -1
+        if (
+            parts.scheme not in {"http", "https"}
+            or not parts.hostname
+            or port == -1
+            or parts.path not in {"", "/"}
+            or parts.query
+            or parts.fragment
+            or parts.username
+        ):
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an origin (like https://api.paypal.com)"
+            )
+        origins.append(f"{parts.scheme}://{parts.netloc.lower()}")
+    return origins
+
+
+def env_base_url(name: str, environ: Mapping[str, str] = os.environ) -> str:
+    """An http(s) URL without query or fragment, without its trailing slash; "" unset."""
+    raw = environ.get(name, "").strip().rstrip("/")
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} must be an http:// or https:// URL without a query"
+        )
+    return raw
+
+
 def env_mode(environ: Mapping[str, str] = os.environ) -> str:
     mode = environ.get("PACTDESK_MODE", "local").strip().lower()
     if mode not in {"local", "production"}:

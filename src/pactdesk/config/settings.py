@@ -11,6 +11,7 @@ PACTDESK_SSL_REDIRECT    redirect http to https; default on in production, off l
 PACTDESK_HSTS_SECONDS    Strict-Transport-Security max-age; default a year in production
 PACTDESK_HSTS_INCLUDE_SUBDOMAINS, PACTDESK_HSTS_PRELOAD   default on (with HSTS)
 PACTDESK_PROXY_SSL_HEADER  header a TLS-terminating proxy sets to https; default none
+PACTDESK_PAYPAL_*        PayPal credentials, mode, webhook id (see the PayPal block)
 """
 
 from __future__ import annotations
@@ -24,12 +25,15 @@ from django.core.exceptions import ImproperlyConfigured
 
 from pactdesk.config.env import (
     database_from_url,
+    env_base_url,
     env_bool,
+    env_choice,
     env_file,
     env_int,
     env_list,
     env_mode,
     env_networks,
+    env_origins,
     env_proxy_ssl_header,
     smtp_from_url,
 )
@@ -172,6 +176,32 @@ PACTDESK_IMAP_CA_FILE = env_file("PACTDESK_IMAP_CA_FILE")
 # A worker that has not beaten for this long makes /healthz answer 503.
 PACTDESK_HEARTBEAT_MAX_AGE = env_int("PACTDESK_HEARTBEAT_MAX_AGE", 180, minimum=10)
 
+# PayPal (pactdesk.payments). Without a client id and secret billing records payments
+# by hand and shows no PayPal button. The mode picks PayPal's API host (sandbox or
+# live); PACTDESK_PAYPAL_BASE_URL replaces it (the tests' local PayPal server). The
+# webhook id is PayPal's id of our webhook, part of every signed notification; the
+# certificates that sign them are fetched only from these origins (PayPal's own).
+PACTDESK_PAYPAL_CLIENT_ID = os.environ.get("PACTDESK_PAYPAL_CLIENT_ID", "").strip()
+PACTDESK_PAYPAL_CLIENT_SECRET = os.environ.get("PACTDESK_PAYPAL_CLIENT_SECRET", "").strip()
+if bool(PACTDESK_PAYPAL_CLIENT_ID) != bool(PACTDESK_PAYPAL_CLIENT_SECRET):
+    raise ImproperlyConfigured(
+        "PACTDESK_PAYPAL_CLIENT_ID and PACTDESK_PAYPAL_CLIENT_SECRET go together: set both or none"
+    )
+PACTDESK_PAYPAL_MODE = env_choice("PACTDESK_PAYPAL_MODE", "sandbox", ("sandbox", "live"))
+PACTDESK_PAYPAL_BASE_URL = env_base_url("PACTDESK_PAYPAL_BASE_URL")
+PACTDESK_PAYPAL_WEBHOOK_ID = os.environ.get("PACTDESK_PAYPAL_WEBHOOK_ID", "").strip()
+PACTDESK_PAYPAL_CERT_ORIGINS = env_origins(
+    "PACTDESK_PAYPAL_CERT_ORIGINS",
+    [
+        "https://api.paypal.com",
+        "https://api-m.paypal.com",
+        "https://api.sandbox.paypal.com",
+        "https://api-m.sandbox.paypal.com",
+    ],
+)
+PACTDESK_PAYPAL_TIMEOUT = env_int("PACTDESK_PAYPAL_TIMEOUT", 30, minimum=1)  # seconds a call
+PACTDESK_PAYPAL_RETRIES = env_int("PACTDESK_PAYPAL_RETRIES", 2, minimum=0)  # same request id
+
 INSTALLED_APPS = [
     "pactdesk.config.apps.PactdeskAdminConfig",  # django.contrib.admin, own site
     "django.contrib.auth",
@@ -190,6 +220,7 @@ INSTALLED_APPS = [
     "pactdesk.desk",
     "pactdesk.reports",
     "pactdesk.alerts",
+    "pactdesk.payments",
     "pactdesk.api",
     "ninja",  # serves the API docs' own Swagger UI files (no CDN)
     "pactdesk.intake",

@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/<path:rest>", api_path_not_found),
     path("ops/api-keys/", include("pactdesk.api.page_urls")),
     path("ops/quarantine/", include("pactdesk.intake.page_urls")),
+    path("payments/", include("pactdesk.payments.urls")),
     path("", include("pactdesk.web.urls")),
 ]
