@@ -172,6 +172,12 @@ PACTDESK_IMAP_CA_FILE = env_file("PACTDESK_IMAP_CA_FILE")
 # A worker that has not beaten for this long makes /healthz answer 503.
 PACTDESK_HEARTBEAT_MAX_AGE = env_int("PACTDESK_HEARTBEAT_MAX_AGE", 180, minimum=10)
 
+# Routing (pactdesk.routing): minutes without activity before staff become `away`, and
+# minutes an `away` or `offline` assignee may leave an open ticket untouched before it
+# goes back to its queue.
+PACTDESK_PRESENCE_IDLE_MINUTES = env_int("PACTDESK_PRESENCE_IDLE_MINUTES", 30, minimum=1)
+PACTDESK_ROUTING_RETURN_MINUTES = env_int("PACTDESK_ROUTING_RETURN_MINUTES", 60, minimum=1)
+
 INSTALLED_APPS = [
     "pactdesk.config.apps.PactdeskAdminConfig",  # django.contrib.admin, own site
     "django.contrib.auth",
@@ -190,6 +196,7 @@ INSTALLED_APPS = [
     "pactdesk.desk",
     "pactdesk.reports",
     "pactdesk.alerts",
+    "pactdesk.routing",
     "pactdesk.api",
     "ninja",  # serves the API docs' own Swagger UI files (no CDN)
     "pactdesk.intake",
@@ -205,6 +212,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pactdesk.routing.middleware.PresenceActivity",
     "pactdesk.web.middleware.ViewerTimeZone",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
