@@ -35,15 +35,19 @@ def test_an_agent_sets_and_reads_their_presence(people) -> None:
     _, got = _call(people["ana"], "get", "/api/presence")
 
     assert status == 200
-    assert put == got == {
-        "user_id": people["ana"].pk,
-        "name": "Ana",
-        "status": "available",
-        "cap": 4,
-        "timezone": "Europe/London",
-        "back_at": None,
-        "changed_at": "2026-03-02T15:00:00Z",
-    }
+    assert (
+        put
+        == got
+        == {
+            "user_id": people["ana"].pk,
+            "name": "Ana",
+            "status": "available",
+            "cap": 4,
+            "timezone": "Europe/London",
+            "back_at": None,
+            "changed_at": "2026-03-02T15:00:00Z",
+        }
+    )
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,9 @@ MAIL = (
 def _by_every_way(lotus, people, lodge, django_capture_on_commit_callbacks) -> list[Ticket]:
     client = lotus.client
     with django_capture_on_commit_callbacks(execute=True):
-        mail_receive(raw=MAIL, recipients=["help@lotus.test"], envelope_sender=None, now=MONDAY_10AM)
+        mail_receive(
+            raw=MAIL, recipients=["help@lotus.test"], envelope_sender=None, now=MONDAY_10AM
+        )
     browser = Browser()
     with django_capture_on_commit_callbacks(execute=True):
         browser.post(
@@ -71,7 +73,9 @@ def test_every_way_in_waits_for_the_seats_and_reaches_only_them(
     tickets_route(now=MONDAY_10AM + MIN)
     assert queue_next(actor=people["ana"], now=MONDAY_10AM + MIN) is None
     assert queue_next(actor=people["mo"], now=MONDAY_10AM + MIN) is None
-    assert Ticket.objects.filter(pk__in=[t.pk for t in waiting], assignee__isnull=False).count() == 0
+    assert (
+        Ticket.objects.filter(pk__in=[t.pk for t in waiting], assignee__isnull=False).count() == 0
+    )
 
     available(people["sam"], people["sue"])
     taken = queue_next(actor=people["sue"], now=MONDAY_10AM + 2 * MIN)
@@ -94,7 +98,9 @@ def test_reassigning_to_someone_without_a_seat_is_refused_and_changes_nothing(
     ticket_assign(actor=people["mo"], ticket=ticket, assignee=people["sam"], now=MONDAY_10AM)
 
     with pytest.raises(Conflict) as refused:
-        ticket_assign(actor=people["mo"], ticket=ticket, assignee=people[who], now=MONDAY_10AM + MIN)
+        ticket_assign(
+            actor=people["mo"], ticket=ticket, assignee=people[who], now=MONDAY_10AM + MIN
+        )
 
     assert refused.value.code == DeskErrorCode.NOT_SEATED
     assert Ticket.objects.get(pk=ticket.pk).assignee_id == people["sam"].pk

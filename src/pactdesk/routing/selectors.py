@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -161,6 +162,15 @@ class PoolRow:
     available: int
 
 
+class Queued(NamedTuple):
+    """Waiting tickets of one client and plan kind: how many, the oldest lodging."""
+
+    client_id: int
+    kind: str
+    n: int
+    oldest: datetime
+
+
 @dataclass(frozen=True)
 class Workload:
     agents: list[AgentRow]
@@ -174,30 +184,35 @@ def workload(*, actor: User) -> Workload:
     presences = presence_list(actor=actor)
     seat_map = SeatMap.load()
     staff_ids = [p.user_id for p in presences]
-    held = {
-        row["assignee_id"]: row
-        for row in Ticket.objects.filter(assignee_id__in=staff_ids, status__in=OPEN_STATUSES)
+    held: dict[int, tuple[int, datetime]] = {
+        assignee: (n, oldest)
+        for assignee, n, oldest in Ticket.objects.filter(
+            assignee_id__in=staff_ids, status__in=OPEN_STATUSES
+        )
         .values("assignee_id")
         .annotate(n=Count("id"), oldest=Min("lodged_at"))
+        .values_list("assignee_id", "n", "oldest")
     }
-    waiting = list(
-        waiting_tickets()
+    waiting = [
+        Queued(*row)
+        for row in waiting_tickets()
         .values("client_id", "agreement__plan__kind")
         .annotate(n=Count("id"), oldest=Min("lodged_at"))
-    )
-    clients = Client.objects.in_bulk({row["client_id"] for row in waiting} | set(seat_map.seats))
+        .values_list("client_id", "agreement__plan__kind", "n", "oldest")
+    ]
+    clients = Client.objects.in_bulk({row.client_id for row in waiting} | set(seat_map.seats))
     available = {
         p.user_id
         for p in presences
         if p.status == PresenceStatus.AVAILABLE
-        and (p.cap is None or held.get(p.user_id, {}).get("n", 0) < p.cap)
+        and (p.cap is None or (held[p.user_id][0] if p.user_id in held else 0) < p.cap)
     }
     agents = [
         AgentRow(
             agent=p.user,
             presence=p,
-            open_tickets=held.get(p.user_id, {}).get("n", 0),
-            oldest_open=held.get(p.user_id, {}).get("oldest"),
+            open_tickets=held[p.user_id][0] if p.user_id in held else 0,
+            oldest_open=held[p.user_id][1] if p.user_id in held else None,
             seat_client=_name(clients, seat_map.client_of(p.user_id)),
         )
         for p in presences
@@ -223,22 +238,18 @@ def _name(clients: dict[int, Client], client_id: int | None) -> str | None:
 
 def _client_rows(
     *,
-    waiting: list[dict[str, object]],
+    waiting: list[Queued],
     clients: dict[int, Client],
     seat_map: SeatMap,
     available: set[int],
 ) -> list[ClientQueueRow]:
-    queued = {
-        row["client_id"]: row
-        for row in waiting
-        if row["agreement__plan__kind"] == PlanKind.DEDICATED
-    }
+    queued = {row.client_id: row for row in waiting if row.kind == PlanKind.DEDICATED}
     ids = set(seat_map.seats) | set(queued)
     rows = [
         ClientQueueRow(
             client=clients[pk],
-            depth=int(queued.get(pk, {}).get("n", 0)),  # type: ignore[call-overload]
-            oldest=queued.get(pk, {}).get("oldest"),  # type: ignore[arg-type]
+            depth=queued[pk].n if pk in queued else 0,
+            oldest=queued[pk].oldest if pk in queued else None,
             holders=len(seat_map.seats.get(pk, ())),
             available=len(set(seat_map.seats.get(pk, ())) & available),
         )
@@ -248,20 +259,18 @@ def _client_rows(
     return sorted(rows, key=lambda row: row.client.name)
 
 
-def _pool_rows(*, waiting: list[dict[str, object]], available: int) -> list[PoolRow]:
+def _pool_rows(*, waiting: list[Queued], available: int) -> list[PoolRow]:
     pools = list(Pool.objects.all())
     default = next((pool.pk for pool in pools if pool.is_default), None)
     pool_of = dict(PoolClient.objects.values_list("client_id", "pool_id"))
     counts: dict[int | None, int] = defaultdict(int)
     oldest: dict[int | None, datetime] = {}
     for row in waiting:
-        if row["agreement__plan__kind"] != PlanKind.SHARED:
+        if row.kind != PlanKind.SHARED:
             continue
-        pool_id = pool_of.get(row["client_id"], default)  # type: ignore[call-overload]
-        counts[pool_id] += int(row["n"])  # type: ignore[call-overload]
-        first = row["oldest"]
-        assert isinstance(first, datetime)
-        oldest[pool_id] = min(first, oldest.get(pool_id, first))
+        pool_id = pool_of.get(row.client_id, default)
+        counts[pool_id] += row.n
+        oldest[pool_id] = min(row.oldest, oldest.get(pool_id, row.oldest))
     return [
         PoolRow(
             pool=pool,

@@ -3,6 +3,8 @@
 import django.db.models.deletion
 import pactdesk.domain.routing
 from django.conf import settings
+from typing import Any
+
 from django.db import migrations, models
 
 
@@ -54,7 +56,7 @@ class Migration(migrations.Migration):
     ]
 
 
-def default_pool(apps, schema_editor):
+def default_pool(apps: Any, schema_editor: Any) -> None:
     apps.get_model("routing", "Pool").objects.get_or_create(
         is_default=True, defaults={"name": "Shared pool", "strategy": "earliest_due"}
     )
