@@ -21,6 +21,7 @@ from pactdesk.payments.error_codes import PaymentsErrorCode
 from pactdesk.platform import errors
 from pactdesk.platform.error_codes import PlatformErrorCode
 from pactdesk.reports.error_codes import ReportsErrorCode
+from pactdesk.routing.error_codes import RoutingErrorCode
 
 SRC = Path(errors.__file__).resolve().parents[1]
 ENUMS = [
@@ -34,6 +35,7 @@ ENUMS = [
     ApiErrorCode,
     ReportsErrorCode,
     PaymentsErrorCode,
+    RoutingErrorCode,
 ]
 # Calls that take a code: as `code=` or, for these, as the first argument.
 POSITIONAL = {"DomainError", "CalendarError", "SlaError", "error_body"}

@@ -290,6 +290,10 @@ API_FIELDS: dict[str, Callable[[Victim], Any]] = {
     "to": lambda v: "2026-12-31",
     "by_agent": lambda v: True,
     "format": lambda v: "csv",
+    # presence (staff tokens only; a member of staff's own row, no client's)
+    "cap": lambda v: 5,
+    "timezone": lambda v: "Europe/London",
+    "back_at": lambda v: None,
 }
 # One form for every POST to a web page: every field a page reads, victim references
 # where a field names a row.

@@ -72,6 +72,8 @@ OURS = {
     "intake.QuarantinedMail.error_code": "ours",
     "alerts.SlaAlert.sweep": "a random token",
     "alerts.Notification.text": "ours: the reference, the subject cut to 300, our words",
+    "routing.Presence.timezone": "API and header, one of zoneinfo's names (checked first)",
+    "routing.Pool.name": "admin form",
 }
 
 

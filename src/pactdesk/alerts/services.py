@@ -27,7 +27,8 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from pactdesk.accounts.models import STAFF_ROLES, Role, User
-from pactdesk.agreements.models import Agreement, PlanKind, Seat, SlaTarget
+from pactdesk.agreements.models import Agreement, PlanKind, SlaTarget
+from pactdesk.agreements.seating import SeatMap
 from pactdesk.agreements.selectors import agreement_calendar
 from pactdesk.alerts.models import (
     ALERT_KINDS,
@@ -252,39 +253,31 @@ class Audience:
     """Active staff, who may take whose tickets, and who wants which mails."""
 
     staff: dict[int, User]
-    seats: dict[int, set[int]]  # client id -> its seat holders
-    seated: set[int]  # agents holding any seat
+    seat_map: SeatMap
     no_mail: set[tuple[int, str]]  # (user id, kind)
 
     @classmethod
     def load(cls) -> Audience:
         """Three queries."""
         staff = {u.pk: u for u in User.objects.filter(role__in=sorted(STAFF_ROLES), is_active=True)}
-        seats: dict[int, set[int]] = defaultdict(set)
-        for client_id, agent_id in Seat.objects.filter(agent__isnull=False).values_list(
-            "client_id", "agent_id"
-        ):
-            seats[client_id].add(agent_id)
         no_mail = set(NotificationMailOptOut.objects.values_list("user_id", "kind"))
-        return cls(staff, seats, {a for held in seats.values() for a in held}, no_mail)
+        return cls(staff, SeatMap.load(), no_mail)
 
     def recipients(self, alert: Alert) -> list[User]:
         """A warning goes to the assignee, or else to every agent who may take the
-        ticket (the seat holders of a dedicated client; for a shared one the agents
-        seated for no client); an escalation to the managers."""
+        ticket (`SeatMap.takers`: the seat holders of a dedicated client; for a shared
+        one the agents seated for no client); an escalation to the managers."""
         ticket = alert.ticket
         if alert.kind == EventKind.SLA_ESCALATED:
             ids = {pk for pk, user in self.staff.items() if user.role == Role.MANAGER}
         elif ticket.assignee_id is not None:
             ids = {ticket.assignee_id} & set(self.staff)
-        elif ticket.agreement.plan.kind == PlanKind.DEDICATED:
-            ids = self.seats.get(ticket.client_id, set()) & set(self.staff)
         else:
-            ids = {
-                pk
-                for pk, user in self.staff.items()
-                if user.role == Role.AGENT and pk not in self.seated
-            }
+            ids = self.seat_map.takers(
+                client_id=ticket.client_id,
+                dedicated=ticket.agreement.plan.kind == PlanKind.DEDICATED,
+                staff=self.staff,
+            )
         return sorted((self.staff[pk] for pk in ids), key=lambda user: user.pk)
 
 

@@ -10,6 +10,7 @@ from pactdesk.notify.error_codes import NotifyErrorCode
 from pactdesk.payments.error_codes import PaymentsErrorCode
 from pactdesk.platform.error_codes import PlatformErrorCode
 from pactdesk.reports.error_codes import ReportsErrorCode
+from pactdesk.routing.error_codes import RoutingErrorCode
 
 
 class ApiErrorCode(ErrorCode):
@@ -47,6 +48,7 @@ ANSWERED: tuple[type[ErrorCode], ...] = (
     DomainErrorCode,
     ReportsErrorCode,
     PaymentsErrorCode,
+    RoutingErrorCode,
 )
 
 

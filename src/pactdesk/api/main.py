@@ -10,6 +10,7 @@ from pactdesk.api.error_codes import ApiErrorCode
 from pactdesk.api.errors import error_body, install_error_map
 from pactdesk.api.rendering import FastJSONRenderer
 from pactdesk.api.reports import router as reports
+from pactdesk.api.routing import router as routing
 from pactdesk.api.tickets.router import router as tickets
 
 api = NinjaAPI(
@@ -29,6 +30,7 @@ api = NinjaAPI(
 install_error_map(api)
 api.add_router("/", tickets)
 api.add_router("/", reports)
+api.add_router("/", routing)
 
 
 def api_path_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from pactdesk.accounts.models import Client, Role
+from pactdesk.accounts.models import Client, Role, User
 from pactdesk.accounts.services import client_create, user_create
 from pactdesk.agreements.models import Metric, PlanKind, Priority, Seat
 from pactdesk.agreements.services import (
@@ -155,6 +155,27 @@ def demo_load() -> None:
     )
     for seat, agent in zip(Seat.objects.filter(agreement=london), agents[-2:], strict=True):
         seat_assign(seat=seat, agent=agent)
+    demo_presences(agents=agents)
+
+
+def demo_presences(*, agents: list[User]) -> None:
+    """Routing's demo: the agents are there (the first with a cap of 5), but one of
+    Thames's technicians is away until 09:00 tomorrow, London time."""
+    from pactdesk.platform.clock import clock_now
+    from pactdesk.routing.services import PresenceIn, presence_set
+
+    now = clock_now()
+    for n, agent in enumerate(agents):
+        presence_set(
+            actor=agent, given=PresenceIn(status="available", cap=5 if n == 0 else None), now=now
+        )
+    presence_set(
+        actor=agents[-1],
+        given=PresenceIn(
+            status="away", timezone="Europe/London", back_at=now + timedelta(hours=12)
+        ),
+        now=now,
+    )
 
 
 def demo_logins() -> list[DemoLogin]:

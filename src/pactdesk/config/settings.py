@@ -201,6 +201,11 @@ PACTDESK_PAYPAL_CERT_ORIGINS = env_origins(
 )
 PACTDESK_PAYPAL_TIMEOUT = env_int("PACTDESK_PAYPAL_TIMEOUT", 30, minimum=1)  # seconds a call
 PACTDESK_PAYPAL_RETRIES = env_int("PACTDESK_PAYPAL_RETRIES", 2, minimum=0)  # same request id
+# Routing (pactdesk.routing): minutes without activity before staff become `away`, and
+# minutes an `away` or `offline` assignee may leave an open ticket untouched before it
+# goes back to its queue.
+PACTDESK_PRESENCE_IDLE_MINUTES = env_int("PACTDESK_PRESENCE_IDLE_MINUTES", 30, minimum=1)
+PACTDESK_ROUTING_RETURN_MINUTES = env_int("PACTDESK_ROUTING_RETURN_MINUTES", 60, minimum=1)
 
 INSTALLED_APPS = [
     "pactdesk.config.apps.PactdeskAdminConfig",  # django.contrib.admin, own site
@@ -221,6 +226,7 @@ INSTALLED_APPS = [
     "pactdesk.reports",
     "pactdesk.alerts",
     "pactdesk.payments",
+    "pactdesk.routing",
     "pactdesk.api",
     "ninja",  # serves the API docs' own Swagger UI files (no CDN)
     "pactdesk.intake",
@@ -236,6 +242,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pactdesk.routing.middleware.PresenceActivity",
     "pactdesk.web.middleware.ViewerTimeZone",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

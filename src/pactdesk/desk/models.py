@@ -88,6 +88,27 @@ class Ticket(ClientOwned):
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["client", "sla_next_due_at", "id"], name="ticket_client_next_due"),
             models.Index(fields=["agreement", "lodged_at"], name="ticket_agreement_lodged"),
+            # Routing and "next ticket" read the waiting tickets most urgent first.
+            models.Index(
+                fields=["sla_next_due_at", "lodged_at", "id"],
+                name="ticket_waiting_due",
+                condition=Q(
+                    assignee__isnull=True,
+                    status__in=[Status.NEW, Status.OPEN],
+                    merged_into__isnull=True,
+                    is_valid=True,
+                ),
+            ),
+            models.Index(
+                fields=["client", "sla_next_due_at", "lodged_at", "id"],
+                name="ticket_client_waiting_due",
+                condition=Q(
+                    assignee__isnull=True,
+                    status__in=[Status.NEW, Status.OPEN],
+                    merged_into__isnull=True,
+                    is_valid=True,
+                ),
+            ),
             # The breach warning sweep reads each metric's clocks by due instant.
             *(
                 models.Index(fields=[f"sla_{metric}_due_at"], name=f"ticket_{metric}_due")

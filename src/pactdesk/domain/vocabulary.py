@@ -94,6 +94,10 @@ class EventKind(Word):
     # the managers (`pactdesk.alerts`). Also the kinds of the staff notifications.
     SLA_WARNING = "sla_warning"
     SLA_ESCALATED = "sla_escalated"
+    # Routing (`pactdesk.routing`): the job gave the ticket to an agent of its pool or
+    # seats; an assignee away past the limit left it untouched, so it went back.
+    ROUTED = "routed"
+    RETURNED = "returned"
 
 
 DEFAULT_PRIORITY = Priority.NORMAL
@@ -109,6 +113,8 @@ AUDIT_KINDS: frozenset[EventKind] = frozenset(
         EventKind.ACKNOWLEDGEMENT_WITHHELD,
         EventKind.SLA_WARNING,
         EventKind.SLA_ESCALATED,
+        EventKind.ROUTED,
+        EventKind.RETURNED,
     }
 )
 REPLAYED_KINDS: tuple[EventKind, ...] = tuple(kind for kind in EventKind if kind not in AUDIT_KINDS)
@@ -160,6 +166,8 @@ LABELS: Mapping[type[Word], Mapping[Word, str]] = {
         EventKind.ACKNOWLEDGEMENT_WITHHELD: "Acknowledgement not sent:",
         EventKind.SLA_WARNING: "Breach warning sent:",
         EventKind.SLA_ESCALATED: "Breach escalated to managers:",
+        EventKind.ROUTED: "Routed to",
+        EventKind.RETURNED: "Returned to the queue from",
     },
 }
 

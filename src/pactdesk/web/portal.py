@@ -26,6 +26,7 @@ from pactdesk.desk.services import ticket_customer_reply
 from pactdesk.domain.identity import email_identity
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ApplicationError, NotFound
+from pactdesk.routing.selectors import ticket_wait_reason
 from pactdesk.web.forms import PortalEmailForm, PortalReplyForm
 from pactdesk.web.portal_access import (
     portal_link_use,
@@ -162,6 +163,7 @@ def _render_ticket(
         "form": form,
         "conversation": customer_ticket_messages(customer=customer, ticket=ticket),
         "body_max": settings.PACTDESK_BODY_MAX_CHARS,
+        "wait_reason": ticket_wait_reason(ticket=ticket, now=clock_now()),
     }
     return render(request, "web/portal/ticket.html", context, status=status)
 

@@ -25,6 +25,7 @@ from pactdesk.desk.selectors import (
 from pactdesk.domain.vocabulary import LABELS, choices
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import NotFound
+from pactdesk.routing.selectors import ticket_wait_reason
 from pactdesk.web.htmx import is_htmx
 from pactdesk.web.sla_view import ticket_clocks
 
@@ -63,6 +64,8 @@ def ticket_context(
     return {
         "ticket": ticket,
         "staff": staff,
+        # why a dedicated client's ticket waits (issue 13 §3); staff see the assignee
+        "wait_reason": None if staff else ticket_wait_reason(ticket=ticket, now=now),
         "conversation": conversation,
         "events": [(event, EVENT_LABELS.get(event.kind, event.kind)) for event in events],
         "clocks": ticket_clocks(ticket),

@@ -6,6 +6,7 @@ from pactdesk.web import (
     notifications,
     operations,
     portal,
+    presence,
     public_form,
     ticket_actions,
     ticket_page,
@@ -24,7 +25,7 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", presence.sign_out, name="logout"),
     path("healthz", views.healthz, name="healthz"),
     path("preferences/", views.preferences, name="preferences"),
     # Agent workspace (staff work tickets; client users read their client's).
@@ -50,6 +51,11 @@ urlpatterns = [
         ticket_page.raw_mail_download,
         name="raw_mail",
     ),
+    # Presence, next ticket and the managers' workload (pactdesk.routing).
+    path("desk/presence/", presence.presence_switch, name="presence"),
+    path("desk/next/", presence.next_ticket, name="next_ticket"),
+    path("desk/workload/", presence.workload_page, name="workload"),
+    path("desk/pools/<id:pool_id>/strategy/", presence.pool_strategy, name="pool_strategy"),
     # Staff's notification centre (breach warnings and escalations).
     path("desk/notifications/", notifications.notifications, name="notifications"),
     path("desk/notifications/badge/", notifications.notification_badge, name="notification_badge"),

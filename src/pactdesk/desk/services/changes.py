@@ -4,7 +4,9 @@ Every change has the same shape: record what happened as events, set the fields,
 stamp `updated_at`, re-evaluate the SLA clocks (the replay reads the events just
 recorded) and save it all in one UPDATE. `ticket_change` does exactly that, so no
 service can forget the clocks; `ticket_sla_refresh` is the clocks alone, for the sweep
-that re-evaluates tickets as time passes. A ticket row is only ever updated here (new
+that re-evaluates tickets as time passes; `ticket_claim` is the one conditional write
+(assign a ticket only if nobody holds it, for routing's "next ticket") followed by a
+`ticket_change`. A ticket row is only ever updated here (new
 tickets are inserted by `lodging`); `tests/desk/test_changes.py` and the suite-wide
 guard in `tests/conftest.py` fail on a save of a ticket anywhere else.
 """
@@ -56,6 +58,28 @@ def ticket_change(
     _clocks_set(ticket=ticket, now=now, into=changed)
     _save(ticket, fields=changed)
     return ticket
+
+
+def ticket_claim(
+    *,
+    ticket_id: int,
+    assignee: User,
+    now: datetime,
+    actor: User | None = None,
+    events: Sequence[EventIn] = (),
+) -> Ticket | None:
+    """Give the ticket to `assignee` only if nobody holds it: a conditional UPDATE
+    (`... WHERE id = %s AND assignee_id IS NULL`) decides between racing claimers, then
+    `ticket_change` records `events`, `updated_at` and the clocks as for any change.
+    Answers the ticket, or None when another claim won (or it is gone). Call it inside
+    the claimer's transaction, so a failure after the UPDATE undoes the claim too."""
+    won = Ticket.objects.filter(pk=ticket_id, assignee__isnull=True).update(assignee=assignee)
+    if not won:
+        return None
+    ticket = tickets_with_sla_inputs(Ticket.objects.filter(pk=ticket_id)).get()
+    return ticket_change(
+        ticket=ticket, now=now, actor=actor, events=events, fields={"assignee": assignee}
+    )
 
 
 def ticket_sla_refresh(*, ticket: Ticket, now: datetime, events: list[Event] | None = None) -> None:

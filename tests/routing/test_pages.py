@@ -1,0 +1,101 @@
+"""The header's presence switch, next ticket, signing out, the wait reason a dedicated
+client reads, and the workload page (its query count does not grow)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client as Browser
+from django.test.utils import CaptureQueriesContext
+
+from pactdesk.accounts.models import Role
+from pactdesk.desk.models import Ticket
+from pactdesk.routing.models import Pool, Presence
+from pactdesk.routing.services import PresenceIn, presence_set
+from tests.factories import UserFactory
+from tests.routing.conftest import MONDAY_10AM
+
+
+@pytest.fixture(autouse=True)
+def now(monkeypatch):
+    for where in ("web.presence", "web.ticket_page", "web.portal"):
+        monkeypatch.setattr(f"pactdesk.{where}.clock_now", lambda: MONDAY_10AM)
+
+
+def _as(user) -> Browser:
+    browser = Browser()
+    browser.force_login(user)
+    return browser
+
+
+def test_one_click_sets_presence_and_signing_out_makes_away(people) -> None:
+    browser = _as(people["ana"])
+
+    answer = browser.post(
+        "/desk/presence/", {"status": "available"}, headers={"HX-Request": "true"}
+    )
+    assert answer.status_code == 200
+    assert b'value="available" class="presence-available current"' in answer.content
+    assert Presence.objects.get(user=people["ana"]).status == "available"
+
+    assert browser.post("/desk/presence/", {"status": "asleep"}).status_code == 422
+    browser.post("/logout/")
+    assert Presence.objects.get(user=people["ana"]).status == "away"
+
+
+def test_the_next_button_opens_the_ticket_it_took(northwind, people, available, lodge) -> None:
+    ticket = lodge(northwind)
+    available(people["ana"])
+
+    answer = _as(people["ana"]).post("/desk/next/")
+
+    assert answer.status_code == 302
+    assert answer.url == f"/desk/tickets/{ticket.pk}/"
+    assert Ticket.objects.get(pk=ticket.pk).assignee_id == people["ana"].pk
+
+
+def test_a_dedicated_client_reads_why_its_ticket_waits(lotus, people, lodge) -> None:
+    ticket = lodge(lotus)
+    back = MONDAY_10AM + timedelta(hours=18)  # Tuesday 09:00 in London
+    for who in ("sam", "sue"):
+        presence_set(
+            actor=people[who], given=PresenceIn(status="away", back_at=back), now=MONDAY_10AM
+        )
+
+    page = _as(people["cy"]).get(f"/desk/tickets/{ticket.pk}/")
+
+    assert page.status_code == 200
+    assert b"Your technician is away until Tue 03 Mar 09:00." in page.content
+
+
+def test_workload_shows_everyone_in_a_fixed_number_of_queries(
+    northwind, lotus, people, available, lodge
+) -> None:
+    available(people["ana"], people["sam"])
+    lodge(northwind)
+    lodge(lotus)
+    browser = _as(people["mo"])
+    browser.get("/desk/workload/")  # warm the per-process caches
+
+    with CaptureQueriesContext(connection) as few:
+        assert browser.get("/desk/workload/").status_code == 200
+    for n in range(10):
+        UserFactory(role=Role.AGENT, name=f"More {n}", email=f"more{n}@pactdesk.test")
+        lodge(northwind, subject=f"More {n}")
+    with CaptureQueriesContext(connection) as many:
+        page = browser.get("/desk/workload/")
+
+    assert len(many) == len(few)
+    assert b"Shared pool" in page.content
+    assert _as(people["ana"]).get("/desk/workload/").status_code == 403
+
+
+def test_a_manager_chooses_a_pools_strategy(people) -> None:
+    pool = Pool.objects.get(is_default=True)
+
+    _as(people["mo"]).post(f"/desk/pools/{pool.pk}/strategy/", {"strategy": "round_robin"})
+    _as(people["ana"]).post(f"/desk/pools/{pool.pk}/strategy/", {"strategy": "least_loaded"})
+
+    assert Pool.objects.get(pk=pool.pk).strategy == "round_robin"
