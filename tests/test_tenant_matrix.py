@@ -48,6 +48,7 @@ from pactdesk.intake.services import mail_receive
 from pactdesk.notify.models import AcknowledgementTemplate, OutboundMail
 from pactdesk.notify.services import acknowledgement_template_save
 from pactdesk.platform.clock import clock_now
+from pactdesk.routing.models import Pool
 from pactdesk.web.portal_access import SESSION_KEY
 from pactdesk.web.ticket_actions import ACTIONS as TICKET_ACTIONS
 from pactdesk.web.workspace import WORK_LISTS
@@ -229,6 +230,11 @@ PARAMS: dict[str, Values] = {
     "mail_id": lambda v, o: [v.mail.pk],
     "entry_id": lambda v, o: [v.quarantined.pk],
     "notification_id": lambda v, o: [v.notification.pk],
+    # Pools are the provider's (managers set their strategy): the default pool, which
+    # serves the victim's client.
+    "pool_id": lambda v, o: [
+        Pool.objects.get_or_create(is_default=True, defaults={"name": "Shared"})[0].pk
+    ],
     "prefix": lambda v, o: [v.key.prefix],
     # A client's public pages: the victim's, and the outsider's own with victim ids.
     "slug": lambda v, o: [v.client.slug, o.client.slug],
