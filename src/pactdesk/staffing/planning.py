@@ -532,13 +532,14 @@ def _recommend(
             )
         then = options[enough]
         what = "add a seat" if enough == n + 1 else f"add {enough - n} seats"
-        short = ", ".join(now.short_of_goal())
+        short = ""
+        if len(now.classes) > 1:
+            short = f"; short now: {', '.join(now.short_of_goal())} tickets"
         return (
             AdviceKind.ADD,
             enough,
             f"{what}: p90 first response from {_time(now.p90)} to {_time(then.p90)}; "
-            f"attainment from {_pct(now.attainment)} to {_pct(then.attainment)} ({goal}; "
-            f"short now: {short} tickets)",
+            f"attainment from {_pct(now.attainment)} to {_pct(then.attainment)} ({goal}{short})",
         )
     fewer = options.get(n - 1)
     if fewer is not None and _keeps(fewer, beyond) and fewer.attainment_low >= question.normal.goal:
