@@ -68,7 +68,8 @@ def test_history_forecast_advice_and_pool_on_the_demo(
     rec = advice.recommendation
     assert (rec.kind, rec.seats, rec.recommended) == (AdviceKind.REMOVE, 2, 1)
     assert rec.text.startswith(
-        "one seat fewer would still keep the promise: p90 first response from 17 minutes to 25 minutes"
+        "one seat fewer would still keep the promise: "
+        "p90 first response from 17 minutes to 25 minutes"
     )
     assert [o.seats for o in rec.options] == [1, 2, 3]
     assert [c.monday for c in advice.backtest] == list(history.weeks)

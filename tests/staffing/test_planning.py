@@ -55,9 +55,13 @@ def test_a_busy_pair_of_seats_is_told_to_add_one_with_its_numbers() -> None:
     assert advice.kind == AdviceKind.ADD
     assert advice.recommended == 2
     one, two = advice.option(1), advice.option(2)
-    assert one is not None and two is not None
-    assert not one.keeps_promise and two.keeps_promise
-    assert one.p90 is not None and two.p90 is not None and two.p90 < one.p90
+    assert one is not None
+    assert two is not None
+    assert not one.keeps_promise
+    assert two.keeps_promise
+    assert one.p90 is not None
+    assert two.p90 is not None
+    assert two.p90 < one.p90
     assert (one.p90, two.p90) == (127.2, 21.8)
     assert advice.text == (
         "add a seat: p90 first response from 2.1 hours to 22 minutes; "
@@ -83,7 +87,10 @@ def test_follow_up_work_that_fills_the_seats_is_overloaded_not_simulated() -> No
     heavy = Work(timedelta(minutes=10), 0.6, timedelta(hours=2))
     advice = advise_seats(question(seats=1, arrivals=office_rates(1.0), work=heavy))
     one = advice.option(1)
-    assert one is not None and one.overloaded and one.attainment == 0.0 and one.p90 is None
+    assert one is not None
+    assert one.overloaded
+    assert one.attainment == 0.0
+    assert one.p90 is None
     assert advice.kind == AdviceKind.ADD
 
 
@@ -164,7 +171,8 @@ def test_business_hours_clients_are_staffed_in_their_hours_only() -> None:
         max_occupancy=0.85,
     )
     assert plan.agents[10] == expected == 4
-    assert plan.agents[0:9] == (0,) * 9 and plan.agents[17:33] == (0,) * 16
+    assert plan.agents[0:9] == (0,) * 9
+    assert plan.agents[17:33] == (0,) * 16
     assert plan.agents[5 * 24 :] == (0,) * 48
 
 
