@@ -11,14 +11,15 @@ from huey.contrib.djhuey import db_periodic_task
 
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.job_names import queued_as
-from pactdesk.staffing.rostering import pool_roster_build, week_monday
-from pactdesk.staffing.services import seat_advice_refresh_all
+from pactdesk.staffing.weeks import week_monday
 
 
 @db_periodic_task(
     crontab(minute="15", hour="5"), **queued_as("pactdesk.staffing.jobs.seat_advice_job")
 )
 def seat_advice_job() -> None:
+    from pactdesk.staffing.services import seat_advice_refresh_all  # NumPy, SimPy: lazy
+
     seat_advice_refresh_all(now=clock_now())
 
 
@@ -27,5 +28,7 @@ def seat_advice_job() -> None:
     **queued_as("pactdesk.staffing.jobs.pool_roster_job"),
 )
 def pool_roster_job() -> None:
+    from pactdesk.staffing.rostering import pool_roster_build  # OR-Tools: lazy
+
     now = clock_now()
     pool_roster_build(week=week_monday(now=now, ahead=1), now=now)

@@ -34,8 +34,8 @@ from pactdesk.staffing.planning import (
     Work,
     pool_requirement_of,
 )
+from pactdesk.staffing.weeks import POOL_TIMEZONE
 
-POOL_TIMEZONE = "UTC"
 # A client with no measured handle time yet: a typical first touch and two replies.
 DEFAULT_WORK = Work(
     first_touch=timedelta(minutes=10), first_touch_cv=1.0, total_handle=timedelta(minutes=20)

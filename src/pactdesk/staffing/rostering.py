@@ -9,11 +9,9 @@ still a roster: its `uncovered` agent-hours and the hours short are shown, never
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
@@ -30,35 +28,10 @@ from pactdesk.domain.rosters import (
 from pactdesk.platform.errors import NotFound, ValidationFailed
 from pactdesk.staffing.error_codes import StaffingErrorCode
 from pactdesk.staffing.models import PoolRoster
-from pactdesk.staffing.pool import POOL_TIMEZONE, PoolPlan, pool_plan
+from pactdesk.staffing.pool import PoolPlan, pool_plan
+from pactdesk.staffing.weeks import POOL_TIMEZONE
 
-WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
 DEFAULT_TIME_LIMIT = 10.0
-
-
-def iso_week_parse(*, text: str) -> date:
-    """The Monday of ISO week ``YYYY-Www`` (``2026-W49`` → 2026-11-30).
-
-    Errors: ValidationFailed `invalid_week` (field week)."""
-    match = WEEK_PATTERN.match(text.strip()) if isinstance(text, str) else None
-    if match is None:
-        raise ValidationFailed(
-            f"{text!r} is not an ISO week such as 2026-W49.",
-            code=StaffingErrorCode.INVALID_WEEK,
-            field="week",
-        )
-    year, week = int(match[1]), int(match[2])
-    try:
-        return date.fromisocalendar(year, week, 1)
-    except ValueError:
-        raise ValidationFailed(
-            f"{year} has no week {week}.", code=StaffingErrorCode.INVALID_WEEK, field="week"
-        ) from None
-
-
-def iso_week_label(*, monday: date) -> str:
-    year, week, _ = monday.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def pool_agents() -> list[User]:
@@ -202,9 +175,3 @@ def roster_view(*, stored: PoolRoster) -> RosterView:
         users={names[pk]: users[pk] for pk in names},
         timezone=POOL_TIMEZONE,
     )
-
-
-def week_monday(*, now: datetime, ahead: int = 0) -> date:
-    """The Monday of the pool week holding `now`, `ahead` weeks on."""
-    today = now.astimezone(ZoneInfo(POOL_TIMEZONE)).date()
-    return today - timedelta(days=today.weekday()) + timedelta(weeks=ahead)

@@ -137,11 +137,6 @@ def seat_advice_refresh_all(*, now: datetime) -> RefreshResult:
     return RefreshResult(computed=computed, told=told, refused=tuple(refused))
 
 
-def staffing_notice_mark_read(*, actor: User, now: datetime) -> int:
-    """Mark the actor's unread staffing notices read; how many."""
-    return StaffingNotice.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=now)
-
-
 def _monday(now: datetime) -> date:
     today = now.date()
     return today - timedelta(days=today.weekday())

@@ -21,19 +21,13 @@ from pactdesk.accounts.models import User
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ApplicationError
 from pactdesk.staffing.models import PoolRoster
-from pactdesk.staffing.rostering import (
-    iso_week_label,
-    iso_week_parse,
-    pool_roster_build,
-    roster_view,
-    week_monday,
-)
+from pactdesk.staffing.notices import staffing_notice_mark_read
 from pactdesk.staffing.selectors import (
     can_read_advice,
     seat_advice_latest,
     staffing_notices_unread,
 )
-from pactdesk.staffing.services import staffing_notice_mark_read
+from pactdesk.staffing.weeks import iso_week_label, iso_week_parse, week_monday
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 CHART_HOUR = 5  # px per hour: 168 hours, 840 px wide
@@ -70,6 +64,8 @@ def staffing_index(request: HttpRequest) -> HttpResponse:
 @operator_required
 @require_http_methods(["GET", "POST"])
 def staffing_roster(request: HttpRequest, week: str) -> HttpResponse:
+    from pactdesk.staffing.rostering import pool_roster_build, roster_view  # the solver: lazy
+
     monday = _week(week)
     if request.method == "POST":
         try:
@@ -118,6 +114,8 @@ def staffing_roster(request: HttpRequest, week: str) -> HttpResponse:
 @operator_required
 @require_GET
 def staffing_roster_csv(request: HttpRequest, week: str) -> HttpResponse:
+    from pactdesk.staffing.rostering import roster_view
+
     stored = _stored(week)
     response = HttpResponse(roster_view(stored=stored).csv(), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="roster-{week}.csv"'
@@ -130,6 +128,8 @@ def staffing_roster_ical(request: HttpRequest, week: str, agent_id: int) -> Http
     actor: User = request.user  # type: ignore[assignment]
     if not (actor.is_operator or actor.pk == agent_id):
         raise Forbidden("Only the agent and the managers read an agent's calendar.")
+    from pactdesk.staffing.rostering import roster_view
+
     view = roster_view(stored=_stored(week))
     user = next((u for u in view.users.values() if u.pk == agent_id), None)
     if user is None:

@@ -9,8 +9,9 @@ from pactdesk.cli.demo import DEMO_PASSWORD, demo_is_loaded, demo_load, demo_log
 from pactdesk.cli.demo_history import history_load
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ApplicationError
-from pactdesk.staffing.rostering import pool_roster_build, week_monday
+from pactdesk.staffing.rostering import pool_roster_build
 from pactdesk.staffing.services import seat_advice_refresh_all
+from pactdesk.staffing.weeks import week_monday
 
 
 class Command(BaseCommand):

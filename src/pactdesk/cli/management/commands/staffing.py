@@ -18,12 +18,8 @@ from pactdesk.staffing.advice import (
     seat_advice_compute,
 )
 from pactdesk.staffing.formats import advice_as_dict, advice_table, roster_table
-from pactdesk.staffing.rostering import (
-    DEFAULT_TIME_LIMIT,
-    iso_week_parse,
-    pool_roster_build,
-    roster_view,
-)
+from pactdesk.staffing.rostering import DEFAULT_TIME_LIMIT, pool_roster_build, roster_view
+from pactdesk.staffing.weeks import iso_week_parse
 
 
 class Command(BaseCommand):
