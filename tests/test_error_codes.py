@@ -22,6 +22,7 @@ from pactdesk.platform import errors
 from pactdesk.platform.error_codes import PlatformErrorCode
 from pactdesk.reports.error_codes import ReportsErrorCode
 from pactdesk.routing.error_codes import RoutingErrorCode
+from pactdesk.staffing.error_codes import StaffingErrorCode
 
 SRC = Path(errors.__file__).resolve().parents[1]
 ENUMS = [
@@ -36,6 +37,7 @@ ENUMS = [
     ReportsErrorCode,
     PaymentsErrorCode,
     RoutingErrorCode,
+    StaffingErrorCode,
 ]
 # Calls that take a code: as `code=` or, for these, as the first argument.
 POSITIONAL = {"DomainError", "CalendarError", "SlaError", "error_body"}

@@ -252,6 +252,12 @@ ROUTE_PARAMS: dict[tuple[str, str], Values] = {
     ("web:ticket_action", "action"): lambda v, o: list(TICKET_ACTIONS),
     ("intake_pages:action", "action"): lambda v, o: ["reprocess", "discard"],
     ("web:work_list", "name"): lambda v, o: list(WORK_LISTS),
+    # Staffing: the pool's roster spans clients (operators only); an agent's calendar
+    # is the agent's own (the victim's admin stands in for a staff id).
+    ("web:staffing_roster", "week"): lambda v, o: ["2026-W49"],
+    ("web:staffing_roster_csv", "week"): lambda v, o: ["2026-W49"],
+    ("web:staffing_roster_ical", "week"): lambda v, o: ["2026-W49"],
+    ("web:staffing_roster_ical", "agent_id"): lambda v, o: [v.admin.pk],
     # The admin's "view on site" redirect (behind the admin's own log-in).
     ("admin:view_on_site", "object_id"): lambda v, o: [v.customer.pk],
 }

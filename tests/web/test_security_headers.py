@@ -121,6 +121,8 @@ def world(lodge, agreement, agent):
         "entry_id": 1,
         "notification_id": 1,
         "pool_id": 1,
+        "week": "2026-W49",
+        "agent_id": agent.pk,
         "name": "all",
         "action": "reply",
         "slug": agreement.client.slug,

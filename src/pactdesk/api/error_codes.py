@@ -11,6 +11,7 @@ from pactdesk.payments.error_codes import PaymentsErrorCode
 from pactdesk.platform.error_codes import PlatformErrorCode
 from pactdesk.reports.error_codes import ReportsErrorCode
 from pactdesk.routing.error_codes import RoutingErrorCode
+from pactdesk.staffing.error_codes import StaffingErrorCode
 
 
 class ApiErrorCode(ErrorCode):
@@ -49,6 +50,7 @@ ANSWERED: tuple[type[ErrorCode], ...] = (
     ReportsErrorCode,
     PaymentsErrorCode,
     RoutingErrorCode,
+    StaffingErrorCode,
 )
 
 

@@ -227,6 +227,7 @@ INSTALLED_APPS = [
     "pactdesk.alerts",
     "pactdesk.payments",
     "pactdesk.routing",
+    "pactdesk.staffing",
     "pactdesk.api",
     "ninja",  # serves the API docs' own Swagger UI files (no CDN)
     "pactdesk.intake",

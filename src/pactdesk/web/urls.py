@@ -8,6 +8,7 @@ from pactdesk.web import (
     portal,
     presence,
     public_form,
+    staffing,
     ticket_actions,
     ticket_page,
     views,
@@ -82,6 +83,19 @@ urlpatterns = [
         "desk/acknowledgements/<id:template_id>/delete/",
         acknowledgements.acknowledgement_delete,
         name="acknowledgement_delete",
+    ),
+    # Staffing: seat advice (client admins, managers) and the pool's weekly rosters.
+    path("desk/staffing/", staffing.staffing_index, name="staffing"),
+    path("desk/staffing/roster/<str:week>/", staffing.staffing_roster, name="staffing_roster"),
+    path(
+        "desk/staffing/roster/<str:week>/roster.csv",
+        staffing.staffing_roster_csv,
+        name="staffing_roster_csv",
+    ),
+    path(
+        "desk/staffing/roster/<str:week>/<id:agent_id>.ics",
+        staffing.staffing_roster_ical,
+        name="staffing_roster_ical",
     ),
     # Operations, for provider admins and managers (the API keys tab is
     # pactdesk.api.page_urls, included by config.urls under ops/api-keys/).

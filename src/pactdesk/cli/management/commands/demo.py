@@ -8,6 +8,10 @@ from django.db import transaction
 from pactdesk.cli.demo import DEMO_PASSWORD, demo_is_loaded, demo_load, demo_logins
 from pactdesk.cli.demo_history import history_load
 from pactdesk.platform.clock import clock_now
+from pactdesk.platform.errors import ApplicationError
+from pactdesk.staffing.rostering import pool_roster_build
+from pactdesk.staffing.services import seat_advice_refresh_all
+from pactdesk.staffing.weeks import week_monday
 
 
 class Command(BaseCommand):
@@ -29,6 +33,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"Demo data loaded, with {lodged} tickets of history.")
             )
+            if weeks:
+                self.stdout.write(demo_staffing())
         print_logins(self.stdout)
 
 
@@ -37,3 +43,18 @@ def print_logins(out: Any) -> None:
     for login in demo_logins():
         suffix = f"  ({login.client})" if login.client else ""
         out.write(f"  {login.role:<14} {login.email}{suffix}")
+
+
+def demo_staffing() -> str:
+    """Seat advice from the history (announced, as the daily job would) and this week's
+    pool roster, so the staffing pages have something to show."""
+    now = clock_now()
+    advice = seat_advice_refresh_all(now=now)
+    try:
+        built = pool_roster_build(week=week_monday(now=now), now=now)
+    except ApplicationError as error:
+        return f"Seat advice for {advice.computed} client(s); no roster: {error.code}."
+    return (
+        f"Seat advice for {advice.computed} client(s); this week's pool roster: "
+        f"{len(built.roster.shifts)} shifts, {built.roster.uncovered} agent-hours uncovered."
+    )
