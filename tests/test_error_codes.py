@@ -20,6 +20,7 @@ from pactdesk.notify.error_codes import NotifyErrorCode
 from pactdesk.platform import errors
 from pactdesk.platform.error_codes import PlatformErrorCode
 from pactdesk.reports.error_codes import ReportsErrorCode
+from pactdesk.work.error_codes import WorkErrorCode
 
 SRC = Path(errors.__file__).resolve().parents[1]
 ENUMS = [
@@ -32,6 +33,7 @@ ENUMS = [
     IntakeErrorCode,
     ApiErrorCode,
     ReportsErrorCode,
+    WorkErrorCode,
 ]
 # Calls that take a code: as `code=` or, for these, as the first argument.
 POSITIONAL = {"DomainError", "CalendarError", "SlaError", "error_body"}

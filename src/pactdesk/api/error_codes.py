@@ -9,6 +9,7 @@ from pactdesk.domain.error_codes import DomainErrorCode, ErrorCode
 from pactdesk.notify.error_codes import NotifyErrorCode
 from pactdesk.platform.error_codes import PlatformErrorCode
 from pactdesk.reports.error_codes import ReportsErrorCode
+from pactdesk.work.error_codes import WorkErrorCode
 
 
 class ApiErrorCode(ErrorCode):
@@ -45,6 +46,7 @@ ANSWERED: tuple[type[ErrorCode], ...] = (
     PlatformErrorCode,
     DomainErrorCode,
     ReportsErrorCode,
+    WorkErrorCode,
 )
 
 

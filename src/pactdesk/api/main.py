@@ -11,6 +11,7 @@ from pactdesk.api.errors import error_body, install_error_map
 from pactdesk.api.rendering import FastJSONRenderer
 from pactdesk.api.reports import router as reports
 from pactdesk.api.tickets.router import router as tickets
+from pactdesk.api.work import router as work
 
 api = NinjaAPI(
     title="Pactdesk API",
@@ -29,6 +30,7 @@ api = NinjaAPI(
 install_error_map(api)
 api.add_router("/", tickets)
 api.add_router("/", reports)
+api.add_router("/", work)
 
 
 def api_path_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
