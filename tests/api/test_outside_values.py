@@ -72,6 +72,9 @@ OURS = {
     "intake.QuarantinedMail.error_code": "ours",
     "alerts.SlaAlert.sweep": "a random token",
     "alerts.Notification.text": "ours: the reference, the subject cut to 300, our words",
+    "work.Task.title": "client admin form; task_create refuses over 200 (too_long)",
+    "work.TaskEvent.value": "ours: a status or a seat holder's name cut to 200",
+    "work.TimeEntry.note": "cut to 200 by time_log",
 }
 
 

@@ -76,7 +76,7 @@ class WorkOrderOut(BaseModel):
     response={200: WorkOrderOut, **REFUSALS},
     summary="A dedicated client's ranked list of open tickets and tasks, with its version",
 )
-def get_work_order(request: HttpRequest, client_id: Id) -> Status[dict[str, Any]]:
+def get_work_order(request: HttpRequest, client_id: Id) -> object:
     now = clock_now()
     client = work_client_get(actor=_actor(request), client_id=client_id, now=now)
     return Status(200, _out(work_order_settle(client=client), now))
@@ -87,9 +87,7 @@ def get_work_order(request: HttpRequest, client_id: Id) -> Status[dict[str, Any]
     response={200: WorkOrderOut, **REFUSALS},
     summary="Reorder a dedicated client's list (409 stale_order if it changed since read)",
 )
-def put_work_order(
-    request: HttpRequest, client_id: Id, payload: WorkOrderIn
-) -> Status[dict[str, Any]]:
+def put_work_order(request: HttpRequest, client_id: Id, payload: WorkOrderIn) -> object:
     now = clock_now()
     actor = _actor(request)
     client = work_client_get(actor=actor, client_id=client_id, now=now)
