@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from itertools import pairwise
 
 import pytest
 from django.db import transaction
@@ -38,6 +39,6 @@ def test_thames_has_tasks_an_order_and_logged_time() -> None:
     assert made == len(entries) > 20
     assert {e.client_id for e in entries} == {thames.pk}
     assert all(e.ended_at <= now for e in entries)
-    for first, second in zip(entries, entries[1:], strict=False):  # no overlaps per person
+    for first, second in pairwise(entries):  # no overlaps per person
         if first.person_id == second.person_id:
             assert first.ended_at <= second.started_at

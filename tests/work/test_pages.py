@@ -15,7 +15,7 @@ from pactdesk.desk.models import Ticket
 from pactdesk.domain.work import ItemRef, WorkKind
 from pactdesk.notify.models import OutboundMail
 from pactdesk.platform.clock import clock_now
-from pactdesk.work.models import Task, WorkItem, WorkOrder
+from pactdesk.work.models import Task, TimeEntry, WorkItem, WorkOrder
 from pactdesk.work.order import work_order_read, work_order_reorder, work_order_settle
 from pactdesk.work.services import TaskFields, task_create, time_log
 from tests.work.conftest import NOW
@@ -317,3 +317,28 @@ def test_the_seats_and_who_holds_them(world) -> None:
     assert "Sam Seat" in text
     assert "Tia Seat" in text
     assert "Uma Other" not in text
+
+
+def test_a_technician_logs_time_on_a_ticket_from_its_form(world, lodge) -> None:
+    ticket, sam = lodge(world.thames.client), world.thames.techs[0]
+    browser = _as(sam)
+
+    form = browser.get("/desk/time/log/", {"item": f"ticket:{ticket.pk}"})
+    logged = browser.post(
+        "/desk/time/log/",
+        {"item": f"ticket:{ticket.pk}", "started_at": "2026-01-05T09:00", "minutes": "25"},
+    )
+    future = browser.post(
+        "/desk/time/log/",
+        {"item": f"ticket:{ticket.pk}", "started_at": "2999-01-05T09:00", "minutes": "25"},
+        follow=True,
+    )
+    refused = _as(world.thames.admin).get("/desk/time/log/", {"item": f"ticket:{ticket.pk}"})
+
+    entry = TimeEntry.objects.get()
+    assert form.status_code == 200
+    assert f"Start timer on PD-{ticket.pk}" in form.content.decode()
+    assert logged.status_code == 302
+    assert (entry.ticket_id, entry.seconds, entry.person_id) == (ticket.pk, 1500, sam.pk)
+    assert "in the future" in future.content.decode()
+    assert refused.status_code == 404

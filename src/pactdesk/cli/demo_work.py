@@ -29,9 +29,7 @@ def work_demo_load(*, now: datetime, seed: int = 2026) -> int:
     """Tasks, an order and logged time for Thames; returns the time entries made."""
     client = Client.objects.get(slug="thames")
     admin = User.objects.get(client=client, role=Role.CLIENT_ADMIN)
-    techs = list(
-        User.objects.filter(seats__client=client).order_by("seats__number").distinct()
-    )
+    techs = list(User.objects.filter(seats__client=client).order_by("seats__number").distinct())
     if not techs:
         return 0
     rng = random.Random(seed)

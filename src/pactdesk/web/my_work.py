@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pactdesk.accounts.models import User
+from pactdesk.domain.work import WorkKind
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ApplicationError
 from pactdesk.web.work_order_page import item_ref_parse, work_client
@@ -78,11 +79,14 @@ def time_stop(request: HttpRequest) -> HttpResponse:
     return _back(request)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def time_log_view(request: HttpRequest) -> HttpResponse:
-    """`started_at` is a local date and time (datetime-local) in the viewer's zone."""
+    """GET: the form to log time on `?item=ticket:12` (or a task); POST: log it.
+    `started_at` is a local date and time (datetime-local) in the viewer's zone."""
     actor: User = request.user  # type: ignore[assignment]
+    if request.method == "GET":
+        return _log_form(request, actor)
     item = item_ref_parse(request.POST.get("item", ""))
     started = _local(request.POST.get("started_at", ""))
     minutes = request.POST.get("minutes", "")
@@ -154,6 +158,19 @@ def _chart(rows: list[TimeSplit], *, label: str) -> dict[str, object]:
             }
         )
     return {"bars": bars, "base": top + height, "label_y": top + height + 16, "most": most // 60}
+
+
+def _log_form(request: HttpRequest, actor: User) -> HttpResponse:
+    item = item_ref_parse(request.GET.get("item", ""))
+    if item is None or not actor.is_provider_staff:
+        raise Http404("No such ticket or task")
+    context = {
+        "item": item,
+        "reference": f"PD-{item.id}" if item.kind == WorkKind.TICKET else f"T-{item.id}",
+        "running": time_running(person=actor),
+        "current": "my_work",
+    }
+    return render(request, "web/work/time_log.html", context)
 
 
 def _local(raw: str) -> datetime | None:
