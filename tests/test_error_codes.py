@@ -23,6 +23,7 @@ from pactdesk.platform.error_codes import PlatformErrorCode
 from pactdesk.reports.error_codes import ReportsErrorCode
 from pactdesk.routing.error_codes import RoutingErrorCode
 from pactdesk.staffing.error_codes import StaffingErrorCode
+from pactdesk.work.error_codes import WorkErrorCode
 
 SRC = Path(errors.__file__).resolve().parents[1]
 ENUMS = [
@@ -38,6 +39,7 @@ ENUMS = [
     PaymentsErrorCode,
     RoutingErrorCode,
     StaffingErrorCode,
+    WorkErrorCode,
 ]
 # Calls that take a code: as `code=` or, for these, as the first argument.
 POSITIONAL = {"DomainError", "CalendarError", "SlaError", "error_body"}

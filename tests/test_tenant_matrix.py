@@ -33,6 +33,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client as Browser
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils.http import urlsafe_base64_encode
 
 from pactdesk.accounts.models import Client, Customer, Role, User
 from pactdesk.accounts.selectors import customer_portal_token
@@ -52,6 +53,7 @@ from pactdesk.routing.models import Pool
 from pactdesk.web.portal_access import SESSION_KEY
 from pactdesk.web.ticket_actions import ACTIONS as TICKET_ACTIONS
 from pactdesk.web.workspace import WORK_LISTS
+from pactdesk.work.models import Task, TaskEvent, TimeEntry, WorkItem, WorkOrder
 from tests.factories import ClientFactory, UserFactory, client_user, shared_agreement
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +68,7 @@ FILENAME = "victim-ledger-5521.txt"
 FILE_BYTES = "victim file osprey-3318"
 TEMPLATE = "Victim template lark-2290"
 QUARANTINED = "victim quarantine plover-6603"
+TASK = "Victim task finch-7730"
 SECRETS = (
     SUBJECT,
     BODY,
@@ -76,6 +79,7 @@ SECRETS = (
     FILE_BYTES,
     TEMPLATE,
     QUARANTINED,
+    TASK,
 )
 
 
@@ -92,6 +96,7 @@ class Victim:
     quarantined: QuarantinedMail
     key: ApiKey
     notification: Notification
+    task: Task
 
 
 @dataclass
@@ -161,6 +166,10 @@ def victim(django_capture_on_commit_callbacks) -> Victim:
         quarantined=QuarantinedMail.objects.get(client=client),
         key=api_key_create(now=now, client_slug=client.slug).key,
         notification=Notification.objects.get(ticket=ticket),
+        # A task of the victim's (made as a row: the victim is on a shared plan).
+        task=Task.objects.create(
+            client=client, title=TASK, description=TASK, created_at=now, updated_at=now
+        ),
     )
 
 
@@ -235,6 +244,10 @@ PARAMS: dict[str, Values] = {
     "pool_id": lambda v, o: [
         Pool.objects.get_or_create(is_default=True, defaults={"name": "Shared"})[0].pk
     ],
+    "task_id": lambda v, o: [v.task.pk],
+    "user_id": lambda v, o: [v.admin.pk],
+    # An invitation's set-password link for the victim's admin, with a made-up token.
+    "uidb64": lambda v, o: [urlsafe_base64_encode(str(v.admin.pk).encode())],
     "prefix": lambda v, o: [v.key.prefix],
     # A client's public pages: the victim's, and the outsider's own with victim ids.
     "slug": lambda v, o: [v.client.slug, o.client.slug],
@@ -306,6 +319,9 @@ API_FIELDS: dict[str, Callable[[Victim], Any]] = {
     "cap": lambda v: 5,
     "timezone": lambda v: "Europe/London",
     "back_at": lambda v: None,
+    # the work order: a victim's ticket in a reorder of the list
+    "version": lambda v: 0,
+    "items": lambda v: [{"kind": "ticket", "id": v.ticket.pk}],
 }
 # One form for every POST to a web page: every field a page reads, victim references
 # where a field names a row.
@@ -323,6 +339,21 @@ FORM: Callable[[Victim], dict[str, Any]] = lambda v: {  # noqa: E731
     "language": "en",
     "is_default": "on",
     "state": "failed",
+    # client work: tasks, the work order, logged time, a client's users
+    "title": "Matrix",
+    "description": "matrix",
+    "estimate_minutes": "5",
+    "item": f"ticket:{v.ticket.pk}",
+    "by": "-1",
+    "version": "0",
+    "entry_rule": "top",
+    "members_may_reorder": "on",
+    "role": "client_member",
+    "active": "",
+    "started_at": "2026-01-05T09:00",
+    "minutes": "5",
+    "new_password1": "matrix-password-9931",
+    "new_password2": "matrix-password-9931",
 }
 
 
@@ -459,6 +490,11 @@ def victim_rows(victim: Victim) -> dict[str, list[dict[str, Any]]]:
         "mail": OutboundMail.objects.filter(pk=victim.mail.pk),
         "quarantined": QuarantinedMail.objects.filter(pk=victim.quarantined.pk),
         "notifications": Notification.objects.filter(ticket_id__in=ticket_ids),
+        "tasks": Task.objects.filter(client=victim.client),
+        "task_events": TaskEvent.objects.filter(client=victim.client),
+        "time": TimeEntry.objects.filter(client=victim.client),
+        "work_order": WorkOrder.objects.filter(client=victim.client),
+        "work_items": WorkItem.objects.filter(client=victim.client),
     }
     return {name: list(query.order_by("pk").values()) for name, query in rows.items()}
 
@@ -492,7 +528,9 @@ def test_no_outsider_reads_or_changes_the_victim_s_rows(
                     check("GET", path, actor.browser().get(path, query, headers=headers))
                 check("POST", path, actor.browser().post(path, FORM(victim), headers=headers))
         for method, template, operation in api_operations():
-            path = template.replace("{ticket_id}", str(victim.ticket.pk))
+            path = template.replace("{ticket_id}", str(victim.ticket.pk)).replace(
+                "{client_id}", str(victim.client.pk)
+            )
             send = getattr(actor.browser(), method.lower())
             if method == "GET":  # bare, then each query parameter alone
                 names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]

@@ -170,6 +170,7 @@ def test_docs_and_schema_are_served_without_a_key(anonymous_api) -> None:
         "/api/presence",
         "/api/presence/staff",
         "/api/queue/next",
+        "/api/clients/{client_id}/work-order",
     }
     assert set(paths["/api/tickets"]) == {"get", "post"}
     assert schema.body["components"]["securitySchemes"]["ApiKeyAuth"]["scheme"] == "bearer"

@@ -77,6 +77,9 @@ OURS = {
     "alerts.Notification.text": "ours: the reference, the subject cut to 300, our words",
     "routing.Presence.timezone": "API and header, one of zoneinfo's names (checked first)",
     "routing.Pool.name": "admin form",
+    "work.Task.title": "client admin form; task_create refuses over 200 (too_long)",
+    "work.TaskEvent.value": "ours: a status or a seat holder's name cut to 200",
+    "work.TimeEntry.note": "cut to 200 by time_log",
 }
 
 

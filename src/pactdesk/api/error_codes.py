@@ -12,6 +12,7 @@ from pactdesk.platform.error_codes import PlatformErrorCode
 from pactdesk.reports.error_codes import ReportsErrorCode
 from pactdesk.routing.error_codes import RoutingErrorCode
 from pactdesk.staffing.error_codes import StaffingErrorCode
+from pactdesk.work.error_codes import WorkErrorCode
 
 
 class ApiErrorCode(ErrorCode):
@@ -51,6 +52,7 @@ ANSWERED: tuple[type[ErrorCode], ...] = (
     PaymentsErrorCode,
     RoutingErrorCode,
     StaffingErrorCode,
+    WorkErrorCode,
 )
 
 

@@ -12,6 +12,7 @@ from pactdesk.api.rendering import FastJSONRenderer
 from pactdesk.api.reports import router as reports
 from pactdesk.api.routing import router as routing
 from pactdesk.api.tickets.router import router as tickets
+from pactdesk.api.work import router as work
 
 api = NinjaAPI(
     title="Pactdesk API",
@@ -31,6 +32,7 @@ install_error_map(api)
 api.add_router("/", tickets)
 api.add_router("/", reports)
 api.add_router("/", routing)
+api.add_router("/", work)
 
 
 def api_path_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:

@@ -228,6 +228,7 @@ INSTALLED_APPS = [
     "pactdesk.payments",
     "pactdesk.routing",
     "pactdesk.staffing",
+    "pactdesk.work",
     "pactdesk.api",
     "ninja",  # serves the API docs' own Swagger UI files (no CDN)
     "pactdesk.intake",

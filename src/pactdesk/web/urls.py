@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from pactdesk.web import (
     acknowledgements,
@@ -103,6 +103,8 @@ urlpatterns = [
     path("ops/outbox/", operations.outbox, name="ops_outbox"),
     path("ops/outbox/<id:mail_id>/retry/", operations.mail_retry, name="ops_mail_retry"),
     path("ops/outbox/retry-failed/", operations.outbox_retry_all_failed, name="ops_retry_failed"),
+    # Client work: tasks, the work order, logged time, a client admin's users.
+    path("", include("pactdesk.web.work_urls")),
     # The public web form of each client.
     path("c/<slug:slug>/new", public_form.web_form, name="web_form"),
     path("c/<slug:slug>/thanks", public_form.web_form_done, name="web_form_done"),

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from pactdesk.cli.demo import DEMO_PASSWORD, demo_is_loaded, demo_load, demo_logins
 from pactdesk.cli.demo_history import history_load
+from pactdesk.cli.demo_work import work_demo_load
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ApplicationError
 from pactdesk.staffing.rostering import pool_roster_build
@@ -29,7 +30,9 @@ class Command(BaseCommand):
         else:
             with transaction.atomic():
                 demo_load()
-                lodged = history_load(now=clock_now(), weeks=weeks, seed=seed) if weeks else 0
+                now = clock_now()
+                lodged = history_load(now=now, weeks=weeks, seed=seed) if weeks else 0
+                work_demo_load(now=now, seed=seed)
             self.stdout.write(
                 self.style.SUCCESS(f"Demo data loaded, with {lodged} tickets of history.")
             )

@@ -1,0 +1,1 @@
+"""A dedicated client's work: tasks, logged time and the ranked work order."""
