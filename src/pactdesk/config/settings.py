@@ -190,6 +190,7 @@ INSTALLED_APPS = [
     "pactdesk.desk",
     "pactdesk.reports",
     "pactdesk.alerts",
+    "pactdesk.billing",
     "pactdesk.api",
     "ninja",  # serves the API docs' own Swagger UI files (no CDN)
     "pactdesk.intake",
