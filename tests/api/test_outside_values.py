@@ -72,6 +72,8 @@ OURS = {
     "intake.QuarantinedMail.error_code": "ours",
     "alerts.SlaAlert.sweep": "a random token",
     "alerts.Notification.text": "ours: the reference, the subject cut to 300, our words",
+    "notify.OutboundAttachment.filename": "ours: invoice-<number>.pdf",
+    "notify.OutboundAttachment.content_type": "ours",
     "billing.BillingTerms.currency": "the plan's currency",
     "billing.BillingTerms.tax_label": "provider staff, cut to the column by billing_terms_set",
     "billing.Invoice.number": "ours",

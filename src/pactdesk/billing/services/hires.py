@@ -11,7 +11,7 @@ from pactdesk.agreements.models import Agreement, PlanKind, Seat
 from pactdesk.billing.error_codes import BillingErrorCode
 from pactdesk.billing.models import Hire, HireEvent, HireKind, HireStatus, Invoice
 from pactdesk.billing.services.access import actor_row, billing_staff_check, local_today, terms_of
-from pactdesk.billing.services.invoices import IssueHook, invoice_issue
+from pactdesk.billing.services.invoices import invoice_issue
 from pactdesk.domain.billing import currency_minor_unit
 from pactdesk.platform.errors import Conflict, ValidationFailed
 
@@ -23,7 +23,6 @@ def hire_start(
     seat: Seat | None,
     start_date: date | None = None,
     now: datetime,
-    on_issue: IssueHook | None = None,
 ) -> Hire:
     """Start a month-to-month hire: a seat of a dedicated agreement (its guarantee is the
     plan's ``guarantee_days``) or a shared plan (no seat). Its first invoice is issued
@@ -67,7 +66,7 @@ def hire_start(
                 actor=actor_row(actor),
                 detail={"start": start.isoformat(), "guarantee_days": hire.guarantee_days},
             )
-            invoice_issue(hire=hire, period_index=0, now=now, on_issue=on_issue)
+            invoice_issue(hire=hire, period_index=0, now=now)
     except IntegrityError:
         raise Conflict(
             f"Seat {seat.number if seat else '-'} already has a hire that has not ended.",

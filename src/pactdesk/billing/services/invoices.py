@@ -9,7 +9,6 @@ recomputed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -31,11 +30,9 @@ from pactdesk.billing.models import (
 )
 from pactdesk.billing.services.access import local_today, terms_of
 from pactdesk.billing.services.ledger import ledger_record
+from pactdesk.billing.services.mails import invoice_mail_queue
 from pactdesk.billing.services.numbering import INVOICE_SERIES, document_number_next
 from pactdesk.domain.billing_money import money, period_bounds, rounded, tax_on
-
-# Called with the invoice inside the issuing transaction (the mail to billing contacts).
-IssueHook = Callable[[Invoice], None]
 
 
 @dataclass(frozen=True)
@@ -46,12 +43,10 @@ class LineDraft:
     service_credit: ServiceCredit | None = None
 
 
-def invoice_issue(
-    *, hire: Hire, period_index: int, now: datetime, on_issue: IssueHook | None = None
-) -> Invoice:
+def invoice_issue(*, hire: Hire, period_index: int, now: datetime) -> Invoice:
     """The invoice of period ``period_index`` of ``hire``: issued now, or the one issued
-    before (issuing twice changes nothing). ``on_issue`` runs in the same transaction
-    for a newly issued invoice only.
+    before (issuing twice changes nothing). A new invoice is mailed with its PDF to the
+    billing contacts through the outbox, in the same transaction.
 
     Raises:
         NotFound: ``no_billing_terms``.
@@ -61,12 +56,12 @@ def invoice_issue(
         return existing
     try:
         with transaction.atomic():
-            return _issue(hire=hire, period_index=period_index, now=now, on_issue=on_issue)
+            return _issue(hire=hire, period_index=period_index, now=now)
     except IntegrityError:  # issued meanwhile by another process: that one stands
         return Invoice.objects.get(hire=hire, period_index=period_index)
 
 
-def _issue(*, hire: Hire, period_index: int, now: datetime, on_issue: IssueHook | None) -> Invoice:
+def _issue(*, hire: Hire, period_index: int, now: datetime) -> Invoice:
     agreement = hire.agreement
     terms = terms_of(agreement)
     first, end = period_bounds(start=hire.start_date, index=period_index)
@@ -140,8 +135,7 @@ def _issue(*, hire: Hire, period_index: int, now: datetime, on_issue: IssueHook 
             on=today,
             detail={"period": period_index, "from": first.isoformat(), "invoice": invoice.number},
         )
-    if on_issue is not None:
-        on_issue(invoice)
+    invoice_mail_queue(invoice=invoice, now=now)
     return invoice
 
 
