@@ -13,6 +13,7 @@ from pactdesk.billing.models import Invoice, LedgerEntry, Payment, Refund
 from pactdesk.billing.selectors import client_balances
 from pactdesk.billing.services.cancel import hire_cancel
 from pactdesk.billing.services.payments import (
+    invoice_outstanding,
     invoice_pay_return,
     invoice_pay_start,
     payment_capture_apply,
@@ -199,6 +200,7 @@ def test_denied_then_reversed_captures(invoice, client_admin, gateway) -> None:
 
     invoice.refresh_from_db()
     assert invoice.status == "issued"  # payable again
+    assert invoice_outstanding(invoice=invoice) == Decimal("5760.000")
     assert Refund.objects.get().request_id == f"reversal-{capture_id}"
     assert client_balances(client_id=invoice.client_id) == {"GBP": Decimal("5760.00")}
 

@@ -13,19 +13,21 @@ from django.template.loader import render_to_string
 from pactdesk.billing.models import Invoice
 
 
+def invoice_context(*, invoice: Invoice) -> dict[str, object]:
+    """What the invoice's body template reads (the page and the PDF share it)."""
+    terms = getattr(invoice.agreement, "billing_terms", None)
+    return {
+        "invoice": invoice,
+        "lines": list(invoice.lines.all()),
+        "contacts": terms.billing_contacts if terms else [],
+        "period_last": invoice.period_end - timedelta(days=1),
+        "guarantee_days": invoice.hire.guarantee_days or 14,
+    }
+
+
 def invoice_html(*, invoice: Invoice) -> str:
     """The invoice's printable page (the template the PDF is made from)."""
-    terms = getattr(invoice.agreement, "billing_terms", None)
-    return render_to_string(
-        "billing/invoice_document.html",
-        {
-            "invoice": invoice,
-            "lines": list(invoice.lines.all()),
-            "contacts": terms.billing_contacts if terms else [],
-            "period_last": invoice.period_end - timedelta(days=1),
-            "guarantee_days": invoice.hire.guarantee_days or 14,
-        },
-    )
+    return render_to_string("billing/invoice_document.html", invoice_context(invoice=invoice))
 
 
 def invoice_pdf(*, invoice: Invoice) -> bytes:

@@ -80,6 +80,28 @@ class CancelPreview:
     already: bool  # cancelled or ended before: nothing would change
 
 
+@dataclass(frozen=True)
+class GuaranteeWindow:
+    """A hire's money-back window as of the client's day ``on`` (no query)."""
+
+    on: date
+    ends: date | None  # its last day; None when the hire has no guarantee
+    open: bool  # cancelling now would refund the unused part
+    days_left: int
+
+
+def guarantee_window(*, hire: Hire, now: datetime) -> GuaranteeWindow:
+    """Whether ``hire`` (its agreement loaded) can still be cancelled with a refund."""
+    on = local_today(agreement=hire.agreement, now=now)
+    if hire.guarantee_days <= 0:
+        return GuaranteeWindow(on=on, ends=None, open=False, days_left=0)
+    ends = hire.start_date + timedelta(days=hire.guarantee_days - 1)
+    is_open = hire.status == HireStatus.ACTIVE and on <= ends
+    return GuaranteeWindow(
+        on=on, ends=ends, open=is_open, days_left=(ends - on).days + 1 if is_open else 0
+    )
+
+
 def hire_get(*, actor: User, hire_id: int) -> Hire:
     """The hire ``actor`` may see.
 

@@ -43,6 +43,7 @@ from pactdesk.platform.errors import Conflict, NotFound, ValidationFailed
 
 logger = logging.getLogger(__name__)
 ZERO = Decimal(0)
+RECEIVED = (PaymentStatus.COMPLETED, PaymentStatus.REVERSED)
 PROVIDER_ID_MAX = 64  # Payment.order_id, .capture_id, Refund.refund_id
 OPEN_REFUNDS = (RefundStatus.REQUESTED, RefundStatus.PENDING, RefundStatus.FAILED)
 
@@ -69,9 +70,10 @@ def invoice_get(*, actor: User, invoice_id: int) -> Invoice:
 
 
 def invoice_outstanding(*, invoice: Invoice) -> Decimal:
-    """total - credit notes - completed payments + completed refunds."""
+    """total - credit notes - payments received + refunds completed (a reversed payment
+    counts as received, and its reversal as a refund)."""
     credited = invoice.credit_notes.aggregate(s=Sum("total"))["s"] or ZERO
-    paid = invoice.payments.filter(status=PaymentStatus.COMPLETED).aggregate(s=Sum("amount"))
+    paid = invoice.payments.filter(status__in=RECEIVED).aggregate(s=Sum("amount"))
     refunded = Refund.objects.filter(
         Q(payment__invoice=invoice) | Q(credit_note__invoice=invoice),
         status=RefundStatus.COMPLETED,
@@ -81,7 +83,7 @@ def invoice_outstanding(*, invoice: Invoice) -> Decimal:
 
 def invoice_refundable(*, invoice: Invoice) -> Decimal:
     """What was paid of the invoice and not yet refunded (nor asked to be)."""
-    paid = invoice.payments.filter(status=PaymentStatus.COMPLETED).aggregate(s=Sum("amount"))
+    paid = invoice.payments.filter(status__in=RECEIVED).aggregate(s=Sum("amount"))
     refunds = Refund.objects.filter(payment__invoice=invoice).exclude(
         status__in=(RefundStatus.FAILED,)
     )

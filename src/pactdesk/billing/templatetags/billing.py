@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from babel.numbers import format_currency
@@ -18,3 +19,9 @@ def money(amount: Decimal | None, currency: str) -> str:
     if amount is None:
         return ""
     return format_currency(rounded(Decimal(amount), currency), currency, locale="en")
+
+
+@register.filter
+def add_days(day: date | None, days: int) -> date | None:
+    """``{{ end|add_days:-1 }}``: the last day of a period whose end is excluded."""
+    return None if day is None else day + timedelta(days=int(days))
