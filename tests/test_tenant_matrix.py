@@ -23,7 +23,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from itertools import product
 from typing import Any
@@ -36,11 +36,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from pactdesk.accounts.models import Client, Customer, Role, User
 from pactdesk.accounts.selectors import customer_portal_token
+from pactdesk.agreements.models import Agreement
 from pactdesk.alerts.models import Notification
 from pactdesk.alerts.services import sla_alerts_sweep
 from pactdesk.api.main import api
 from pactdesk.api.models import ApiKey
 from pactdesk.api.services import api_key_create
+from pactdesk.billing.models import CreditNote, Hire, Invoice, LedgerEntry, Payment
+from pactdesk.billing.services.hires import hire_start
+from pactdesk.billing.services.terms import TermsSpec, billing_terms_set
 from pactdesk.desk.models import Attachment, Channel, Message, Ticket, TicketEvent
 from pactdesk.desk.services import ticket_reply
 from pactdesk.intake.models import QuarantinedMail
@@ -65,7 +69,9 @@ FILENAME = "victim-ledger-5521.txt"
 FILE_BYTES = "victim file osprey-3318"
 TEMPLATE = "Victim template lark-2290"
 QUARANTINED = "victim quarantine plover-6603"
+BILLING_CONTACT = "ledger-7731@victim-shop.test"
 SECRETS = (
+    BILLING_CONTACT,
     SUBJECT,
     BODY,
     REPLY,
@@ -91,6 +97,8 @@ class Victim:
     quarantined: QuarantinedMail
     key: ApiKey
     notification: Notification
+    hire: Hire
+    invoice: Invoice
 
 
 @dataclass
@@ -122,7 +130,7 @@ def victim(django_capture_on_commit_callbacks) -> Victim:
     an attachment), a public reply, an acknowledgement template, its outbound mail, a
     mail held in quarantine for it and an API key."""
     client = ClientFactory(name="Victim Co", slug="victim-co", support_email="help@victim.test")
-    shared_agreement(client, round_the_clock=True)
+    agreement = shared_agreement(client, round_the_clock=True)
     admin = client_user(client, Role.CLIENT_ADMIN)
     agent = UserFactory(role=Role.AGENT)
     now = clock_now()
@@ -148,6 +156,8 @@ def victim(django_capture_on_commit_callbacks) -> Victim:
     # A breach warning of the effective answer (due in 4 h) to the agent, whose text
     # holds the subject.
     sla_alerts_sweep(now=ticket.lodged_at + timedelta(hours=3, minutes=30))
+    mail = OutboundMail.objects.filter(client=client).first()
+    hire = _victim_hire(agreement, now)
     return Victim(
         client=client,
         ticket=ticket,
@@ -156,11 +166,24 @@ def victim(django_capture_on_commit_callbacks) -> Victim:
         customer=ticket.customer,
         admin=admin,
         template=template,
-        mail=OutboundMail.objects.filter(client=client).first(),
+        mail=mail,
         quarantined=QuarantinedMail.objects.get(client=client),
         key=api_key_create(now=now, client_slug=client.slug).key,
         notification=Notification.objects.get(ticket=ticket),
+        hire=hire,
+        invoice=Invoice.objects.get(hire=hire),
     )
+
+
+def _victim_hire(agreement: Agreement, now: datetime) -> Hire:
+    """The victim's plan billed from today: a hire, its invoice mailed to its contact."""
+    provider = UserFactory(role=Role.ADMIN)
+    billing_terms_set(
+        actor=provider,
+        agreement=agreement,
+        spec=TermsSpec(currency="USD", fee="1200.00", contacts=(BILLING_CONTACT,)),
+    )
+    return hire_start(actor=provider, agreement=agreement, seat=None, now=now)
 
 
 @pytest.fixture
@@ -229,6 +252,8 @@ PARAMS: dict[str, Values] = {
     "mail_id": lambda v, o: [v.mail.pk],
     "entry_id": lambda v, o: [v.quarantined.pk],
     "notification_id": lambda v, o: [v.notification.pk],
+    "hire_id": lambda v, o: [v.hire.pk],
+    "invoice_id": lambda v, o: [v.invoice.pk],
     "prefix": lambda v, o: [v.key.prefix],
     # A client's public pages: the victim's, and the outsider's own with victim ids.
     "slug": lambda v, o: [v.client.slug, o.client.slug],
@@ -443,6 +468,11 @@ def victim_rows(victim: Victim) -> dict[str, list[dict[str, Any]]]:
         "mail": OutboundMail.objects.filter(pk=victim.mail.pk),
         "quarantined": QuarantinedMail.objects.filter(pk=victim.quarantined.pk),
         "notifications": Notification.objects.filter(ticket_id__in=ticket_ids),
+        "hires": Hire.objects.filter(client=victim.client),
+        "invoices": Invoice.objects.filter(client=victim.client),
+        "credit_notes": CreditNote.objects.filter(client=victim.client),
+        "payments": Payment.objects.filter(client=victim.client),
+        "ledger": LedgerEntry.objects.filter(client=victim.client),
     }
     return {name: list(query.order_by("pk").values()) for name, query in rows.items()}
 
@@ -477,6 +507,7 @@ def test_no_outsider_reads_or_changes_the_victim_s_rows(
                 check("POST", path, actor.browser().post(path, FORM(victim), headers=headers))
         for method, template, operation in api_operations():
             path = template.replace("{ticket_id}", str(victim.ticket.pk))
+            path = path.replace("{hire_id}", str(victim.hire.pk))
             send = getattr(actor.browser(), method.lower())
             if method == "GET":  # bare, then each query parameter alone
                 names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
