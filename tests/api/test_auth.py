@@ -167,6 +167,10 @@ def test_docs_and_schema_are_served_without_a_key(anonymous_api) -> None:
         "/api/reports/attainment",
         "/api/reports/attainment/tickets",
         "/api/reports/summary",
+        "/api/billing/invoices",
+        "/api/billing/hires",
+        "/api/billing/hires/{hire_id}/refund-preview",
+        "/api/billing/hires/{hire_id}/cancel",
     }
     assert set(paths["/api/tickets"]) == {"get", "post"}
     assert schema.body["components"]["securitySchemes"]["ApiKeyAuth"]["scheme"] == "bearer"
