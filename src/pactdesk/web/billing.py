@@ -8,7 +8,7 @@ hire or invoice is a 404, as the actor-scoped selectors answer."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django import forms
@@ -100,7 +100,7 @@ def billing_home(request: HttpRequest) -> HttpResponse:
 
 def _provider_page(request: HttpRequest, actor: User) -> HttpResponse:
     today = clock_now().date()
-    first = (today.replace(day=1) - timedelta(days=31 * (MRR_MONTHS - 1))).replace(day=1)
+    first = _month_add(today.replace(day=1), 1 - MRR_MONTHS)
     months = [_month_add(first, n) for n in range(MRR_MONTHS)]
     revenue = revenue_by_plan_month(actor=actor, first=first, last=today)
     currencies = sorted({row.currency for row in revenue})
@@ -251,10 +251,13 @@ def hire_cancel_page(request: HttpRequest, hire_id: int) -> HttpResponse:
         elif outcome.credit_note is not None:
             refund = outcome.refund
             note = f"Credit note {outcome.credit_note.number} issued"
-            if refund is not None and refund.status == "failed":
-                note += "; the refund could not be sent yet and will be retried"
-            elif refund is not None:
-                note += f"; {refund.amount.normalize():f} {refund.currency} refunded"
+            if refund is not None:
+                amount = f"{refund.amount.normalize():f} {refund.currency}"
+                note += {
+                    "failed": f"; the refund of {amount} could not be sent yet and is retried",
+                    "by_hand": f"; we pay {amount} back to the account you paid from",
+                    "completed": f"; {amount} refunded",
+                }.get(refund.status, f"; a refund of {amount} is on its way")
             messages.success(request, f"Hire cancelled. {note}.")
         else:
             ends = outcome.preview.ends_on
