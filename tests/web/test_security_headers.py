@@ -120,6 +120,8 @@ def world(lodge, agreement, agent):
         "mail_id": 1,
         "entry_id": 1,
         "notification_id": 1,
+        "hire_id": 1,
+        "invoice_id": 1,
         "name": "all",
         "action": "reply",
         "slug": agreement.client.slug,

@@ -8,7 +8,7 @@ hire or invoice is a 404, as the actor-scoped selectors answer."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
@@ -48,6 +48,7 @@ from pactdesk.billing.services.payments import (
     invoice_pay_start,
     payment_record_manual,
 )
+from pactdesk.billing.templatetags.billing import money
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ApplicationError, NotFound, PermissionDenied
 from pactdesk.web.billing_chart import bar_chart
@@ -252,7 +253,7 @@ def hire_cancel_page(request: HttpRequest, hire_id: int) -> HttpResponse:
             refund = outcome.refund
             note = f"Credit note {outcome.credit_note.number} issued"
             if refund is not None:
-                amount = f"{refund.amount.normalize():f} {refund.currency}"
+                amount = money(refund.amount, refund.currency)
                 note += {
                     "failed": f"; the refund of {amount} could not be sent yet and is retried",
                     "by_hand": f"; we pay {amount} back to the account you paid from",
@@ -261,7 +262,8 @@ def hire_cancel_page(request: HttpRequest, hire_id: int) -> HttpResponse:
             messages.success(request, f"Hire cancelled. {note}.")
         else:
             ends = outcome.preview.ends_on
-            messages.success(request, f"Hire cancelled: it ends on {ends:%d %B %Y}.")
+            last = ends - timedelta(days=1)
+            messages.success(request, f"Hire cancelled: its last day is {last:%d %B %Y}.")
         return redirect("web:billing")
     preview = hire_cancel_preview(hire=hire, now=now)
     return render(
