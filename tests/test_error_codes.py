@@ -13,6 +13,7 @@ from pactdesk.accounts.error_codes import AccountsErrorCode
 from pactdesk.agreements.error_codes import AgreementsErrorCode
 from pactdesk.api.error_codes import ANSWERED, ApiErrorCode, documented_codes
 from pactdesk.api.main import api
+from pactdesk.billing.error_codes import BillingErrorCode
 from pactdesk.desk.error_codes import DeskErrorCode
 from pactdesk.domain.error_codes import DomainErrorCode, ErrorCode
 from pactdesk.intake.error_codes import IntakeErrorCode
@@ -40,6 +41,7 @@ ENUMS = [
     RoutingErrorCode,
     StaffingErrorCode,
     WorkErrorCode,
+    BillingErrorCode,
 ]
 # Calls that take a code: as `code=` or, for these, as the first argument.
 POSITIONAL = {"DomainError", "CalendarError", "SlaError", "error_body"}

@@ -23,7 +23,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from itertools import product
 from typing import Any
@@ -37,11 +37,15 @@ from django.utils.http import urlsafe_base64_encode
 
 from pactdesk.accounts.models import Client, Customer, Role, User
 from pactdesk.accounts.selectors import customer_portal_token
+from pactdesk.agreements.models import Agreement
 from pactdesk.alerts.models import Notification
 from pactdesk.alerts.services import sla_alerts_sweep
 from pactdesk.api.main import api
 from pactdesk.api.models import ApiKey
 from pactdesk.api.services import api_key_create
+from pactdesk.billing.models import CreditNote, Hire, Invoice, LedgerEntry, Payment
+from pactdesk.billing.services.hires import hire_start
+from pactdesk.billing.services.terms import TermsSpec, billing_terms_set
 from pactdesk.desk.models import Attachment, Channel, Message, Ticket, TicketEvent
 from pactdesk.desk.services import ticket_reply
 from pactdesk.intake.models import QuarantinedMail
@@ -69,7 +73,9 @@ FILE_BYTES = "victim file osprey-3318"
 TEMPLATE = "Victim template lark-2290"
 QUARANTINED = "victim quarantine plover-6603"
 TASK = "Victim task finch-7730"
+BILLING_CONTACT = "ledger-7731@victim-shop.test"
 SECRETS = (
+    BILLING_CONTACT,
     SUBJECT,
     BODY,
     REPLY,
@@ -97,6 +103,8 @@ class Victim:
     key: ApiKey
     notification: Notification
     task: Task
+    hire: Hire
+    invoice: Invoice
 
 
 @dataclass
@@ -128,7 +136,7 @@ def victim(django_capture_on_commit_callbacks) -> Victim:
     an attachment), a public reply, an acknowledgement template, its outbound mail, a
     mail held in quarantine for it and an API key."""
     client = ClientFactory(name="Victim Co", slug="victim-co", support_email="help@victim.test")
-    shared_agreement(client, round_the_clock=True)
+    agreement = shared_agreement(client, round_the_clock=True)
     admin = client_user(client, Role.CLIENT_ADMIN)
     agent = UserFactory(role=Role.AGENT)
     now = clock_now()
@@ -154,6 +162,8 @@ def victim(django_capture_on_commit_callbacks) -> Victim:
     # A breach warning of the effective answer (due in 4 h) to the agent, whose text
     # holds the subject.
     sla_alerts_sweep(now=ticket.lodged_at + timedelta(hours=3, minutes=30))
+    mail = OutboundMail.objects.filter(client=client).first()
+    hire = _victim_hire(agreement, now)
     return Victim(
         client=client,
         ticket=ticket,
@@ -162,7 +172,7 @@ def victim(django_capture_on_commit_callbacks) -> Victim:
         customer=ticket.customer,
         admin=admin,
         template=template,
-        mail=OutboundMail.objects.filter(client=client).first(),
+        mail=mail,
         quarantined=QuarantinedMail.objects.get(client=client),
         key=api_key_create(now=now, client_slug=client.slug).key,
         notification=Notification.objects.get(ticket=ticket),
@@ -170,7 +180,20 @@ def victim(django_capture_on_commit_callbacks) -> Victim:
         task=Task.objects.create(
             client=client, title=TASK, description=TASK, created_at=now, updated_at=now
         ),
+        hire=hire,
+        invoice=Invoice.objects.get(hire=hire),
     )
+
+
+def _victim_hire(agreement: Agreement, now: datetime) -> Hire:
+    """The victim's plan billed from today: a hire, its invoice mailed to its contact."""
+    provider = UserFactory(role=Role.ADMIN)
+    billing_terms_set(
+        actor=provider,
+        agreement=agreement,
+        spec=TermsSpec(currency="USD", fee="1200.00", contacts=(BILLING_CONTACT,)),
+    )
+    return hire_start(actor=provider, agreement=agreement, seat=None, now=now)
 
 
 @pytest.fixture
@@ -248,6 +271,8 @@ PARAMS: dict[str, Values] = {
     "user_id": lambda v, o: [v.admin.pk],
     # An invitation's set-password link for the victim's admin, with a made-up token.
     "uidb64": lambda v, o: [urlsafe_base64_encode(str(v.admin.pk).encode())],
+    "hire_id": lambda v, o: [v.hire.pk],
+    "invoice_id": lambda v, o: [v.invoice.pk],
     "prefix": lambda v, o: [v.key.prefix],
     # A client's public pages: the victim's, and the outsider's own with victim ids.
     "slug": lambda v, o: [v.client.slug, o.client.slug],
@@ -495,6 +520,11 @@ def victim_rows(victim: Victim) -> dict[str, list[dict[str, Any]]]:
         "time": TimeEntry.objects.filter(client=victim.client),
         "work_order": WorkOrder.objects.filter(client=victim.client),
         "work_items": WorkItem.objects.filter(client=victim.client),
+        "hires": Hire.objects.filter(client=victim.client),
+        "invoices": Invoice.objects.filter(client=victim.client),
+        "credit_notes": CreditNote.objects.filter(client=victim.client),
+        "payments": Payment.objects.filter(client=victim.client),
+        "ledger": LedgerEntry.objects.filter(client=victim.client),
     }
     return {name: list(query.order_by("pk").values()) for name, query in rows.items()}
 
@@ -528,9 +558,9 @@ def test_no_outsider_reads_or_changes_the_victim_s_rows(
                     check("GET", path, actor.browser().get(path, query, headers=headers))
                 check("POST", path, actor.browser().post(path, FORM(victim), headers=headers))
         for method, template, operation in api_operations():
-            path = template.replace("{ticket_id}", str(victim.ticket.pk)).replace(
-                "{client_id}", str(victim.client.pk)
-            )
+            path = template.replace("{ticket_id}", str(victim.ticket.pk))
+            path = path.replace("{client_id}", str(victim.client.pk))
+            path = path.replace("{hire_id}", str(victim.hire.pk))
             send = getattr(actor.browser(), method.lower())
             if method == "GET":  # bare, then each query parameter alone
                 names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]

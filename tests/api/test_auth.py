@@ -171,6 +171,10 @@ def test_docs_and_schema_are_served_without_a_key(anonymous_api) -> None:
         "/api/presence/staff",
         "/api/queue/next",
         "/api/clients/{client_id}/work-order",
+        "/api/billing/invoices",
+        "/api/billing/hires",
+        "/api/billing/hires/{hire_id}/refund-preview",
+        "/api/billing/hires/{hire_id}/cancel",
     }
     assert set(paths["/api/tickets"]) == {"get", "post"}
     assert schema.body["components"]["securitySchemes"]["ApiKeyAuth"]["scheme"] == "bearer"

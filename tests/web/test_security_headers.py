@@ -126,6 +126,8 @@ def world(lodge, agreement, agent):
         "task_id": 1,
         "user_id": str(agent.pk),
         "uidb64": "MQ",
+        "hire_id": 1,
+        "invoice_id": 1,
         "name": "all",
         "action": "reply",
         "slug": agreement.client.slug,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pactdesk.accounts.error_codes import AccountsErrorCode
 from pactdesk.agreements.error_codes import AgreementsErrorCode
+from pactdesk.billing.error_codes import BillingErrorCode
 from pactdesk.desk.error_codes import DeskErrorCode
 from pactdesk.domain.error_codes import DomainErrorCode, ErrorCode
 from pactdesk.notify.error_codes import NotifyErrorCode
@@ -53,6 +54,7 @@ ANSWERED: tuple[type[ErrorCode], ...] = (
     RoutingErrorCode,
     StaffingErrorCode,
     WorkErrorCode,
+    BillingErrorCode,
 )
 
 

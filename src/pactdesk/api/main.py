@@ -6,6 +6,7 @@ from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI
 
 from pactdesk.api.auth import ApiKeyAuth
+from pactdesk.api.billing import router as billing
 from pactdesk.api.error_codes import ApiErrorCode
 from pactdesk.api.errors import error_body, install_error_map
 from pactdesk.api.rendering import FastJSONRenderer
@@ -33,6 +34,7 @@ api.add_router("/", tickets)
 api.add_router("/", reports)
 api.add_router("/", routing)
 api.add_router("/", work)
+api.add_router("/", billing)
 
 
 def api_path_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:

@@ -229,6 +229,7 @@ INSTALLED_APPS = [
     "pactdesk.routing",
     "pactdesk.staffing",
     "pactdesk.work",
+    "pactdesk.billing",
     "pactdesk.api",
     "ninja",  # serves the API docs' own Swagger UI files (no CDN)
     "pactdesk.intake",

@@ -55,6 +55,18 @@ class OutboundMail(ClientOwned):
         return f"{self.kind} to {self.to_address} ({self.status})"
 
 
+class OutboundAttachment(ClientOwned):
+    """A file sent with an outbound mail (an invoice's PDF), stored with it."""
+
+    mail = models.ForeignKey(OutboundMail, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=100)
+    content_type = models.CharField(max_length=100)
+    content = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"{self.filename} of mail {self.mail_id}"
+
+
 _LANGUAGE_TAG = re.compile(
     r"\A(?P<language>[A-Za-z]{2,3})(?:-(?P<script>[A-Za-z]{4}))?"
     r"(?:-(?P<region>[A-Za-z]{2}|\d{3}))?(?P<variants>(?:-(?:[A-Za-z0-9]{5,8}|\d[A-Za-z0-9]{3}))*)\Z"

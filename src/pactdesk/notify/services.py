@@ -14,7 +14,12 @@ from django.db import transaction
 
 from pactdesk.accounts.models import Client, Role, User
 from pactdesk.notify.error_codes import NotifyErrorCode
-from pactdesk.notify.models import AcknowledgementTemplate, OutboundMail, OutboxStatus
+from pactdesk.notify.models import (
+    AcknowledgementTemplate,
+    OutboundAttachment,
+    OutboundMail,
+    OutboxStatus,
+)
 from pactdesk.platform.batching import Courier
 from pactdesk.platform.errors import Conflict, NotFound, PermissionDenied
 from pactdesk.platform.validation import validated_save
@@ -23,6 +28,15 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 BACKOFF_BASE = timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class MailFile:
+    """A file to send with a mail: its name, media type and bytes."""
+
+    filename: str
+    content_type: str
+    content: bytes
 
 
 @dataclass(frozen=True)
@@ -38,6 +52,7 @@ class MailOut:
     ticket_id: int | None = None
     in_reply_to: str = ""
     references: str = ""
+    files: tuple[MailFile, ...] = ()
 
 
 def mail_queue(*, mail: MailOut, now: datetime) -> OutboundMail:
@@ -50,6 +65,17 @@ def mail_queue_many(*, mails: Sequence[MailOut], at: Sequence[datetime]) -> list
     each is delivered after the commit."""
     rows = OutboundMail.objects.bulk_create(
         _outbound(mail, now) for mail, now in zip(mails, at, strict=True)
+    )
+    OutboundAttachment.objects.bulk_create(
+        OutboundAttachment(
+            client_id=row.client_id,
+            mail=row,
+            filename=file.filename,
+            content_type=file.content_type,
+            content=file.content,
+        )
+        for row, mail in zip(rows, mails, strict=True)
+        for file in mail.files
     )
     ids = [row.pk for row in rows]
     transaction.on_commit(lambda: _hand_over(ids))
@@ -115,6 +141,8 @@ def mail_deliver(*, mail_id: int, now: datetime) -> OutboundMail | None:
             headers=headers,
             connection=get_connection(timeout=settings.PACTDESK_SMTP_TIMEOUT),
         )
+        for file in mail.attachments.all():
+            message.attach(file.filename, bytes(file.content), file.content_type)
         mail.attempts += 1
         try:
             message.send(fail_silently=False)

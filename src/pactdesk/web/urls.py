@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from pactdesk.web import (
     acknowledgements,
+    billing,
     notifications,
     operations,
     portal,
@@ -122,5 +123,22 @@ urlpatterns = [
         "portal/<slug:slug>/attachments/<id:attachment_id>/",
         portal.portal_attachment,
         name="portal_attachment",
+    ),
+    # Billing: client admins' invoices, hires and refunds; the provider's receivables.
+    path("billing/", billing.billing_home, name="billing"),
+    path("billing/invoices/<id:invoice_id>/", billing.invoice_page, name="billing_invoice"),
+    path(
+        "billing/invoices/<id:invoice_id>/pdf/",
+        billing.invoice_pdf_download,
+        name="billing_invoice_pdf",
+    ),
+    path("billing/invoices/<id:invoice_id>/pay/", billing.invoice_pay, name="billing_pay"),
+    path(
+        "billing/invoices/<id:invoice_id>/paid/",
+        billing.invoice_pay_back,
+        name="billing_pay_return",
+    ),
+    path(
+        "billing/hires/<id:hire_id>/cancel/", billing.hire_cancel_page, name="billing_hire_cancel"
     ),
 ]

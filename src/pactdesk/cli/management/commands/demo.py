@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from pactdesk.cli.demo import DEMO_PASSWORD, demo_is_loaded, demo_load, demo_logins
+from pactdesk.cli.demo_billing import billing_demo_load
 from pactdesk.cli.demo_history import history_load
 from pactdesk.cli.demo_work import work_demo_load
 from pactdesk.platform.clock import clock_now
@@ -33,6 +34,7 @@ class Command(BaseCommand):
                 now = clock_now()
                 lodged = history_load(now=now, weeks=weeks, seed=seed) if weeks else 0
                 work_demo_load(now=now, seed=seed)
+                billing_demo_load(now=now)
             self.stdout.write(
                 self.style.SUCCESS(f"Demo data loaded, with {lodged} tickets of history.")
             )

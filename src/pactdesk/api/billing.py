@@ -1,0 +1,162 @@
+"""Billing for client integrations: parse, call one billing selector or service, answer.
+
+`GET /api/billing/invoices` and `GET /api/billing/hires` list the caller's own client's
+(a staff token: every client's, for provider admins and managers);
+`GET /api/billing/hires/{hire_id}/refund-preview` is what cancelling now would refund,
+per line of the first invoice, changing nothing; `POST /api/billing/hires/{hire_id}/cancel`
+cancels (inside the guarantee: credit note, refund, hire ended; after it: the hire ends at
+its period's end). Cancelling again answers 200 with `changed: false`.
+
+A client key acts as its client's billing admin here. Another client's hire is a 404
+`hire_not_found`, exactly as an unknown one. Amounts are strings with exactly the
+currency's decimals ("4087.75", "500" in JPY).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from pactdesk.accounts.models import Role, User
+from pactdesk.api.auth import principal_of
+from pactdesk.api.tickets.lookups import query_check
+from pactdesk.api.tickets.outputs import ErrorOut
+from pactdesk.billing.formats import hire_as_dict, invoice_as_dict, preview_as_dict
+from pactdesk.billing.gateway import gateway_configured
+from pactdesk.billing.selectors import hire_list, invoice_list
+from pactdesk.billing.services.cancel import hire_cancel, hire_cancel_preview, hire_get
+from pactdesk.platform.clock import clock_now
+from pactdesk.platform.ids import Id
+
+router = Router(tags=["billing"])
+REFUSALS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 409, 422, 502), ErrorOut)
+PAGE = 500  # the newest invoices a list answers
+
+
+class NoQuery(Schema):
+    """These operations take no query parameters."""
+
+
+class InvoiceOut(Schema):
+    id: int
+    number: str | None
+    status: str
+    currency: str
+    period_start: str
+    period_end: str
+    issue_date: str | None
+    due_date: str | None
+    paid_on: str | None
+    net_total: str
+    tax_rate: str
+    tax_total: str
+    total: str
+    hire: int
+
+
+class HireOut(Schema):
+    id: int
+    kind: str
+    seat: int | None
+    start_date: str
+    guarantee_days: int
+    status: str
+    cancelled_on: str | None
+    end_date: str | None
+
+
+class RefundLineOut(Schema):
+    description: str
+    kind: str
+    charged: str
+    net: str
+    tax: str
+    total: str
+
+
+class PreviewOut(Schema):
+    hire: int
+    on: str
+    in_window: bool
+    day: int
+    window_ends: str
+    ends_on: str
+    currency: str
+    already: bool
+    lines: list[RefundLineOut]
+    total: str
+    refund: str
+
+
+class CancelOut(Schema):
+    changed: bool
+    hire: HireOut
+    preview: PreviewOut
+    credit_note: str | None
+    refund_status: str | None
+
+
+def _actor(request: HttpRequest) -> User:
+    """The caller as billing sees it: a client key is its client's billing admin."""
+    principal = principal_of(request)
+    if principal.is_staff:
+        return principal.actor
+    return User(
+        email=principal.actor.email,
+        name=principal.actor.name,
+        role=Role.CLIENT_ADMIN,
+        client=principal.client,
+        is_active=True,
+    )
+
+
+@router.get(
+    "/billing/invoices",
+    response={200: list[InvoiceOut], **REFUSALS},
+    summary="Invoices, newest first",
+)
+def list_invoices(request: HttpRequest) -> object:
+    query_check(request, NoQuery)
+    invoices = invoice_list(actor=_actor(request))[:PAGE]
+    return Status(200, [invoice_as_dict(invoice) for invoice in invoices])
+
+
+@router.get("/billing/hires", response={200: list[HireOut], **REFUSALS}, summary="Hires")
+def list_hires(request: HttpRequest) -> object:
+    query_check(request, NoQuery)
+    return Status(200, [hire_as_dict(hire) for hire in hire_list(actor=_actor(request))])
+
+
+@router.get(
+    "/billing/hires/{hire_id}/refund-preview",
+    response={200: PreviewOut, **REFUSALS},
+    summary="What cancelling the hire now would refund, per line (changes nothing)",
+)
+def refund_preview(request: HttpRequest, hire_id: Id) -> object:
+    query_check(request, NoQuery)
+    hire = hire_get(actor=_actor(request), hire_id=hire_id)
+    return Status(200, preview_as_dict(hire_cancel_preview(hire=hire, now=clock_now())))
+
+
+@router.post(
+    "/billing/hires/{hire_id}/cancel",
+    response={200: CancelOut, **REFUSALS},
+    summary="Cancel a hire (idempotent): inside the guarantee, refund the unused part",
+)
+def cancel_hire(request: HttpRequest, hire_id: Id) -> object:
+    query_check(request, NoQuery)
+    outcome = hire_cancel(
+        actor=_actor(request), hire_id=hire_id, now=clock_now(), gateway=gateway_configured()
+    )
+    return Status(
+        200,
+        {
+            "changed": outcome.changed,
+            "hire": hire_as_dict(outcome.hire),
+            "preview": preview_as_dict(outcome.preview),
+            "credit_note": outcome.credit_note.number if outcome.credit_note else None,
+            "refund_status": outcome.refund.status if outcome.refund else None,
+        },
+    )

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class BillingConfig(AppConfig):
+    name = "pactdesk.billing"
+    label = "billing"
+    verbose_name = "Billing"

@@ -1,0 +1,108 @@
+"""Billing values as JSON-ready dicts and plain-text tables (the CLI and the API)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pactdesk.billing.models import Hire, Invoice
+from pactdesk.billing.services.cancel import CancelPreview
+from pactdesk.domain.billing_money import rounded
+
+
+def amount_text(value: Decimal, currency: str) -> str:
+    """The amount as a string with exactly the currency's decimals: "4087.75", "0"."""
+    return str(rounded(value, currency))
+
+
+def preview_as_dict(preview: CancelPreview) -> dict[str, object]:
+    """Shape: {hire, on, in_window, day, window_ends, ends_on, currency, already,
+    lines: [{description, kind, charged, net, tax, total}], total, refund} with amounts
+    as strings at the currency's minor unit and dates as ISO strings."""
+    currency = preview.currency
+    return {
+        "hire": preview.hire.pk,
+        "on": preview.on.isoformat(),
+        "in_window": preview.in_window,
+        "day": preview.day,
+        "window_ends": preview.window_ends.isoformat(),
+        "ends_on": preview.ends_on.isoformat(),
+        "currency": currency,
+        "already": preview.already,
+        "lines": [
+            {
+                "description": line.description,
+                "kind": line.kind,
+                "charged": amount_text(line.charged, currency),
+                "net": amount_text(line.net, currency),
+                "tax": amount_text(line.tax, currency),
+                "total": amount_text(line.total, currency),
+            }
+            for line in preview.lines
+        ],
+        "total": amount_text(preview.total, currency),
+        "refund": amount_text(preview.refund, currency),
+    }
+
+
+def preview_table(preview: CancelPreview) -> str:
+    """The preview as a plain-text table, one line per invoice line, then the totals."""
+    data = preview_as_dict(preview)
+    head = f"Hire {preview.hire.pk}, cancelled on {data['on']} (day {preview.day}): " + (
+        "nothing changes (already cancelled)"
+        if preview.already
+        else f"inside the guarantee (until {data['window_ends']}), ends on {data['ends_on']}"
+        if preview.in_window
+        else f"after the guarantee, ends at its period's end on {data['ends_on']}, nothing refunded"
+    )
+    rows = [("line", "charged", "net back", "tax back", "back")]
+    rows += [
+        (str(line["description"])[:60], line["charged"], line["net"], line["tax"], line["total"])
+        for line in data["lines"]  # type: ignore[attr-defined]
+    ]
+    rows.append(("total credited", "", "", "", str(data["total"])))
+    rows.append((f"refunded ({preview.currency})", "", "", "", str(data["refund"])))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(5)]
+    lines = [head]
+    for row in rows:
+        cells = [str(row[0]).ljust(widths[0])] + [
+            str(cell).rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def invoice_as_dict(invoice: Invoice) -> dict[str, object]:
+    """Shape: {id, number, status, currency, period_start, period_end, issue_date,
+    due_date, paid_on, net_total, tax_rate, tax_total, total, hire}."""
+    currency = invoice.currency
+    return {
+        "id": invoice.pk,
+        "number": invoice.number,
+        "status": invoice.status,
+        "currency": currency,
+        "period_start": invoice.period_start.isoformat(),
+        "period_end": invoice.period_end.isoformat(),
+        "issue_date": invoice.issue_date.isoformat() if invoice.issue_date else None,
+        "due_date": invoice.due_date.isoformat() if invoice.due_date else None,
+        "paid_on": invoice.paid_on.isoformat() if invoice.paid_on else None,
+        "net_total": amount_text(invoice.net_total, currency),
+        "tax_rate": str(invoice.tax_rate),
+        "tax_total": amount_text(invoice.tax_total, currency),
+        "total": amount_text(invoice.total, currency),
+        "hire": invoice.hire_id,
+    }
+
+
+def hire_as_dict(hire: Hire) -> dict[str, object]:
+    """Shape: {id, kind, seat, start_date, guarantee_days, status, cancelled_on,
+    end_date}."""
+    return {
+        "id": hire.pk,
+        "kind": hire.kind,
+        "seat": hire.seat.number if hire.seat is not None else None,
+        "start_date": hire.start_date.isoformat(),
+        "guarantee_days": hire.guarantee_days,
+        "status": hire.status,
+        "cancelled_on": hire.cancelled_on.isoformat() if hire.cancelled_on else None,
+        "end_date": hire.end_date.isoformat() if hire.end_date else None,
+    }

@@ -1,0 +1,490 @@
+"""Payments (by hand, or a PayPal order captured) and refunds, applied idempotently.
+
+The payment provider's notifications (``PAYMENT.CAPTURE.COMPLETED``, ``.DENIED``,
+``.REVERSED``, ``.REFUNDED``) call :func:`payment_capture_apply` and
+:func:`payment_refund_apply`; both may be called any number of times with the same
+values and change nothing after the first. A capture or refund we do not know is
+logged and ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q, Sum
+
+from pactdesk.accounts.models import User
+from pactdesk.billing.error_codes import BillingErrorCode
+from pactdesk.billing.gateway import GatewayOrder, PaymentGateway, PaymentGatewayError
+from pactdesk.billing.models import (
+    Invoice,
+    InvoiceStatus,
+    LedgerKind,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+)
+from pactdesk.billing.services.access import (
+    actor_row,
+    amount_parse,
+    billing_actor_check,
+    billing_staff_check,
+    currency_check,
+    local_today,
+)
+from pactdesk.billing.services.ledger import ledger_record
+from pactdesk.platform.clock import clock_now
+from pactdesk.platform.errors import Conflict, NotFound, ValidationFailed
+
+logger = logging.getLogger(__name__)
+ZERO = Decimal(0)
+RECEIVED = (PaymentStatus.COMPLETED, PaymentStatus.REVERSED)
+PROVIDER_ID_MAX = 64  # Payment.order_id, .capture_id, Refund.refund_id
+OPEN_REFUNDS = (RefundStatus.REQUESTED, RefundStatus.PENDING, RefundStatus.FAILED)
+
+
+def invoice_get(*, actor: User, invoice_id: int) -> Invoice:
+    """The invoice ``actor`` may see (drafts are nobody's to see).
+
+    Raises:
+        PermissionDenied: ``not_allowed``; NotFound: ``invoice_not_found``.
+    """
+    billing_actor_check(actor)
+    invoice = (
+        Invoice.objects.for_actor(actor)
+        .exclude(status=InvoiceStatus.DRAFT)
+        .select_related("agreement__plan", "client", "hire__seat")
+        .filter(pk=invoice_id)
+        .first()
+    )
+    if invoice is None:
+        raise NotFound(
+            f"No invoice {invoice_id}.", code=BillingErrorCode.INVOICE_NOT_FOUND, field="invoice"
+        )
+    return invoice
+
+
+def invoice_outstanding(*, invoice: Invoice) -> Decimal:
+    """total - credit notes - payments received + refunds completed (a reversed payment
+    counts as received, and its reversal as a refund)."""
+    credited = invoice.credit_notes.aggregate(s=Sum("total"))["s"] or ZERO
+    paid = invoice.payments.filter(status__in=RECEIVED).aggregate(s=Sum("amount"))
+    refunded = Refund.objects.filter(
+        Q(payment__invoice=invoice) | Q(credit_note__invoice=invoice),
+        status=RefundStatus.COMPLETED,
+    ).aggregate(s=Sum("amount"))
+    return invoice.total - credited - (paid["s"] or ZERO) + (refunded["s"] or ZERO)
+
+
+def invoice_refundable(*, invoice: Invoice) -> Decimal:
+    """What was paid of the invoice and not yet refunded (nor asked to be)."""
+    paid = invoice.payments.filter(status__in=RECEIVED).aggregate(s=Sum("amount"))
+    refunds = Refund.objects.filter(payment__invoice=invoice).exclude(
+        status__in=(RefundStatus.FAILED,)
+    )
+    return (paid["s"] or ZERO) - (refunds.aggregate(s=Sum("amount"))["s"] or ZERO)
+
+
+def _settle(*, invoice: Invoice, on: date) -> None:
+    """Paid when nothing is outstanding; payable again when a payment went back."""
+    outstanding = invoice_outstanding(invoice=invoice)
+    if invoice.status == InvoiceStatus.ISSUED and outstanding <= 0:
+        invoice.status, invoice.paid_on = InvoiceStatus.PAID, on
+        invoice.save(update_fields=["status", "paid_on"])
+    elif invoice.status == InvoiceStatus.PAID and outstanding > 0:
+        invoice.status, invoice.paid_on = InvoiceStatus.ISSUED, None
+        invoice.save(update_fields=["status", "paid_on"])
+
+
+def _payable(invoice: Invoice) -> Decimal:
+    outstanding = invoice_outstanding(invoice=invoice)
+    if invoice.status != InvoiceStatus.ISSUED or outstanding <= 0:
+        raise Conflict(
+            f"Invoice {invoice.number} is {invoice.status}: nothing is to pay.",
+            code=BillingErrorCode.INVOICE_NOT_PAYABLE,
+            field="invoice",
+        )
+    return outstanding
+
+
+def payment_record_manual(
+    *,
+    actor: User,
+    invoice_id: int,
+    amount: Decimal | str,
+    currency: str,
+    received_on: date,
+    now: datetime,
+) -> Payment:
+    """Record a payment received by bank transfer.
+
+    Raises:
+        PermissionDenied: ``not_allowed`` (provider admins and managers only).
+        NotFound: ``invoice_not_found``.
+        ValidationFailed: ``currency_mismatch``, ``too_many_decimals``, ``invalid_amount``.
+        Conflict: ``invoice_not_payable``, ``amount_exceeds_balance``.
+    """
+    billing_staff_check(actor)
+    invoice = invoice_get(actor=actor, invoice_id=invoice_id)
+    currency_check(given=currency, expected=invoice.currency)
+    value = amount_parse(amount, currency=invoice.currency)
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        outstanding = _payable(invoice)
+        if value > outstanding:
+            raise Conflict(
+                f"{value} is more than the {outstanding} {invoice.currency} still owed.",
+                code=BillingErrorCode.AMOUNT_EXCEEDS_BALANCE,
+                field="amount",
+            )
+        payment = Payment.objects.create(
+            client_id=invoice.client_id,
+            invoice=invoice,
+            method=PaymentMethod.BANK_TRANSFER,
+            status=PaymentStatus.COMPLETED,
+            amount=value,
+            currency=invoice.currency,
+            received_on=received_on,
+            recorded_by=actor_row(actor),
+            created_at=now,
+        )
+        ledger_record(
+            client_id=invoice.client_id,
+            kind=LedgerKind.PAYMENT,
+            document_id=payment.pk,
+            currency=invoice.currency,
+            amount=-value,
+            on=received_on,
+            now=now,
+        )
+        _settle(invoice=invoice, on=received_on)
+    return payment
+
+
+def invoice_pay_start(
+    *,
+    actor: User,
+    invoice_id: int,
+    gateway: PaymentGateway | None,
+    return_url: str,
+    cancel_url: str,
+    now: datetime,
+) -> GatewayOrder:
+    """Open a provider order for what the invoice still owes (request id
+    ``invoice-<id>-order``: asking twice answers the same order).
+
+    Raises:
+        PermissionDenied, NotFound as :func:`invoice_get`; Conflict ``invoice_not_payable``;
+        ValidationFailed ``payment_not_configured``; PaymentGatewayError
+        ``payment_provider_failed`` (nothing stored: the invoice stays payable).
+    """
+    invoice = invoice_get(actor=actor, invoice_id=invoice_id)
+    gateway = _require(gateway)
+    outstanding = _payable(invoice)
+    order = gateway.order_create(
+        reference=invoice.number or str(invoice.pk),
+        amount=outstanding,
+        currency=invoice.currency,
+        request_id=f"invoice-{invoice.pk}-order",
+        return_url=return_url,
+        cancel_url=cancel_url,
+    )
+    Payment.objects.get_or_create(
+        order_id=order.order_id,
+        defaults={
+            "client_id": invoice.client_id,
+            "invoice": invoice,
+            "method": PaymentMethod.PAYPAL,
+            "amount": outstanding,
+            "currency": invoice.currency,
+            "created_at": now,
+        },
+    )
+    return order
+
+
+def invoice_pay_return(
+    *, actor: User, invoice_id: int, order_id: str, gateway: PaymentGateway | None, now: datetime
+) -> Payment:
+    """Capture the order the client approved (request id ``invoice-<id>-capture-<order>``)
+    and apply the capture.
+
+    Raises:
+        NotFound ``invoice_not_found`` (also for an order of another invoice);
+        PaymentGatewayError as the gateway raises (the invoice stays payable).
+    """
+    invoice = invoice_get(actor=actor, invoice_id=invoice_id)
+    gateway = _require(gateway)
+    payment = Payment.objects.filter(invoice=invoice, order_id=order_id).first()
+    if payment is None:
+        raise NotFound(
+            f"No order {order_id!r} for this invoice.",
+            code=BillingErrorCode.INVOICE_NOT_FOUND,
+            field="order",
+        )
+    if payment.status != PaymentStatus.PENDING:
+        return payment
+    capture = gateway.order_capture(
+        order_id=order_id, request_id=f"invoice-{invoice.pk}-capture-{order_id}"
+    )
+    applied = payment_capture_apply(
+        capture_id=capture.capture_id,
+        status=capture.status,
+        amount=capture.amount,
+        currency=capture.currency,
+        order_id=order_id,
+        now=now,
+    )
+    return applied or payment
+
+
+def payment_capture_apply(
+    *,
+    capture_id: str,
+    status: str,
+    amount: Decimal,
+    currency: str,
+    order_id: str | None = None,
+    now: datetime | None = None,
+) -> Payment | None:
+    """Apply a capture's state (``COMPLETED``, ``PENDING``, ``DENIED``, ``DECLINED``,
+    ``REVERSED``; ``REFUNDED`` is :func:`payment_refund_apply`'s) to its payment, found
+    by capture id, else by order id. Idempotent; None for an unknown capture (logged).
+
+    Raises:
+        ValidationFailed: ``currency_mismatch`` (nothing applied).
+    """
+    now = now or clock_now()
+    if not _ids_fit(capture_id, order_id or ""):
+        logger.warning("capture id %.80r is longer than any of ours: ignored", capture_id)
+        return None
+    with transaction.atomic():
+        payment = _payment_of(capture_id=capture_id, order_id=order_id)
+        if payment is None:
+            logger.warning("capture %s (order %s) is not ours: ignored", capture_id, order_id)
+            return None
+        currency_check(given=currency, expected=payment.currency)
+        if payment.capture_id is None:
+            payment.capture_id = capture_id
+            payment.save(update_fields=["capture_id"])
+        invoice = Invoice.objects.select_for_update().get(pk=payment.invoice_id)
+        on = local_today(agreement=invoice.agreement, now=now)
+        state = status.upper()
+        if state == "COMPLETED" and payment.status == PaymentStatus.PENDING:
+            payment.status, payment.amount, payment.received_on = (
+                PaymentStatus.COMPLETED,
+                amount_parse(amount, currency=payment.currency),
+                on,
+            )
+            payment.save(update_fields=["status", "amount", "received_on"])
+            ledger_record(
+                client_id=payment.client_id,
+                kind=LedgerKind.PAYMENT,
+                document_id=payment.pk,
+                currency=payment.currency,
+                amount=-payment.amount,
+                on=on,
+                now=now,
+            )
+        elif state in ("DENIED", "DECLINED", "FAILED") and payment.status == PaymentStatus.PENDING:
+            payment.status = PaymentStatus.DENIED
+            payment.save(update_fields=["status"])
+        elif state == "REVERSED" and payment.status == PaymentStatus.COMPLETED:
+            payment.status = PaymentStatus.REVERSED
+            payment.save(update_fields=["status"])
+            _refund_completed(
+                payment=payment,
+                refund_id=None,
+                request_id=f"reversal-{capture_id}",
+                amount=payment.amount,
+                now=now,
+            )
+        _settle(invoice=invoice, on=on)
+    return payment
+
+
+def _ids_fit(*ids: str) -> bool:
+    """The provider's ids fit our columns (PayPal's are 17 characters)."""
+    return all(len(value) <= PROVIDER_ID_MAX for value in ids)
+
+
+def _payment_of(*, capture_id: str, order_id: str | None) -> Payment | None:
+    payment = Payment.objects.select_for_update().filter(capture_id=capture_id).first()
+    if payment is None and order_id:
+        payment = Payment.objects.select_for_update().filter(order_id=order_id).first()
+    return payment
+
+
+def payment_refund_apply(
+    *,
+    refund_id: str,
+    capture_id: str,
+    status: str,
+    amount: Decimal,
+    currency: str,
+    now: datetime | None = None,
+) -> Refund | None:
+    """Apply a refund's state reported by the provider. Ours (by refund id, or the open
+    guarantee refund of that capture) is completed; one made at the provider directly
+    is recorded. Idempotent; None for an unknown capture (logged).
+
+    Raises:
+        ValidationFailed: ``currency_mismatch``, ``refund_exceeds_capture``.
+    """
+    now = now or clock_now()
+    if not _ids_fit(capture_id, refund_id):
+        logger.warning("refund id %.80r is longer than any of ours: ignored", refund_id)
+        return None
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().filter(capture_id=capture_id).first()
+        refund = Refund.objects.select_for_update().filter(refund_id=refund_id).first()
+        if payment is None and refund is None:
+            logger.warning("refund %s of capture %s is not ours: ignored", refund_id, capture_id)
+            return None
+        if payment is None and refund is not None:
+            payment = refund.payment
+        expected = payment.currency if payment else refund.currency  # type: ignore[union-attr]
+        currency_check(given=currency, expected=expected)
+        value = amount_parse(amount, currency=expected)
+        if refund is None and payment is not None:
+            refund = (
+                Refund.objects.select_for_update()
+                .filter(payment=payment, refund_id__isnull=True, status__in=OPEN_REFUNDS)
+                .filter(amount=value)
+                .first()
+            )
+        if status.upper() != "COMPLETED":
+            if refund is not None and refund.status in OPEN_REFUNDS:
+                refund.refund_id = refund_id
+                refund.status = RefundStatus.PENDING
+                refund.save(update_fields=["refund_id", "status"])
+            return refund
+        if refund is not None:
+            if refund.status != RefundStatus.COMPLETED:
+                refund.refund_id = refund_id
+                refund.save(update_fields=["refund_id"])
+                _complete(refund=refund, now=now)
+            return refund
+        assert payment is not None
+        _check_refundable(payment=payment, amount=value)
+        return _refund_completed(
+            payment=payment,
+            refund_id=refund_id,
+            request_id=f"provider-{refund_id}",
+            amount=value,
+            now=now,
+        )
+
+
+def _check_refundable(*, payment: Payment, amount: Decimal) -> None:
+    refunded = (
+        payment.refunds.exclude(status=RefundStatus.FAILED).aggregate(s=Sum("amount"))["s"] or ZERO
+    )
+    if amount > payment.amount - refunded:
+        raise ValidationFailed(
+            f"A refund of {amount} is more than the {payment.amount - refunded} "
+            f"{payment.currency} left of the capture.",
+            code=BillingErrorCode.REFUND_EXCEEDS_CAPTURE,
+            field="amount",
+        )
+
+
+def _refund_completed(
+    *, payment: Payment, refund_id: str | None, request_id: str, amount: Decimal, now: datetime
+) -> Refund:
+    refund, _ = Refund.objects.get_or_create(
+        request_id=request_id,
+        defaults={
+            "client_id": payment.client_id,
+            "payment": payment,
+            "amount": amount,
+            "currency": payment.currency,
+            "refund_id": refund_id,
+            "created_at": now,
+        },
+    )
+    if refund.status != RefundStatus.COMPLETED:
+        _complete(refund=refund, now=now)
+    return refund
+
+
+def _complete(*, refund: Refund, now: datetime) -> None:
+    invoice = (refund.payment or refund.credit_note).invoice  # type: ignore[union-attr]
+    on = local_today(agreement=invoice.agreement, now=now)
+    refund.status, refund.completed_at, refund.last_error = RefundStatus.COMPLETED, now, ""
+    refund.save(update_fields=["status", "completed_at", "last_error"])
+    ledger_record(
+        client_id=refund.client_id,
+        kind=LedgerKind.REFUND,
+        document_id=refund.pk,
+        currency=refund.currency,
+        amount=refund.amount,
+        on=on,
+        now=now,
+    )
+    _settle(invoice=invoice, on=on)
+
+
+def refund_send(*, refund: Refund, gateway: PaymentGateway | None, now: datetime) -> Refund:
+    """Ask the provider for a requested (or failed) refund, with its own request id; a
+    refund already sent, completed or paid by hand is left alone. A provider failure is
+    stored on the refund (status ``failed``, retried by the billing run), not raised.
+    """
+    refund = Refund.objects.select_related("payment").get(pk=refund.pk)
+    if refund.status not in (RefundStatus.REQUESTED, RefundStatus.FAILED) or gateway is None:
+        return refund
+    payment = refund.payment
+    if payment is None or not payment.capture_id:
+        return refund
+    try:
+        answer = gateway.capture_refund(
+            capture_id=payment.capture_id,
+            amount=refund.amount,
+            currency=refund.currency,
+            request_id=refund.request_id,
+            note="Refund under the 14-day money-back guarantee",
+        )
+    except PaymentGatewayError as error:
+        refund.status, refund.last_error = RefundStatus.FAILED, f"{error.code}: {error.message}"
+        refund.save(update_fields=["status", "last_error"])
+        logger.warning("refund %s failed: %s", refund.request_id, refund.last_error)
+        return refund
+    applied = payment_refund_apply(
+        refund_id=answer.refund_id,
+        capture_id=payment.capture_id,
+        status=answer.status,
+        amount=answer.amount,
+        currency=answer.currency,
+        now=now,
+    )
+    return applied or refund
+
+
+def refund_mark_paid(*, actor: User, refund_id: int, now: datetime) -> Refund:
+    """A refund to pay back by hand (the invoice was paid by bank transfer) was paid.
+
+    Raises:
+        PermissionDenied ``not_allowed``; NotFound ``invoice_not_found``.
+    """
+    billing_staff_check(actor)
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().filter(pk=refund_id).first()
+        if refund is None:
+            raise NotFound(f"No refund {refund_id}.", code=BillingErrorCode.INVOICE_NOT_FOUND)
+        if refund.status == RefundStatus.BY_HAND:
+            _complete(refund=refund, now=now)
+    return refund
+
+
+def _require(gateway: PaymentGateway | None) -> PaymentGateway:
+    if gateway is None:
+        raise ValidationFailed(
+            "Online payment is not set up: pay by bank transfer.",
+            code=BillingErrorCode.PAYMENT_NOT_CONFIGURED,
+        )
+    return gateway

@@ -1,0 +1,273 @@
+"""Billing pages. Client admins: their invoices (page and PDF), payments, hires with the
+guarantee window and a Cancel button that shows the refund first, their balance.
+Provider admins and managers: receivables and overdue invoices, refunds, revenue by
+plan and month and a chart of monthly recurring revenue; recording bank transfers.
+
+Each view parses, calls one billing selector or service, and answers; another client's
+hire or invoice is a 404, as the actor-scoped selectors answer."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pactdesk.accounts.models import User
+from pactdesk.billing.documents import invoice_context, invoice_filename, invoice_pdf
+from pactdesk.billing.gateway import gateway_configured
+from pactdesk.billing.selectors import (
+    client_balances,
+    hire_list,
+    invoice_list,
+    mrr_series,
+    payment_list,
+    receivables,
+    refund_list,
+    revenue_by_plan_month,
+)
+from pactdesk.billing.services.access import STAFF_BILLING_ROLES
+from pactdesk.billing.services.cancel import (
+    guarantee_window,
+    hire_cancel,
+    hire_cancel_preview,
+    hire_get,
+)
+from pactdesk.billing.services.payments import (
+    invoice_get,
+    invoice_outstanding,
+    invoice_pay_return,
+    invoice_pay_start,
+    payment_record_manual,
+)
+from pactdesk.billing.templatetags.billing import money
+from pactdesk.platform.clock import clock_now
+from pactdesk.platform.errors import ApplicationError, NotFound, PermissionDenied
+from pactdesk.web.billing_chart import bar_chart
+
+MRR_MONTHS = 12
+
+
+class PaymentForm(forms.Form):
+    amount = forms.CharField(max_length=30, help_text="As on the bank statement, e.g. 5760.00")
+    currency = forms.CharField(max_length=3)
+    received_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _refuse(error: ApplicationError) -> None:
+    """A refusal of the selectors as the page answer: unknown → 404, not allowed → 403."""
+    if isinstance(error, NotFound):
+        raise Http404(error.message)
+    if isinstance(error, PermissionDenied):
+        raise Forbidden(error.message)
+    raise error
+
+
+@login_required
+def billing_home(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if actor.role in STAFF_BILLING_ROLES and actor.is_active:
+        return _provider_page(request, actor)
+    try:
+        invoices = list(invoice_list(actor=actor)[:100])
+        hires = list(hire_list(actor=actor))
+    except ApplicationError as error:
+        _refuse(error)
+        raise
+    now = clock_now()
+    rows = [(hire, guarantee_window(hire=hire, now=now)) for hire in hires]
+    context = {
+        "current": "billing",
+        "balances": client_balances(client_id=actor.client_id or 0),
+        "invoices": invoices,
+        "hires": rows,
+        "payments": list(payment_list(actor=actor)[:50]),
+        "refunds": list(refund_list(actor=actor)[:50]),
+    }
+    return render(request, "web/billing/client.html", context)
+
+
+def _provider_page(request: HttpRequest, actor: User) -> HttpResponse:
+    today = clock_now().date()
+    first = _month_add(today.replace(day=1), 1 - MRR_MONTHS)
+    months = [_month_add(first, n) for n in range(MRR_MONTHS)]
+    revenue = revenue_by_plan_month(actor=actor, first=first, last=today)
+    currencies = sorted({row.currency for row in revenue})
+    charts = [
+        (currency, bar_chart(mrr_series(rows=revenue, currency=currency, months=months), currency))
+        for currency in currencies
+    ]
+    owed = receivables(actor=actor, today=today)
+    context = {
+        "current": "billing",
+        "receivables": owed,
+        "overdue": [row for row in owed if row.days_late > 0],
+        "revenue": revenue,
+        "charts": charts,
+        "refunds": list(refund_list(actor=actor)[:50]),
+    }
+    return render(request, "web/billing/provider.html", context)
+
+
+def _month_add(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invoice_page(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    actor = _actor(request)
+    try:
+        invoice = invoice_get(actor=actor, invoice_id=invoice_id)
+    except ApplicationError as error:
+        _refuse(error)
+        raise
+    staff = actor.role in STAFF_BILLING_ROLES
+    form = PaymentForm(request.POST or None, initial={"currency": invoice.currency})
+    status = 200
+    if request.method == "POST":
+        if not staff:
+            raise Forbidden("Only provider staff record payments.")
+        if form.is_valid():
+            try:
+                payment_record_manual(
+                    actor=actor,
+                    invoice_id=invoice.pk,
+                    amount=form.cleaned_data["amount"],
+                    currency=form.cleaned_data["currency"],
+                    received_on=form.cleaned_data["received_on"],
+                    now=clock_now(),
+                )
+            except ApplicationError as error:
+                form.add_error("amount", f"{error.message} ({error.code})")
+                status = error.http_status
+            else:
+                messages.success(request, f"Payment recorded on {invoice.number}.")
+                return redirect("web:billing_invoice", invoice_id=invoice.pk)
+        else:
+            status = 422
+    outstanding = invoice_outstanding(invoice=invoice)
+    context = {
+        "current": "billing",
+        "invoice": invoice,
+        **invoice_context(invoice=invoice),
+        "outstanding": outstanding,
+        "can_pay_online": gateway_configured() is not None
+        and invoice.status == "issued"
+        and outstanding > 0,
+        "staff": staff,
+        "form": form,
+        "payments": list(invoice.payments.exclude(status="pending")),
+        "credit_notes": list(invoice.credit_notes.all()),
+    }
+    return render(request, "web/billing/invoice.html", context, status=status)
+
+
+@login_required
+def invoice_pdf_download(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    try:
+        invoice = invoice_get(actor=_actor(request), invoice_id=invoice_id)
+    except ApplicationError as error:
+        _refuse(error)
+        raise
+    response = HttpResponse(invoice_pdf(invoice=invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{invoice_filename(invoice=invoice)}"'
+    return response
+
+
+@login_required
+@require_POST
+def invoice_pay(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """Open a PayPal order and send the client to approve it."""
+    actor = _actor(request)
+    back = f"{settings.PACTDESK_BASE_URL}{reverse('web:billing_invoice', args=[invoice_id])}"
+    try:
+        order = invoice_pay_start(
+            actor=actor,
+            invoice_id=invoice_id,
+            gateway=gateway_configured(),
+            return_url=f"{settings.PACTDESK_BASE_URL}"
+            f"{reverse('web:billing_pay_return', args=[invoice_id])}",
+            cancel_url=back,
+            now=clock_now(),
+        )
+    except (NotFound, PermissionDenied) as error:
+        _refuse(error)
+        raise
+    except ApplicationError as error:
+        messages.error(request, f"{error.message} ({error.code}). Nothing was charged.")
+        return redirect("web:billing_invoice", invoice_id=invoice_id)
+    return redirect(order.approve_url)
+
+
+@login_required
+def invoice_pay_back(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """PayPal sends the client back here (``?token=<order id>``): capture the order."""
+    try:
+        invoice_pay_return(
+            actor=_actor(request),
+            invoice_id=invoice_id,
+            order_id=request.GET.get("token", "")[:64],
+            gateway=gateway_configured(),
+            now=clock_now(),
+        )
+    except (NotFound, PermissionDenied) as error:
+        _refuse(error)
+        raise
+    except ApplicationError as error:
+        messages.error(request, f"{error.message} ({error.code}). The invoice is still payable.")
+    else:
+        messages.success(request, "Thank you: the payment was received.")
+    return redirect("web:billing_invoice", invoice_id=invoice_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hire_cancel_page(request: HttpRequest, hire_id: int) -> HttpResponse:
+    """GET: what cancelling would refund, line by line; POST: confirm."""
+    actor = _actor(request)
+    try:
+        hire = hire_get(actor=actor, hire_id=hire_id)
+    except ApplicationError as error:
+        _refuse(error)
+        raise
+    now = clock_now()
+    if request.method == "POST":
+        outcome = hire_cancel(actor=actor, hire_id=hire.pk, now=now, gateway=gateway_configured())
+        if not outcome.changed:
+            messages.info(request, "This hire was cancelled already: nothing changed.")
+        elif outcome.credit_note is not None:
+            refund = outcome.refund
+            note = f"Credit note {outcome.credit_note.number} issued"
+            if refund is not None:
+                amount = money(refund.amount, refund.currency)
+                note += {
+                    "failed": f"; the refund of {amount} could not be sent yet and is retried",
+                    "by_hand": f"; we pay {amount} back to the account you paid from",
+                    "completed": f"; {amount} refunded",
+                }.get(refund.status, f"; a refund of {amount} is on its way")
+            messages.success(request, f"Hire cancelled. {note}.")
+        else:
+            ends = outcome.preview.ends_on
+            last = ends - timedelta(days=1)
+            messages.success(request, f"Hire cancelled: its last day is {last:%d %B %Y}.")
+        return redirect("web:billing")
+    preview = hire_cancel_preview(hire=hire, now=now)
+    return render(
+        request,
+        "web/billing/cancel.html",
+        {"current": "billing", "hire": hire, "preview": preview, "zero": Decimal(0)},
+    )

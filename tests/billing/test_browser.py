@@ -1,0 +1,66 @@
+"""In a real browser: a client admin opens Billing, sees the hire's guarantee window,
+clicks Cancel, sees the refund per line and confirms; the hire ends and the credit
+note is issued. No Content-Security-Policy violation on the way."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pactdesk.accounts.models import Role
+from pactdesk.billing.models import CreditNote, Hire
+from pactdesk.billing.services.payments import payment_record_manual
+from pactdesk.platform.clock import clock_now
+from tests.billing.conftest import at, seat_hire
+from tests.factories import PASSWORD, UserFactory
+from tests.web.test_browser import CHROMIUM, CspWatch, browser  # noqa: F401 (fixture)
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian Chromium is not installed"),
+]
+
+
+def test_a_client_admin_cancels_inside_the_window_and_sees_the_refund(
+    live_server,
+    browser,  # noqa: F811
+    agreement,
+    admin,
+) -> None:
+    today = clock_now().astimezone(ZoneInfo("Europe/London")).date()
+    hire = seat_hire(agreement, admin, start=today)
+    invoice = hire.invoices.get()
+    payment_record_manual(
+        actor=admin,
+        invoice_id=invoice.pk,
+        amount="5760.00",
+        currency="GBP",
+        received_on=today,
+        now=at(today),
+    )
+    UserFactory(role=Role.CLIENT_ADMIN, client=agreement.client, email="boss@thames.test")
+    watch = CspWatch(browser)
+    page = watch.new_page()
+
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "boss@thames.test")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.click("nav a:has-text('Billing')")
+    assert "14 days left" in page.inner_text(f"#hire-{hire.pk}")
+    page.click(f"#hire-{hire.pk} a:has-text('Cancel')")
+    preview = page.inner_text("table.refund-preview")
+    button = page.inner_text("button.danger")
+    page.click("button.danger")
+    message = page.inner_text("p.message")
+
+    # Day 1 of the first period: all but a day of each line comes back, tax included.
+    assert "Round-the-clock option" in preview
+    assert button.startswith("Cancel and refund £5,")
+    assert message.startswith("Hire cancelled. Credit note CN-")
+    assert message.endswith("back to the account you paid from.")  # a bank transfer
+    assert CreditNote.objects.get().total == hire.credit_notes.get().total
+    assert Hire.objects.get(pk=hire.pk).status == "ended"
+    assert watch.violations == []

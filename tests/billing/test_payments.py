@@ -1,0 +1,266 @@
+"""Payments by hand and through the provider, the notifications' apply functions
+(idempotent, unknown ones ignored), and bad input refused with a stable code and
+nothing written."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from pactdesk.billing.models import Invoice, LedgerEntry, Payment, Refund
+from pactdesk.billing.selectors import client_balances
+from pactdesk.billing.services.cancel import hire_cancel
+from pactdesk.billing.services.payments import (
+    invoice_outstanding,
+    invoice_pay_return,
+    invoice_pay_start,
+    payment_capture_apply,
+    payment_record_manual,
+    payment_refund_apply,
+)
+from pactdesk.platform.errors import ApplicationError
+from tests.billing.conftest import FakeGateway, at, seat_hire
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+MARCH_1 = date(2026, 3, 1)
+
+
+def _refused(call, code: str) -> None:
+    before = (Payment.objects.count(), Refund.objects.count(), LedgerEntry.objects.count())
+    with pytest.raises(ApplicationError) as raised:
+        call()
+    assert raised.value.code == code
+    assert (Payment.objects.count(), Refund.objects.count(), LedgerEntry.objects.count()) == before
+
+
+@pytest.fixture
+def invoice(agreement, admin) -> Invoice:
+    return Invoice.objects.get(hire=seat_hire(agreement, admin, start=MARCH_1))
+
+
+def _order(invoice: Invoice, actor, gateway: FakeGateway) -> str:
+    return invoice_pay_start(
+        actor=actor,
+        invoice_id=invoice.pk,
+        gateway=gateway,
+        return_url="r",
+        cancel_url="c",
+        now=at(MARCH_1),
+    ).order_id
+
+
+def test_a_bank_transfer_recorded_by_hand_pays_the_invoice(invoice, admin) -> None:
+    payment_record_manual(
+        actor=admin,
+        invoice_id=invoice.pk,
+        amount="5760.00",
+        currency="GBP",
+        received_on=date(2026, 3, 4),
+        now=at(date(2026, 3, 4)),
+    )
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.paid_on) == ("paid", date(2026, 3, 4))
+    assert client_balances(client_id=invoice.client_id) == {"GBP": Decimal("0.00")}
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "code"),
+    [
+        ("57.601", "GBP", "too_many_decimals"),
+        ("100.00", "USD", "currency_mismatch"),
+        ("0", "GBP", "invalid_amount"),
+        ("-5", "GBP", "invalid_amount"),
+        ("5760.01", "GBP", "amount_exceeds_balance"),
+        ("lots", "GBP", "invalid_amount"),
+    ],
+)
+def test_bad_amounts_are_refused(invoice, admin, amount, currency, code) -> None:
+    _refused(
+        lambda: payment_record_manual(
+            actor=admin,
+            invoice_id=invoice.pk,
+            amount=amount,
+            currency=currency,
+            received_on=MARCH_1,
+            now=at(MARCH_1),
+        ),
+        code,
+    )
+    invoice.refresh_from_db()
+    assert invoice.status == "issued"
+
+
+def test_a_client_admin_may_not_record_payments(invoice, client_admin) -> None:
+    _refused(
+        lambda: payment_record_manual(
+            actor=client_admin,
+            invoice_id=invoice.pk,
+            amount="1",
+            currency="GBP",
+            received_on=MARCH_1,
+            now=at(MARCH_1),
+        ),
+        "not_allowed",
+    )
+
+
+def test_a_provider_5xx_leaves_the_invoice_payable(invoice, client_admin) -> None:
+    gateway = FakeGateway(fail_with=503)
+    _refused(lambda: _order(invoice, client_admin, gateway), "payment_provider_failed")
+    invoice.refresh_from_db()
+    assert invoice.status == "issued"
+
+    gateway.fail_with = None
+    order_id = _order(invoice, client_admin, gateway)  # the retry: the same request id
+    assert [call[1] for call in gateway.calls] == [f"invoice-{invoice.pk}-order"] * 2
+    assert Payment.objects.get().order_id == order_id
+
+
+def test_without_a_gateway_paying_online_is_refused(invoice, client_admin) -> None:
+    _refused(lambda: _order(invoice, client_admin, None), "payment_not_configured")
+
+
+def test_capture_notifications_apply_once(invoice, client_admin, gateway) -> None:
+    order_id = _order(invoice, client_admin, gateway)
+    values = {
+        "capture_id": "CAP-1",
+        "status": "COMPLETED",
+        "amount": Decimal("5760.00"),
+        "currency": "GBP",
+        "order_id": order_id,
+    }
+    first = payment_capture_apply(**values, now=at(MARCH_1))
+    entries = LedgerEntry.objects.count()
+    again = payment_capture_apply(**values, now=at(MARCH_1))
+
+    assert first == again
+    assert (again.status, again.capture_id) == ("completed", "CAP-1")
+    assert LedgerEntry.objects.count() == entries
+    invoice.refresh_from_db()
+    assert invoice.status == "paid"
+
+
+def test_an_unknown_capture_changes_nothing(invoice, caplog) -> None:
+    applied = payment_capture_apply(
+        capture_id="NOT-OURS", status="COMPLETED", amount=Decimal("1.00"), currency="GBP"
+    )
+    assert applied is None
+    assert "NOT-OURS" in caplog.text
+    assert (
+        payment_refund_apply(
+            refund_id="R",
+            capture_id="NOT-OURS",
+            status="COMPLETED",
+            amount=Decimal(1),
+            currency="GBP",
+        )
+        is None
+    )
+    assert (
+        payment_capture_apply(
+            capture_id="X" * 65, status="COMPLETED", amount=Decimal(1), currency="GBP"
+        )
+        is None
+    )
+
+
+def test_a_capture_in_another_currency_is_refused(invoice, client_admin, gateway) -> None:
+    order_id = _order(invoice, client_admin, gateway)
+    _refused(
+        lambda: payment_capture_apply(
+            capture_id="CAP-1",
+            status="COMPLETED",
+            amount=Decimal("5760.00"),
+            currency="EUR",
+            order_id=order_id,
+        ),
+        "currency_mismatch",
+    )
+    assert Payment.objects.get().status == "pending"
+
+
+def test_denied_then_reversed_captures(invoice, client_admin, gateway) -> None:
+    order_id = _order(invoice, client_admin, gateway)
+    invoice_pay_return(
+        actor=client_admin,
+        invoice_id=invoice.pk,
+        order_id=order_id,
+        gateway=gateway,
+        now=at(MARCH_1),
+    )
+    capture_id = Payment.objects.get().capture_id
+
+    for _ in range(2):
+        payment_capture_apply(
+            capture_id=capture_id, status="REVERSED", amount=Decimal("5760.00"), currency="GBP"
+        )
+
+    invoice.refresh_from_db()
+    assert invoice.status == "issued"  # payable again
+    assert invoice_outstanding(invoice=invoice) == Decimal("5760.000")
+    assert Refund.objects.get().request_id == f"reversal-{capture_id}"
+    assert client_balances(client_id=invoice.client_id) == {"GBP": Decimal("5760.00")}
+
+
+def test_refund_notifications_apply_once_and_refuse_above_the_capture(
+    invoice, client_admin, gateway
+) -> None:
+    order_id = _order(invoice, client_admin, gateway)
+    invoice_pay_return(
+        actor=client_admin,
+        invoice_id=invoice.pk,
+        order_id=order_id,
+        gateway=gateway,
+        now=at(MARCH_1),
+    )
+    capture_id = Payment.objects.get().capture_id
+    values = {"capture_id": capture_id, "status": "COMPLETED", "currency": "GBP"}
+
+    _refused(
+        lambda: payment_refund_apply(refund_id="R-big", amount=Decimal("5760.01"), **values),
+        "refund_exceeds_capture",
+    )
+    for _ in range(2):
+        payment_refund_apply(refund_id="R-1", amount=Decimal("100.00"), **values)
+
+    assert Refund.objects.get().amount == Decimal("100.000")
+    assert client_balances(client_id=invoice.client_id) == {"GBP": Decimal("100.00")}
+
+
+def test_the_guarantee_refund_reported_by_webhook_first_is_not_counted_twice(
+    invoice, client_admin, gateway
+) -> None:
+    """The provider's notification may arrive before our own call returns."""
+    order_id = _order(invoice, client_admin, gateway)
+    invoice_pay_return(
+        actor=client_admin,
+        invoice_id=invoice.pk,
+        order_id=order_id,
+        gateway=gateway,
+        now=at(MARCH_1),
+    )
+    gateway.fail_with = 504  # the call times out, though PayPal made the refund
+    outcome = hire_cancel(
+        actor=client_admin, hire_id=invoice.hire_id, now=at(date(2026, 3, 9)), gateway=gateway
+    )
+    payment_refund_apply(
+        refund_id="R-9",
+        capture_id=Payment.objects.get().capture_id,
+        status="COMPLETED",
+        amount=outcome.refund.amount,
+        currency="GBP",
+    )
+
+    assert Refund.objects.get().status == "completed"
+    assert client_balances(client_id=invoice.client_id) == {"GBP": Decimal("0.00")}
+
+
+def test_agents_see_no_billing(invoice) -> None:
+    agent = UserFactory(role="agent")
+    _refused(
+        lambda: hire_cancel(actor=agent, hire_id=invoice.hire_id, now=at(MARCH_1), gateway=None),
+        "not_allowed",
+    )
