@@ -48,6 +48,7 @@ from pactdesk.intake.services import mail_receive
 from pactdesk.notify.models import AcknowledgementTemplate, OutboundMail
 from pactdesk.notify.services import acknowledgement_template_save
 from pactdesk.platform.clock import clock_now
+from pactdesk.routing.models import Pool
 from pactdesk.web.portal_access import SESSION_KEY
 from pactdesk.web.ticket_actions import ACTIONS as TICKET_ACTIONS
 from pactdesk.web.workspace import WORK_LISTS
@@ -240,6 +241,8 @@ PARAMS: dict[str, Values] = {
     "app_label": lambda v, o: ["accounts"],
     "url": lambda v, o: [f"desk/ticket/{v.ticket.pk}/"],  # no such admin page
     "id": lambda v, o: [v.admin.pk],
+    # Pools are the provider's, no client's: any outsider's change of one is refused.
+    "pool_id": lambda v, o: list(Pool.objects.values_list("pk", flat=True)),
 }
 # By (route name, parameter) where the name alone does not say what goes there.
 ROUTE_PARAMS: dict[tuple[str, str], Values] = {

@@ -120,6 +120,7 @@ def world(lodge, agreement, agent):
         "mail_id": 1,
         "entry_id": 1,
         "notification_id": 1,
+        "pool_id": 1,
         "name": "all",
         "action": "reply",
         "slug": agreement.client.slug,

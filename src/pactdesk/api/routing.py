@@ -56,16 +56,16 @@ class NextOut(BaseModel):
     ticket: TicketOut | None
 
 
-def presence_out(presence: Presence) -> dict[str, Any]:
-    return {
-        "user_id": presence.user_id,
-        "name": presence.user.name,
-        "status": presence.status,
-        "cap": presence.cap,
-        "timezone": presence.timezone,
-        "back_at": presence.back_at,
-        "changed_at": presence.changed_at,
-    }
+def presence_out(presence: Presence) -> PresenceOut:
+    return PresenceOut(
+        user_id=presence.user_id,
+        name=presence.user.name,
+        status=presence.status,
+        cap=presence.cap,
+        timezone=presence.timezone,
+        back_at=presence.back_at,
+        changed_at=presence.changed_at,
+    )
 
 
 @router.get("/presence", response={200: PresenceOut, **REFUSALS}, summary="Your presence")
@@ -108,5 +108,5 @@ def next_ticket(request: HttpRequest) -> Answer:
     taken = queue_next(actor=principal.actor, now=clock_now())
     if taken is None:
         return Status(200, {"ticket": None})
-    ticket = ticket_get(actor=principal.actor, ticket_id=taken.pk)
+    ticket = ticket_get(actor=principal.actor, ticket_id=taken)
     return Status(200, {"ticket": ticket_out(ticket)})
