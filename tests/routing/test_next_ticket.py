@@ -17,6 +17,7 @@ from pactdesk.domain.vocabulary import EventKind
 from pactdesk.platform.errors import Conflict, PermissionDenied
 from pactdesk.routing.error_codes import RoutingErrorCode
 from pactdesk.routing.services import presence_status_set, queue_next
+from pactdesk.routing.services.queue import picks
 from tests.alerts.test_concurrency import threads_on_a_file
 from tests.factories import UserFactory
 from tests.routing.conftest import MONDAY_10AM
@@ -130,3 +131,22 @@ def test_sixteen_agents_pressing_at_once_never_get_the_same_ticket(
     assert all(stored[ticket_id] == agent_id for ticket_id, agent_id in taken)
     assigned = TicketEvent.objects.filter(kind=EventKind.ASSIGNED).count()
     assert assigned == len(tickets)
+
+
+@pytest.mark.parametrize("seat", [False, True])
+def test_the_picks_walk_the_partial_indexes_from_their_head(lotus, seat) -> None:
+    """No sort of every waiting ticket: each pick is a range scan of its partial index
+    (SQLite is told which; PostgreSQL picks by its statistics, so its plan at 100,000
+    tickets is printed by bench/routing_bench.py instead)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's plan depends on the table's statistics")
+    index = "ticket_client_waiting_due" if seat else "ticket_waiting_due"
+    plans = []
+    with connection.cursor() as cursor:
+        for sql, params in picks(client_id=lotus.client_id if seat else None):
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plans.append([row[-1] for row in cursor.fetchall()])
+
+    for plan in plans:
+        assert plan[0].startswith(f"SEARCH desk_ticket USING INDEX {index} ")
+        assert not any("TEMP B-TREE" in step for step in plan)

@@ -18,7 +18,8 @@ The pick walks the partial indexes from their head: `ticket_waiting_due` for the
 (the shared plans' tickets), `ticket_client_waiting_due` for a seat holder's client;
 SQLite is told so (`INDEXED BY`: without statistics its planner prefers
 `ticket_assignee_status` and sorts every waiting ticket), PostgreSQL's planner picks
-them itself (`tests/routing/test_next_ticket.py` checks both plans). Tickets with a
+them itself (`tests/routing/test_next_ticket.py` checks SQLite's plans; the bench
+prints PostgreSQL's at 100,000 tickets). Tickets with a
 running clock come first (one range of the index), then the undated ones by lodging
 (a second range), rather than a NULLS LAST sort no index serves.
 """
