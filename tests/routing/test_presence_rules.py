@@ -174,8 +174,8 @@ def test_the_portal_tells_a_dedicated_clients_customer_why_the_ticket_waits(
     at(MONDAY_10AM + timedelta(hours=16, minutes=30))  # Tuesday 07:30 in London: closed
     tuesday = browser.get(page).content.decode()
 
-    assert "Your technician is away until Tue 03 Mar 09:00." in monday
-    assert "Your technician is away until 09:00." in tuesday
+    assert "Your technician is away until Tue 03 Mar 09:00 GMT." in monday
+    assert "Your technician is away until 09:00 GMT." in tuesday
 
 
 def test_the_notice_is_in_the_clients_time_zone_and_goes_when_someone_is_there(
@@ -197,7 +197,7 @@ def test_the_notice_is_in_the_clients_time_zone_and_goes_when_someone_is_there(
     available(people["sue"])
     there = browser.get(page).content.decode()
 
-    assert "Your technician is away until 22:30." in away
+    assert "Your technician is away until 22:30 IST." in away
     assert 'id="wait-reason"' not in there
 
 
