@@ -93,7 +93,7 @@ def ticket_claim(
 def ticket_claim_first(
     *,
     pick: str,
-    params: Sequence[object],
+    params: Sequence[int | str],
     assignee: User,
     now: datetime,
     actor: User | None = None,

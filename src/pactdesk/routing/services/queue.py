@@ -89,13 +89,14 @@ def queue_next(*, actor: User, now: datetime) -> int | None:
     return None
 
 
-def picks(*, client_id: int | None) -> list[tuple[str, list[object]]]:
+def picks(*, client_id: int | None) -> list[tuple[str, list[int | str]]]:
     """The SELECTs of the most urgent waiting ticket an agent may take, in turn: with a
     running clock by due instant, then the undated by lodging. `client_id`: the client
     whose seat the agent holds (its tickets only), or None for the pool (the shared
     plans' tickets)."""
     table = Ticket._meta.db_table
     postgres = connection.vendor == "postgresql"
+    params: list[int | str]
     if client_id is None:
         index, scope, params = (
             "ticket_waiting_due",
