@@ -57,6 +57,8 @@ def main() -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
     call_command("migrate", verbosity=0)
     agents = build(args.tickets)
+    plans()
+    floor(args.threads, args.presses)
     press(agents, args.threads, args.presses)
     work_list(agents)
 
@@ -164,10 +166,10 @@ def press(agents: list, threads: int, presses: int) -> None:
             start.wait()
             for _ in range(presses):
                 begun = time.perf_counter()
-                ticket = queue_next(actor=agent, now=NOW)
+                ticket_id = queue_next(actor=agent, now=NOW)
                 timings.append(time.perf_counter() - begun)
-                if ticket is not None:
-                    taken.append(ticket.pk)
+                if ticket_id is not None:
+                    taken.append(ticket_id)
         except BaseException as error:
             errors.append(error)
         finally:
@@ -187,6 +189,55 @@ def press(agents: list, threads: int, presses: int) -> None:
         f"next ticket, {threads} threads x {presses} presses: {_percentiles(timings)}, "
         f"{len(taken) / wall:,.0f} tickets handed out/s, handed out twice: {len(twice)}"
     )
+
+
+def plans() -> None:
+    """How the database finds the most urgent waiting ticket (pool, then a seat holder):
+    SQLite's query plan, PostgreSQL's EXPLAIN ANALYZE (its own choice of index)."""
+    from django.db import connection
+
+    from pactdesk.agreements.models import Seat
+    from pactdesk.routing.services.queue import picks
+
+    explain = "EXPLAIN ANALYZE " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+    dedicated = Seat.objects.filter(agent__isnull=False).values_list("client_id", flat=True)
+    for who, client_id in (("pool", None), ("seat holder", dedicated.first())):
+        sql, params = picks(client_id=client_id)[0]
+        with connection.cursor() as cursor:
+            cursor.execute(explain + sql, params)
+            rows = [" ".join(str(part) for part in row) for row in cursor.fetchall()]
+        print(f"plan of the {who}'s pick:\n    " + "\n    ".join(rows))
+
+
+def floor(threads: int, presses: int) -> None:
+    """The same threads running the cheapest write transaction there is (BEGIN, UPDATE
+    one row of a one-row table, COMMIT): what this machine and database give any write
+    under this concurrency, whatever the claim does."""
+    from django.db import connection, transaction
+
+    from pactdesk.platform.models import ReferenceStamp
+
+    ReferenceStamp.objects.get_or_create(pk=1, defaults={"token": 0})
+    start = threading.Barrier(threads)
+    timings: list[float] = []
+
+    def run() -> None:
+        try:
+            start.wait()
+            for n in range(presses):
+                begun = time.perf_counter()
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute("UPDATE platform_referencestamp SET token = %s", [n])
+                timings.append(time.perf_counter() - begun)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=run) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    print(f"floor (an empty write transaction, {threads} threads): {_percentiles(timings)}")
 
 
 def work_list(agents: list) -> None:

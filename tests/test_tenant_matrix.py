@@ -262,11 +262,6 @@ PARAMS: dict[str, Values] = {
     "mail_id": lambda v, o: [v.mail.pk],
     "entry_id": lambda v, o: [v.quarantined.pk],
     "notification_id": lambda v, o: [v.notification.pk],
-    # Pools are the provider's (managers set their strategy): the default pool, which
-    # serves the victim's client.
-    "pool_id": lambda v, o: [
-        Pool.objects.get_or_create(is_default=True, defaults={"name": "Shared"})[0].pk
-    ],
     "task_id": lambda v, o: [v.task.pk],
     "user_id": lambda v, o: [v.admin.pk],
     # An invitation's set-password link for the victim's admin, with a made-up token.
@@ -284,6 +279,8 @@ PARAMS: dict[str, Values] = {
     "app_label": lambda v, o: ["accounts"],
     "url": lambda v, o: [f"desk/ticket/{v.ticket.pk}/"],  # no such admin page
     "id": lambda v, o: [v.admin.pk],
+    # Pools are the provider's, no client's: any outsider's change of one is refused.
+    "pool_id": lambda v, o: list(Pool.objects.values_list("pk", flat=True)),
 }
 # By (route name, parameter) where the name alone does not say what goes there.
 ROUTE_PARAMS: dict[tuple[str, str], Values] = {

@@ -17,6 +17,7 @@ from pactdesk.domain.vocabulary import EventKind
 from pactdesk.platform.errors import Conflict, PermissionDenied
 from pactdesk.routing.error_codes import RoutingErrorCode
 from pactdesk.routing.services import presence_status_set, queue_next
+from pactdesk.routing.services.queue import picks
 from tests.alerts.test_concurrency import threads_on_a_file
 from tests.factories import UserFactory
 from tests.routing.conftest import MONDAY_10AM
@@ -37,12 +38,12 @@ def test_next_gives_the_most_urgent_ticket_and_records_who_took_it(
     got = queue_next(actor=people["ana"], now=NIGHT + 62 * MIN)
 
     assert got is not None
-    assert got.pk == urgent.pk
+    assert got == urgent.pk
     stored = Ticket.objects.get(pk=urgent.pk)
     assert (stored.assignee_id, stored.updated_at) == (people["ana"].pk, NIGHT + 62 * MIN)
     event = TicketEvent.objects.filter(ticket=urgent, kind=EventKind.ASSIGNED).get()
     assert (event.value, event.actor_id) == ("Ana", people["ana"].pk)
-    assert queue_next(actor=people["ana"], now=NIGHT + 63 * MIN).pk == later.pk
+    assert queue_next(actor=people["ana"], now=NIGHT + 63 * MIN) == later.pk
     assert queue_next(actor=people["ana"], now=NIGHT + 64 * MIN) is None
 
 
@@ -53,9 +54,9 @@ def test_a_seat_holder_gets_only_their_clients_tickets_and_the_pool_none_of_them
     shared = lodge(northwind, now=MONDAY_10AM - MIN)  # older and earlier due
     dedicated = lodge(lotus)
 
-    assert queue_next(actor=people["sam"], now=MONDAY_10AM + MIN).pk == dedicated.pk
+    assert queue_next(actor=people["sam"], now=MONDAY_10AM + MIN) == dedicated.pk
     assert queue_next(actor=people["sam"], now=MONDAY_10AM + MIN) is None
-    assert queue_next(actor=people["ana"], now=MONDAY_10AM + MIN).pk == shared.pk
+    assert queue_next(actor=people["ana"], now=MONDAY_10AM + MIN) == shared.pk
 
 
 def test_the_pool_never_gets_a_dedicated_ticket(lotus, people, available, lodge) -> None:
@@ -109,7 +110,7 @@ def test_sixteen_agents_pressing_at_once_never_get_the_same_ticket(
         try:
             start.wait()
             while (got := queue_next(actor=agent, now=MONDAY_10AM + 2 * MIN)) is not None:
-                taken.append((got.pk, agent.pk))
+                taken.append((got, agent.pk))
         except BaseException as error:  # reported by the assertion below
             errors.append(error)
         finally:
@@ -130,3 +131,22 @@ def test_sixteen_agents_pressing_at_once_never_get_the_same_ticket(
     assert all(stored[ticket_id] == agent_id for ticket_id, agent_id in taken)
     assigned = TicketEvent.objects.filter(kind=EventKind.ASSIGNED).count()
     assert assigned == len(tickets)
+
+
+@pytest.mark.parametrize("seat", [False, True])
+def test_the_picks_walk_the_partial_indexes_from_their_head(lotus, seat) -> None:
+    """No sort of every waiting ticket: each pick is a range scan of its partial index
+    (SQLite is told which; PostgreSQL picks by its statistics, so its plan at 100,000
+    tickets is printed by bench/routing_bench.py instead)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's plan depends on the table's statistics")
+    index = "ticket_client_waiting_due" if seat else "ticket_waiting_due"
+    plans = []
+    with connection.cursor() as cursor:
+        for sql, params in picks(client_id=lotus.client_id if seat else None):
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plans.append([row[-1] for row in cursor.fetchall()])
+
+    for plan in plans:
+        assert plan[0].startswith(f"SEARCH desk_ticket USING INDEX {index} ")
+        assert not any("TEMP B-TREE" in step for step in plan)

@@ -67,7 +67,7 @@ def test_a_dedicated_client_reads_why_its_ticket_waits(lotus, people, lodge) -> 
     page = _as(people["cy"]).get(f"/desk/tickets/{ticket.pk}/")
 
     assert page.status_code == 200
-    assert b"Your technician is away until Tue 03 Mar 09:00." in page.content
+    assert b"Your technician is away until Tue 03 Mar 09:00 GMT." in page.content
 
 
 def test_workload_shows_everyone_in_a_fixed_number_of_queries(

@@ -10,11 +10,11 @@ and answers it (`ticket` null when there is none).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Status
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 from pactdesk.api.auth import principal_of
 from pactdesk.api.tickets.outputs import ErrorOut, TicketOut, ticket_out
@@ -29,17 +29,29 @@ REFUSALS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 409, 422), ErrorOu
 Answer = Status[Any]
 
 
+def _iso_instant(value: object) -> datetime | None:
+    """`back_at` as given: null, or an ISO 8601 date-time string (a number is not read
+    as seconds since 1970, nor is a date alone a time); its offset is checked by the
+    service (`back_at_naive`)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or "T" not in value.upper():
+        raise ValueError("an ISO 8601 date and time with its offset, e.g. 2026-03-03T09:00:00Z")
+    return datetime.fromisoformat(value)  # ValueError on 2026-02-30 and other garbage
+
+
 class PresenceBody(BaseModel):
     """A whole presence. `cap`: at most this many open tickets (1..1000; null: no cap);
     `timezone`: IANA zone (null: the user's own, else the server's); `back_at`: when
-    an away agent will be back, with its offset (null: not said)."""
+    an away agent will be back, with its offset (null: not said). Strict, as every
+    body: wrong JSON types are refused (422 `invalid_request`)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     status: str
     cap: int | None = None
     timezone: str | None = None
-    back_at: datetime | None = None
+    back_at: Annotated[datetime | None, BeforeValidator(_iso_instant)] = None
 
 
 class PresenceOut(BaseModel):
@@ -108,5 +120,5 @@ def next_ticket(request: HttpRequest) -> Answer:
     taken = queue_next(actor=principal.actor, now=clock_now())
     if taken is None:
         return Status(200, {"ticket": None})
-    ticket = ticket_get(actor=principal.actor, ticket_id=taken.pk)
+    ticket = ticket_get(actor=principal.actor, ticket_id=taken)
     return Status(200, {"ticket": ticket_out(ticket)})

@@ -72,8 +72,8 @@ def check_manager(actor: User) -> None:
 
 def ticket_wait_reason(*, ticket: Ticket, now: datetime) -> str | None:
     """What a dedicated client is told while its ticket waits in its queue, e.g. "Your
-    technician is away until 09:00." (in the agreement's time zone, with the weekday
-    when not today), or None when the ticket is not waiting on its seats. Three
+    technician is away until 09:00 GMT." (in the agreement's time zone, named, with
+    the weekday when not today), or None when the ticket is not waiting on its seats. Three
     queries at most (seats with presences, the holders' open tickets)."""
     agreement = ticket.agreement
     if (
@@ -117,10 +117,12 @@ def ticket_wait_reason(*, ticket: Ticket, now: datetime) -> str | None:
 
 
 def _when(moment: datetime, now: datetime, zone: ZoneInfo) -> str:
+    """The client's wall-clock time with its zone's abbreviation ("09:00 GMT"), with the
+    day when it is not today there ("Tue 03 Mar 09:00 GMT")."""
     local = moment.astimezone(zone)
     if local.date() == now.astimezone(zone).date():
-        return local.strftime("%H:%M")
-    return local.strftime("%a %d %b %H:%M")
+        return local.strftime("%H:%M %Z")
+    return local.strftime("%a %d %b %H:%M %Z")
 
 
 # -- the workload page ------------------------------------------------------------------

@@ -61,14 +61,14 @@ def next_ticket(request: HttpRequest) -> HttpResponse:
     """Take the most urgent ticket the agent may take and open it."""
     actor = _staff(request)
     try:
-        ticket = queue_next(actor=actor, now=clock_now())
+        ticket_id = queue_next(actor=actor, now=clock_now())
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("web:work_list", name="mine")
-    if ticket is None:
+    if ticket_id is None:
         messages.info(request, "Nothing waits that you may take. Well done.")
         return redirect("web:work_list", name="mine")
-    return redirect("web:ticket", ticket_id=ticket.pk)
+    return redirect("web:ticket", ticket_id=ticket_id)
 
 
 @require_POST

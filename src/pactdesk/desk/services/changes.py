@@ -4,11 +4,20 @@ Every change has the same shape: record what happened as events, set the fields,
 stamp `updated_at`, re-evaluate the SLA clocks (the replay reads the events just
 recorded) and save it all in one UPDATE. `ticket_change` does exactly that, so no
 service can forget the clocks; `ticket_sla_refresh` is the clocks alone, for the sweep
-that re-evaluates tickets as time passes; `ticket_claim` is the one conditional write
-(assign a ticket only if nobody holds it, for routing's "next ticket") followed by a
-`ticket_change`. A ticket row is only ever updated here (new
-tickets are inserted by `lodging`); `tests/desk/test_changes.py` and the suite-wide
-guard in `tests/conftest.py` fail on a save of a ticket anywhere else.
+that re-evaluates tickets as time passes; `ticket_claim` and `ticket_claim_first` are
+the conditional writes of routing (give a ticket to an agent only if nobody holds it).
+A ticket row is only ever updated here (new tickets are inserted by `lodging`);
+`tests/desk/test_changes.py` and the suite-wide guard in `tests/conftest.py` fail on a
+save of a ticket anywhere else.
+
+A claim is the one change that does not re-evaluate the clocks, and need not: it
+records only audit events (`assigned`, `routed`: `AUDIT_KINDS`, which the SLA replay
+never reads) and sets only `assignee` and `updated_at`, neither of which the replay
+reads, so the clocks stored at the last change are still the clocks of the ticket's
+history; what time alone changes (a clock running out) the sweep re-evaluates at
+`sla_recheck_at`, as for a ticket nobody touches. This keeps a claim to one UPDATE and
+one INSERT inside the writer's transaction: "next ticket" under many agents at once
+waits on that transaction only (`bench/routing_bench.py`).
 """
 
 from __future__ import annotations
@@ -20,12 +29,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db import connection
+
 from pactdesk.accounts.models import User
-from pactdesk.desk.models import Ticket
+from pactdesk.desk.models import Ticket, TicketEvent
 from pactdesk.desk.services.records import event_add
 from pactdesk.desk.services.sla_state import ticket_sla_fields, tickets_with_sla_inputs
 from pactdesk.domain.sla import Event
-from pactdesk.domain.vocabulary import EventKind
+from pactdesk.domain.vocabulary import AUDIT_KINDS, EventKind
 
 _saving = threading.local()
 
@@ -67,19 +78,59 @@ def ticket_claim(
     now: datetime,
     actor: User | None = None,
     events: Sequence[EventIn] = (),
-) -> Ticket | None:
+) -> int | None:
     """Give the ticket to `assignee` only if nobody holds it: a conditional UPDATE
-    (`... WHERE id = %s AND assignee_id IS NULL`) decides between racing claimers, then
-    `ticket_change` records `events`, `updated_at` and the clocks as for any change.
-    Answers the ticket, or None when another claim won (or it is gone). Call it inside
-    the claimer's transaction, so a failure after the UPDATE undoes the claim too."""
-    won = Ticket.objects.filter(pk=ticket_id, assignee__isnull=True).update(assignee=assignee)
-    if not won:
-        return None
-    ticket = tickets_with_sla_inputs(Ticket.objects.filter(pk=ticket_id)).get()
-    return ticket_change(
-        ticket=ticket, now=now, actor=actor, events=events, fields={"assignee": assignee}
+    (`... WHERE id = %s AND assignee_id IS NULL`) decides between racing claimers and
+    sets `assignee` and `updated_at`; then `events` (audit kinds only) are recorded.
+    The clocks are left as stored (module docstring). Answers the ticket's id, or None
+    when another claim won (or it is gone). Call it inside the claimer's transaction,
+    so a failure after the UPDATE undoes the claim too."""
+    return ticket_claim_first(
+        pick="%s", params=[ticket_id], assignee=assignee, now=now, actor=actor, events=events
     )
+
+
+def ticket_claim_first(
+    *,
+    pick: str,
+    params: Sequence[int | str],
+    assignee: User,
+    now: datetime,
+    actor: User | None = None,
+    events: Sequence[EventIn] = (),
+) -> int | None:
+    """Give `assignee` the ticket `pick` answers, in one statement:
+    `UPDATE ... SET assignee_id, updated_at WHERE id = (<pick>) AND assignee_id IS NULL
+    RETURNING id, client_id`. `pick`: SQL answering at most one ticket id, with `%s`
+    placeholders for `params` (routing's "most urgent waiting ticket", which on
+    PostgreSQL locks it `FOR UPDATE SKIP LOCKED`). Then records `events` (audit kinds
+    only; the clocks are left as stored). Answers the ticket's id, or None when there
+    was none or another claim won. Call it inside the claimer's transaction."""
+    unclaimable = {event.kind for event in events} - AUDIT_KINDS
+    if unclaimable:
+        raise ValueError(f"a claim records audit events only, not {sorted(unclaimable)}")
+    table = connection.ops.quote_name(Ticket._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET assignee_id = %s, updated_at = %s"
+        f" WHERE id = ({pick}) AND assignee_id IS NULL RETURNING id, client_id"
+    )
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [assignee.pk, stamp, *params])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    ticket_id, client_id = row
+    for event in events:
+        TicketEvent.objects.create(
+            client_id=client_id,
+            ticket_id=ticket_id,
+            kind=event.kind,
+            value=event.value,
+            at=now,
+            actor=actor,
+        )
+    return int(ticket_id)
 
 
 def ticket_sla_refresh(*, ticket: Ticket, now: datetime, events: list[Event] | None = None) -> None:

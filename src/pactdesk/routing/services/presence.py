@@ -12,7 +12,7 @@ was last set, which errs towards `away`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -74,7 +74,8 @@ def presence_set(*, actor: User, given: PresenceIn, now: datetime) -> Presence:
         presence.status = status
         presence.cap = given.cap
         presence.timezone = zone
-        presence.back_at = given.back_at
+        # kept as the instant, in UTC, so the answer reads as any later read does
+        presence.back_at = given.back_at.astimezone(UTC) if given.back_at else None
         if changed:
             presence.changed_at = now
         presence.save()

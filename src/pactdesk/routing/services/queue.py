@@ -6,13 +6,22 @@ of their client; anyone else, the shared plans' waiting tickets (`SeatMap`: the 
 the breach warnings use). Waiting: nobody assigned, `new` or `open`, valid, not merged
 (the partial indexes `ticket_waiting_due` and `ticket_client_waiting_due`).
 
-Two agents pressing at the same instant never get the same ticket. On PostgreSQL the
-candidate is read `FOR UPDATE SKIP LOCKED`, so concurrent callers lock different rows
-without waiting for each other; on SQLite (one writer at a time) the candidates are
-read plainly. Either way the write is `desk.services.changes.ticket_claim`: a
-conditional `UPDATE ... WHERE assignee_id IS NULL` decides, then `ticket_change`
-records the `assigned` event and the clocks. A lost race tries the next candidate, and
-a whole attempt is retried a few times before answering "nothing".
+One press is one statement that picks and assigns at once (`desk.services.changes.
+ticket_claim_first`): `UPDATE ticket SET assignee ... WHERE id = (SELECT id ... ORDER BY
+sla_next_due_at, lodged_at, id LIMIT 1) AND assignee_id IS NULL RETURNING id`, then the
+`assigned` event, in one short transaction. Two agents pressing at the same instant
+never get the same ticket: on SQLite writers take turns (IMMEDIATE transactions behind
+`pactdesk.platform.sqlite`'s write lock), so each statement sees the one before it; on
+PostgreSQL the pick is `FOR UPDATE SKIP LOCKED`, so concurrent presses lock different
+rows without waiting for each other, and the outer `assignee_id IS NULL` re-checks.
+The pick walks the partial indexes from their head: `ticket_waiting_due` for the pool
+(the shared plans' tickets), `ticket_client_waiting_due` for a seat holder's client;
+SQLite is told so (`INDEXED BY`: without statistics its planner prefers
+`ticket_assignee_status` and sorts every waiting ticket), PostgreSQL's planner picks
+them itself (`tests/routing/test_next_ticket.py` checks SQLite's plans; the bench
+prints PostgreSQL's at 100,000 tickets). Tickets with a
+running clock come first (one range of the index), then the undated ones by lodging
+(a second range), rather than a NULLS LAST sort no index serves.
 """
 
 from __future__ import annotations
@@ -23,10 +32,10 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from pactdesk.accounts.models import User
-from pactdesk.agreements.models import Agreement, PlanKind
-from pactdesk.agreements.seating import SeatMap
+from pactdesk.agreements.models import Agreement, Plan, PlanKind
+from pactdesk.agreements.seating import seat_client_of
 from pactdesk.desk.models import Ticket
-from pactdesk.desk.services.changes import EventIn, ticket_claim
+from pactdesk.desk.services.changes import EventIn, ticket_claim_first
 from pactdesk.domain.routing import PresenceStatus
 from pactdesk.domain.vocabulary import EventKind, Status
 from pactdesk.platform.errors import Conflict
@@ -36,43 +45,77 @@ from pactdesk.routing.services.presence import check_staff
 
 WAITING_STATUSES = (Status.NEW, Status.OPEN)
 OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING)
-ATTEMPTS = 5
-CANDIDATES = 4  # tickets read per attempt on SQLite
+# The predicate of the partial indexes `ticket_waiting_due`/`ticket_client_waiting_due`,
+# word for word as their DDL has it (SQLite uses a partial index only for a query
+# whose WHERE contains its terms).
+WAITING_SQL = (
+    "assignee_id IS NULL AND is_valid AND merged_into_id IS NULL AND status IN ('new', 'open')"
+)
+ORDER_SQL = "ORDER BY sla_next_due_at, lodged_at, id LIMIT 1"
 
 
-def queue_next(*, actor: User, now: datetime) -> Ticket | None:
-    """Assign the most urgent ticket the actor may take to them and answer it, or None
-    when there is none. Errors: PermissionDenied `staff_only`; Conflict
+def queue_next(*, actor: User, now: datetime) -> int | None:
+    """Assign the most urgent ticket the actor may take to them and answer its id, or
+    None when there is none. Errors: PermissionDenied `staff_only`; Conflict
     `not_available` (their presence is not `available`), `at_cap` (as many open
-    tickets as their cap)."""
+    tickets as their cap). Queries: the presence, the open count (with a cap only), the
+    seat, then one UPDATE and one INSERT in a transaction (two when no ticket with a
+    running clock waits)."""
     check_staff(actor)
-    presence = Presence.objects.filter(user=actor).first()
-    if presence is None or presence.status != PresenceStatus.AVAILABLE:
+    status, cap = next(
+        iter(Presence.objects.filter(user_id=actor.pk).values_list("status", "cap")[:1]),
+        (PresenceStatus.OFFLINE, None),
+    )
+    if status != PresenceStatus.AVAILABLE:
         raise Conflict(
             "You are not available: set yourself available to take tickets.",
             code=RoutingErrorCode.NOT_AVAILABLE,
             field="status",
         )
-    if presence.cap is not None and open_assigned(agent=actor) >= presence.cap:
+    if cap is not None and open_assigned(agent=actor) >= cap:
         raise Conflict(
-            f"You hold {presence.cap} open tickets, your cap: solve or hand one on first.",
+            f"You hold {cap} open tickets, your cap: solve or hand one on first.",
             code=RoutingErrorCode.AT_CAP,
             field="cap",
         )
-    takeable = takeable_by(agent=actor, seat_map=SeatMap.load())
     event = EventIn(EventKind.ASSIGNED, actor.name)
-    for _ in range(ATTEMPTS):
+    for pick, params in picks(client_id=seat_client_of(actor.pk)):
         with transaction.atomic():
-            candidates = _candidates(takeable)
-            if not candidates:
-                return None
-            for ticket_id in candidates:
-                ticket = ticket_claim(
-                    ticket_id=ticket_id, assignee=actor, now=now, actor=actor, events=[event]
-                )
-                if ticket is not None:
-                    return ticket
+            ticket_id = ticket_claim_first(
+                pick=pick, params=params, assignee=actor, now=now, actor=actor, events=[event]
+            )
+        if ticket_id is not None:
+            return ticket_id
     return None
+
+
+def picks(*, client_id: int | None) -> list[tuple[str, list[int | str]]]:
+    """The SELECTs of the most urgent waiting ticket an agent may take, in turn: with a
+    running clock by due instant, then the undated by lodging. `client_id`: the client
+    whose seat the agent holds (its tickets only), or None for the pool (the shared
+    plans' tickets)."""
+    table = Ticket._meta.db_table
+    postgres = connection.vendor == "postgresql"
+    params: list[int | str]
+    if client_id is None:
+        index, scope, params = (
+            "ticket_waiting_due",
+            f"agreement_id IN (SELECT a.id FROM {Agreement._meta.db_table} a"
+            f" JOIN {Plan._meta.db_table} p ON p.id = a.plan_id WHERE p.kind = %s)",
+            [PlanKind.SHARED.value],
+        )
+    else:
+        index, scope, params = "ticket_client_waiting_due", "client_id = %s", [client_id]
+    source = table if postgres else f"{table} INDEXED BY {index}"
+    lock = " FOR UPDATE SKIP LOCKED" if postgres else ""
+    return [
+        (
+            f"SELECT id FROM {source} WHERE {WAITING_SQL} AND {scope}"
+            f" AND sla_next_due_at IS {dated} {ORDER_SQL}{lock}",
+            list(params),
+        )
+        for dated in ("NOT NULL", "NULL")
+    ]
 
 
 def waiting_tickets() -> QuerySet[Ticket]:
@@ -85,35 +128,5 @@ def waiting_tickets() -> QuerySet[Ticket]:
     )
 
 
-def takeable_by(*, agent: User, seat_map: SeatMap) -> QuerySet[Ticket]:
-    """The waiting tickets `agent` may take: their seat's client's, or the shared
-    plans' when they hold no seat."""
-    client_id = seat_map.client_of(agent.pk)
-    if client_id is not None:
-        return waiting_tickets().filter(client_id=client_id)
-    shared = Agreement.objects.filter(plan__kind=PlanKind.SHARED).values_list("pk", flat=True)
-    return waiting_tickets().filter(agreement_id__in=list(shared))
-
-
 def open_assigned(*, agent: User) -> int:
     return Ticket.objects.filter(assignee=agent, status__in=OPEN_STATUSES).count()
-
-
-def _candidates(takeable: QuerySet[Ticket]) -> list[int]:
-    """The most urgent takeable ids: those with a running clock by due instant, then
-    the rest by lodging (two index range scans rather than a NULLS LAST sort)."""
-    locking = connection.vendor == "postgresql"
-    limit = 1 if locking else CANDIDATES
-    found: list[int] = []
-    for part in (
-        takeable.filter(sla_next_due_at__isnull=False).order_by(
-            "sla_next_due_at", "lodged_at", "id"
-        ),
-        takeable.filter(sla_next_due_at__isnull=True).order_by("lodged_at", "id"),
-    ):
-        if locking:
-            part = part.select_for_update(skip_locked=True)
-        found += part.values_list("pk", flat=True)[: limit - len(found)]
-        if len(found) >= limit:
-            break
-    return found

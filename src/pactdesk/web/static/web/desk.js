@@ -77,6 +77,14 @@
       case "r": handled = focus("reply-body"); break;
       case "n": handled = focus("note-body"); break;
       case "/": handled = focus("search"); break;
+      case "t":  // take the next ticket (the header's button, staff only)
+        var next = document.getElementById("next-ticket");
+        if (next) { next.click(); } else { handled = false; }
+        break;
+      case "p":  // the header's presence switch, at the current status
+        var current = document.querySelector("#presence button[aria-pressed=true]");
+        if (current) { current.focus(); } else { handled = false; }
+        break;
       case "j": move(1); break;
       case "k": move(-1); break;
       case "o": case "Enter":
