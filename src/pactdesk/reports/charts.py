@@ -152,8 +152,8 @@ def burn_down(series: dict[str, Any]) -> dict[str, Any] | None:
 
     rows = []
     for target in series["targets"]:
-        if not target["days"]:
-            continue
+        if not any(p["met"] + p["missed"] + p["in_flight"] for p in target["days"]):
+            continue  # a target with no ticket this month has nothing to burn
         label = target_label(target)
         # The allowance at the first midnight, then each day's value at its end.
         rows.append(

@@ -31,8 +31,11 @@ class ManagerDashboard:
 
 def target_alarm(figures: TargetFigures) -> bool:
     """Red on a dashboard: the goal is lost (attainment below it) or fewer than two
-    more misses are allowed."""
-    return figures.reached is False or figures.breach_budget < BUDGET_ALARM
+    more misses are allowed. A target with no ticket yet is not red: nothing is at
+    stake (its budget is 0 only because there is nothing to miss)."""
+    if figures.reached is False:
+        return True
+    return figures.counted > 0 and figures.breach_budget < BUDGET_ALARM
 
 
 def manager_dashboard(*, actor: User, now: datetime) -> ManagerDashboard:

@@ -27,7 +27,7 @@ from pactdesk.accounts.models import Client, Role, User
 from pactdesk.accounts.selectors import client_list
 from pactdesk.agreements.models import Agreement
 from pactdesk.notify.services import MailOut, mail_queue_many
-from pactdesk.platform.errors import NotFound, ValidationFailed
+from pactdesk.platform.errors import ApplicationError, NotFound, ValidationFailed
 from pactdesk.reports.charts import chart_svgs, duration_words, target_label
 from pactdesk.reports.error_codes import ReportsErrorCode
 from pactdesk.reports.formats import report_as_dict
@@ -37,6 +37,7 @@ from pactdesk.reports.selectors import attainment_report
 from pactdesk.reports.series import report_series
 
 MAIL_KIND = "monthly_report"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,10 @@ def monthly_reports_due(*, now: datetime) -> list[MonthlyBuild]:
             continue
         if MonthlyReport.objects.filter(client_id=agreement.client_id, month=spec.first).exists():
             continue
-        built.append(monthly_report_build(client=agreement.client, spec=spec, now=now))
+        try:
+            built.append(monthly_report_build(client=agreement.client, spec=spec, now=now))
+        except ApplicationError:  # one client's refusal must not hold up the others
+            logger.exception("monthly report of %s for %s", agreement.client.slug, spec.label)
     return built
 
 
