@@ -246,6 +246,14 @@ ROUTE_PARAMS: dict[tuple[str, str], Values] = {
     ("web:ticket_action", "action"): lambda v, o: list(TICKET_ACTIONS),
     ("intake_pages:action", "action"): lambda v, o: ["reprocess", "discard"],
     ("web:work_list", "name"): lambda v, o: list(WORK_LISTS),
+    # A monthly report: the victim's month (its ticket's), a past one, one that is no
+    # month; a client user reaching another's is also checked in test_report_pages.
+    ("web:monthly_report", "month"): lambda v, o: [
+        v.ticket.lodged_at.strftime("%Y-%m"),
+        "2026-01",
+        "2026-13",
+    ],
+    ("web:monthly_report_pdf", "month"): lambda v, o: [v.ticket.lodged_at.strftime("%Y-%m")],
     # The admin's "view on site" redirect (behind the admin's own log-in).
     ("admin:view_on_site", "object_id"): lambda v, o: [v.customer.pk],
 }

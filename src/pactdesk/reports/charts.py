@@ -12,6 +12,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from pactdesk.reports.series import SeriesJson
+
+Spec = dict[str, object]  # a Vega-Lite specification as JSON
+
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 METRIC_WORDS = {
     "first_response": "First response",
@@ -24,11 +28,16 @@ GOAL_COLOUR = "#b42318"
 BAR_COLOUR = "#2f5d8a"
 
 
-def target_label(target: dict[str, Any]) -> str:
-    """ "First response ≤ 30m" (default target) or "… ≤ 15m · urgent"."""
-    words = METRIC_WORDS.get(target["metric"], target["metric"])
-    label = f"{words} ≤ {duration_words(target['duration_seconds'])}"
-    return label if not target["priority"] else f"{label} · {target['priority']}"
+def target_label(*, metric: str, priority: str | None, seconds: int) -> str:
+    """ "First response ≤ 30m" (a default target) or "… ≤ 15m · urgent"."""
+    label = f"{METRIC_WORDS.get(metric, metric)} ≤ {duration_words(seconds)}"
+    return label if not priority else f"{label} · {priority}"
+
+
+def _label(target: Any) -> str:
+    return target_label(
+        metric=target["metric"], priority=target["priority"], seconds=target["duration_seconds"]
+    )
 
 
 def duration_words(seconds: int) -> str:
@@ -39,7 +48,7 @@ def duration_words(seconds: int) -> str:
     return f"{hours}h" if rest == 0 else f"{hours}h{rest:02d}"
 
 
-def chart_svgs(series: dict[str, Any]) -> dict[str, str]:
+def chart_svgs(series: SeriesJson) -> dict[str, str]:
     """{name: SVG text} for the four charts; a chart with nothing to draw is left out
     (the page says so instead)."""
     import vl_convert  # imported where used: it loads a JavaScript engine
@@ -48,7 +57,7 @@ def chart_svgs(series: dict[str, Any]) -> dict[str, str]:
     return {name: vl_convert.vegalite_to_svg(spec) for name, spec in specs.items() if spec}
 
 
-def chart_specs(series: dict[str, Any]) -> dict[str, dict[str, Any] | None]:
+def chart_specs(series: SeriesJson) -> dict[str, Spec | None]:
     """The Vega-Lite specifications (JSON dicts) of the four charts."""
     return {
         "daily": daily_attainment(series),
@@ -58,22 +67,20 @@ def chart_specs(series: dict[str, Any]) -> dict[str, dict[str, Any] | None]:
     }
 
 
-def daily_attainment(series: dict[str, Any]) -> dict[str, Any] | None:
+def daily_attainment(series: SeriesJson) -> Spec | None:
     """Each target's attainment per local day (the tickets lodged that day), with its
     goal as a dashed line."""
     import altair as alt
 
     rows = [
-        {"day": point["day"], "percent": point["percent"], "target": target_label(target)}
+        {"day": point["day"], "percent": point["percent"], "target": _label(target)}
         for target in series["targets"]
         for point in target["days"]
         if point["percent"] is not None
     ]
     if not rows:
         return None
-    goals = [
-        {"goal": target["goal"], "target": target_label(target)} for target in series["targets"]
-    ]
+    goals = [{"goal": target["goal"], "target": _label(target)} for target in series["targets"]]
     colour = alt.Color("target:N", title=None, legend=alt.Legend(orient="bottom", columns=2))
     lines = (
         alt.Chart(alt.Data(values=rows))
@@ -92,7 +99,7 @@ def daily_attainment(series: dict[str, Any]) -> dict[str, Any] | None:
     return _finish(alt.layer(lines, rules), title="Daily attainment against the goal")
 
 
-def first_response_distribution(series: dict[str, Any]) -> dict[str, Any] | None:
+def first_response_distribution(series: SeriesJson) -> Spec | None:
     """How many first responses took each slice of open time, the target marked."""
     import altair as alt
 
@@ -122,7 +129,7 @@ def first_response_distribution(series: dict[str, Any]) -> dict[str, Any] | None
     return _finish(alt.layer(bars, mark), title=title)
 
 
-def hour_of_week(series: dict[str, Any]) -> dict[str, Any] | None:
+def hour_of_week(series: SeriesJson) -> Spec | None:
     """Tickets lodged per local weekday and hour."""
     import altair as alt
 
@@ -146,7 +153,7 @@ def hour_of_week(series: dict[str, Any]) -> dict[str, Any] | None:
     return _finish(chart, title="Volume by hour of the week", height=170)
 
 
-def burn_down(series: dict[str, Any]) -> dict[str, Any] | None:
+def burn_down(series: SeriesJson) -> Spec | None:
     """Each target's breach budget through the month: the misses it may still take."""
     import altair as alt
 
@@ -154,7 +161,7 @@ def burn_down(series: dict[str, Any]) -> dict[str, Any] | None:
     for target in series["targets"]:
         if not any(p["met"] + p["missed"] + p["in_flight"] for p in target["days"]):
             continue  # a target with no ticket this month has nothing to burn
-        label = target_label(target)
+        label = _label(target)
         # The allowance at the first midnight, then each day's value at its end.
         rows.append(
             {"day": target["days"][0]["day"], "remaining": target["allowance"], "target": label}
@@ -182,8 +189,8 @@ def _next_day(day: str) -> str:
     return date.fromordinal(date.fromisoformat(day).toordinal() + 1).isoformat()
 
 
-def _finish(chart: Any, *, title: str, height: int = HEIGHT) -> dict[str, Any]:
-    spec: dict[str, Any] = (
+def _finish(chart: Any, *, title: str, height: int = HEIGHT) -> Spec:
+    spec: Spec = (
         chart.properties(width=WIDTH, height=height, title=title)
         .configure_view(stroke=None)
         .configure_axis(labelFontSize=11, titleFontSize=11)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -34,10 +34,20 @@ from pactdesk.reports.formats import report_as_dict
 from pactdesk.reports.models import MonthlyReport
 from pactdesk.reports.periods import PeriodSpec, period_spec_parse
 from pactdesk.reports.selectors import attainment_report
-from pactdesk.reports.series import report_series
+from pactdesk.reports.series import SeriesJson, report_series
 
 MAIL_KIND = "monthly_report"
 logger = logging.getLogger(__name__)
+
+
+class MonthlyFigures(TypedDict):
+    """What a monthly report stores: the attainment report as the API gives it
+    (`formats.report_as_dict`) and the chart series."""
+
+    client_name: str
+    plan: str
+    report: dict[str, object]
+    series: SeriesJson
 
 
 @dataclass(frozen=True)
@@ -51,7 +61,7 @@ def monthly_spec(*, month: str) -> PeriodSpec:
     return period_spec_parse(month=month, first=None, last=None, today=date(2000, 1, 1))
 
 
-def monthly_figures(*, client: Client, spec: PeriodSpec, now: datetime) -> dict[str, Any]:
+def monthly_figures(*, client: Client, spec: PeriodSpec, now: datetime) -> MonthlyFigures:
     """The month's report and chart series as JSON-ready data (what is stored).
 
     Errors: ValidationFailed `month_not_over` (field month) while the month has not
@@ -90,7 +100,7 @@ def monthly_report_build(*, client: Client, spec: PeriodSpec, now: datetime) -> 
     row = MonthlyReport(
         client=client,
         month=spec.first,
-        agreement_id=figures["report"]["agreement"],
+        agreement_id=cast("int", figures["report"]["agreement"]),
         built_at=now,
         figures=figures,
         pdf=pdf,
@@ -175,18 +185,22 @@ def monthly_report_get(*, actor: User, slug: str, month: str) -> MonthlyReport:
 # -- the document ----------------------------------------------------------------------
 
 
-def monthly_context(*, figures: dict[str, Any]) -> dict[str, Any]:
+def monthly_context(*, figures: MonthlyFigures) -> dict[str, object]:
     """What the document template shows, from the stored figures (so a stored month
     reads the same on every visit): the targets with their labels, the charts as SVG,
     the excluded tickets and the seats."""
-    report = figures["report"]
+    report = cast("dict[str, Any]", figures["report"])
     targets = []
     for target in report["targets"]:
         budget = target["breach_budget"]
         targets.append(
             {
                 **target,
-                "label": target_label({**target, "duration_seconds": target["target_seconds"]}),
+                "label": target_label(
+                    metric=target["metric"],
+                    priority=target["priority"],
+                    seconds=target["target_seconds"],
+                ),
                 "goal_text": _goal(target["goal"]),
                 "alarm": target["reached"] is False or budget < 0,
                 "misses_allowed": max(0, target["missed"] + budget),
@@ -206,12 +220,12 @@ def monthly_context(*, figures: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def monthly_html(*, figures: dict[str, Any]) -> str:
+def monthly_html(*, figures: MonthlyFigures) -> str:
     """The standalone document (print styles inline in its <style>) the PDF is made of."""
     return render_to_string("reports/monthly_pdf.html", monthly_context(figures=figures))
 
 
-def monthly_pdf(*, figures: dict[str, Any]) -> bytes:
+def monthly_pdf(*, figures: MonthlyFigures) -> bytes:
     """The document as PDF (WeasyPrint: no network, no browser)."""
     from weasyprint import HTML  # imported where used: it loads Pango and fonts
 

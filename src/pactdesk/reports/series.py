@@ -29,11 +29,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 from zoneinfo import ZoneInfo
 
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count, F, Func, IntegerField, QuerySet
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
+from django.db.models.sql.compiler import SQLCompiler
 
 from pactdesk.agreements.models import Seat
 from pactdesk.agreements.selectors import sla_policy_value
@@ -51,6 +53,36 @@ from pactdesk.reports.selectors import (
 BUCKETS_PER_TARGET = 6
 TARGETS_SHOWN = 3  # the histogram's last bucket starts at three targets
 STATES = ("met", "missed", "in_flight")
+
+
+class DayJson(TypedDict):
+    day: str  # YYYY-MM-DD, local
+    met: int
+    missed: int
+    in_flight: int
+    percent: float | None
+    remaining: int
+
+
+class TargetJson(TypedDict):
+    metric: str
+    priority: str | None
+    goal: float
+    duration_seconds: int
+    allowance: int
+    days: list[DayJson]
+
+
+class SeriesJson(TypedDict):
+    """`Series.as_dict()`: what a monthly report stores and the charts draw."""
+
+    timezone: str
+    targets: list[TargetJson]
+    bucket_seconds: int
+    first_response_target_seconds: int | None
+    first_response: list[list[int]]  # [bucket, tickets]
+    hour_of_week: list[list[int]]  # [ISO weekday, hour, tickets]
+    seats: list[list[int | str]]  # [seat number, technician, tickets]
 
 
 @dataclass(frozen=True)
@@ -91,7 +123,7 @@ class Series:
     hour_of_week: tuple[tuple[int, int, int], ...]  # (ISO weekday 1-7, hour 0-23, tickets)
     seats: tuple[tuple[int, str, int], ...]  # (seat number, technician, tickets)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> SeriesJson:
         return {
             "timezone": self.timezone,
             "targets": [
@@ -252,13 +284,13 @@ class DurationBucket(Func):
         super().__init__(expression)
 
     def as_postgresql(
-        self, compiler: Any, connection: Any, **extra_context: Any
-    ) -> tuple[str, tuple[Any, ...]]:
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **_: object
+    ) -> tuple[str, tuple[object, ...]]:
         template = (
             f"LEAST(FLOOR(EXTRACT(EPOCH FROM %(expressions)s) * 1000000 / {self.width_us})"
             f"::integer, {self.last})"
         )
-        sql, params = self.as_sql(compiler, connection, template=template, **extra_context)
+        sql, params = self.as_sql(compiler, connection, template=template)
         return sql, tuple(params)
 
 

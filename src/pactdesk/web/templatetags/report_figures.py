@@ -14,9 +14,7 @@ register = template.Library()
 def target_name(figures: TargetFigures) -> str:
     """ "First response ≤ 30m", "First response ≤ 15m · urgent"."""
     return target_label(
-        {
-            "metric": figures.metric,
-            "priority": figures.priority,
-            "duration_seconds": int(figures.duration.total_seconds()),
-        }
+        metric=figures.metric,
+        priority=figures.priority,
+        seconds=int(figures.duration.total_seconds()),
     )
