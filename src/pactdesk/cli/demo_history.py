@@ -128,7 +128,7 @@ HISTORY_WEEKS = 17
 # Months ago (0: the current month) -> the share of first responses and of effective
 # answers that come late, for shared plans; other months and dedicated plans: USUAL.
 USUAL = (0.04, 0.04)
-MONTH_PLAN = {2: (0.14, 0.13), 3: (0.055, 0.06)}  # missed; a close call
+MONTH_PLAN = {2: (0.14, 0.13), 3: (0.06, 0.07)}  # missed; a close call
 DEDICATED = (0.03, 0.0)  # the seats answer on time; their next replies keep the 4 h
 WEEKDAY_FACTOR = (1.2, 1.1, 1.0, 1.0, 0.9, 0.35, 0.25)
 
