@@ -115,7 +115,9 @@ def test_the_four_charts_render_as_svg_without_script_or_style(agreement, march)
     svgs = chart_svgs(series)
     assert sorted(svgs) == ["burn_down", "daily", "first_response", "hour_of_week"]
     for svg in svgs.values():
-        assert svg.startswith("<svg") and "<script" not in svg and "style=" not in svg
+        assert svg.startswith("<svg")
+        assert "<script" not in svg
+        assert "style=" not in svg
     assert "Daily attainment against the goal" in svgs["daily"]
 
 
@@ -126,7 +128,8 @@ def test_an_empty_month_draws_no_chart_and_builds(agreement):
     build = monthly_report_build(
         client=agreement.client, spec=monthly_spec(month="2026-02"), now=NOW
     )
-    assert build.created and build.report.figures["report"]["empty"] is True
+    assert build.created
+    assert build.report.figures["report"]["empty"] is True
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(build.report.pdf)).pages)
     assert "No valid tickets were lodged this month" in text
 
@@ -160,7 +163,8 @@ def test_the_build_stores_the_month_and_mails_the_admins_once(
         again = monthly_report_build(
             client=agreement.client, spec=MARCH, now=local(2026, 4, 2, 9, 0)
         )
-    assert not again.created and again.report.pk == row.pk
+    assert not again.created
+    assert again.report.pk == row.pk
     assert MonthlyReport.objects.get().built_at == NOW
     assert OutboundMail.objects.filter(kind=MAIL_KIND).count() == 1
 
@@ -173,9 +177,11 @@ def test_the_pdf_holds_the_numbers(agreement, march):
     text = " ".join(text.split())
     assert "Northwind — support report, March 2026" in text
     assert "3 valid tickets; 1 invalid or merged, not counted." in text
-    assert "33.33%" in text and "100.00%" in text
+    assert "33.33%" in text
+    assert "100.00%" in text
     assert "2 of 0 misses used · over by 2" in text
-    assert "spam (phishing)" in text and "Your account has been limited" in text
+    assert "spam (phishing)" in text
+    assert "Your account has been limited" in text
     assert "Daily attainment against the goal" in text
     assert "Breach budget burning down" in text
 
