@@ -227,9 +227,10 @@ def monthly_html(*, figures: MonthlyFigures) -> str:
 
 def monthly_pdf(*, figures: MonthlyFigures) -> bytes:
     """The document as PDF (WeasyPrint: no network, no browser)."""
+    # A log line per step of every document (and of its own style sheets at import).
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     from weasyprint import HTML  # imported where used: it loads Pango and fonts
 
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # a line per step
     pdf: bytes = HTML(string=monthly_html(figures=figures), base_url=None).write_pdf()
     return pdf
 
