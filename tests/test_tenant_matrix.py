@@ -254,6 +254,7 @@ ROUTE_PARAMS: dict[tuple[str, str], Values] = {
         "2026-13",
     ],
     ("web:monthly_report_pdf", "month"): lambda v, o: [v.ticket.lodged_at.strftime("%Y-%m")],
+    ("api:monthly_one", "month"): lambda v, o: [v.ticket.lodged_at.strftime("%Y-%m")],
     # The admin's "view on site" redirect (behind the admin's own log-in).
     ("admin:view_on_site", "object_id"): lambda v, o: [v.customer.pk],
 }

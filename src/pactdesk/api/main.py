@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from pactdesk.api.auth import ApiKeyAuth
 from pactdesk.api.error_codes import ApiErrorCode
 from pactdesk.api.errors import error_body, install_error_map
+from pactdesk.api.monthly_reports import router as monthly_reports
 from pactdesk.api.rendering import FastJSONRenderer
 from pactdesk.api.reports import router as reports
 from pactdesk.api.tickets.router import router as tickets
@@ -29,6 +30,7 @@ api = NinjaAPI(
 install_error_map(api)
 api.add_router("/", tickets)
 api.add_router("/", reports)
+api.add_router("/", monthly_reports)
 
 
 def api_path_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
