@@ -167,6 +167,8 @@ def test_docs_and_schema_are_served_without_a_key(anonymous_api) -> None:
         "/api/reports/attainment",
         "/api/reports/attainment/tickets",
         "/api/reports/summary",
+        "/api/reports/monthly",
+        "/api/reports/monthly/{month}",
     }
     assert set(paths["/api/tickets"]) == {"get", "post"}
     assert schema.body["components"]["securitySchemes"]["ApiKeyAuth"]["scheme"] == "bearer"

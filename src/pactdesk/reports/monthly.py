@@ -48,6 +48,7 @@ class MonthlyFigures(TypedDict):
     plan: str
     report: dict[str, object]
     series: SeriesJson
+    charts: dict[str, str]  # the SVG drawn at the build: the page shows what was mailed
 
 
 @dataclass(frozen=True)
@@ -73,11 +74,13 @@ def monthly_figures(*, client: Client, spec: PeriodSpec, now: datetime) -> Month
             code=ReportsErrorCode.MONTH_NOT_OVER,
             field="month",
         )
+    series = report_series(report=report).as_dict()
     return {
         "client_name": client.name,
         "plan": str(report.agreement.plan),
         "report": report_as_dict(report),
-        "series": report_series(report=report).as_dict(),
+        "series": series,
+        "charts": chart_svgs(series),
     }
 
 
@@ -187,8 +190,8 @@ def monthly_report_get(*, actor: User, slug: str, month: str) -> MonthlyReport:
 
 def monthly_context(*, figures: MonthlyFigures) -> dict[str, object]:
     """What the document template shows, from the stored figures (so a stored month
-    reads the same on every visit): the targets with their labels, the charts as SVG,
-    the excluded tickets and the seats."""
+    reads the same on every visit, charts included, as drawn at the build): the
+    targets with their labels, the charts as SVG, the excluded tickets and the seats."""
     report = cast("dict[str, Any]", figures["report"])
     targets = []
     for target in report["targets"]:
@@ -214,7 +217,7 @@ def monthly_context(*, figures: MonthlyFigures) -> dict[str, object]:
         "report": report,
         "built": datetime.fromisoformat(report["as_of"]),
         "targets": targets,
-        "charts": chart_svgs(figures["series"]),
+        "charts": figures["charts"],
         "seats": figures["series"]["seats"],
         "month_label": date.fromisoformat(report["period"]["first_day"]).strftime("%B %Y"),
     }
