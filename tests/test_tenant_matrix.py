@@ -293,6 +293,15 @@ ROUTE_PARAMS: dict[tuple[str, str], Values] = {
     ("web:staffing_roster_csv", "week"): lambda v, o: ["2026-W49"],
     ("web:staffing_roster_ical", "week"): lambda v, o: ["2026-W49"],
     ("web:staffing_roster_ical", "agent_id"): lambda v, o: [v.admin.pk],
+    # A monthly report: the victim's month (its ticket's), a past one, one that is no
+    # month; a client user reaching another's is also checked in test_report_pages.
+    ("web:monthly_report", "month"): lambda v, o: [
+        v.ticket.lodged_at.strftime("%Y-%m"),
+        "2026-01",
+        "2026-13",
+    ],
+    ("web:monthly_report_pdf", "month"): lambda v, o: [v.ticket.lodged_at.strftime("%Y-%m")],
+    ("api:monthly_one", "month"): lambda v, o: [v.ticket.lodged_at.strftime("%Y-%m")],
     # The admin's "view on site" redirect (behind the admin's own log-in).
     ("admin:view_on_site", "object_id"): lambda v, o: [v.customer.pk],
 }

@@ -131,6 +131,7 @@ def world(lodge, agreement, agent):
         "name": "all",
         "action": "reply",
         "slug": agreement.client.slug,
+        "month": "2026-03",
         "token": customer_portal_token(customer=ticket.customer),
         "prefix": "pd_nothing",
         "rest": "nowhere",

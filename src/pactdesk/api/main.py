@@ -9,6 +9,7 @@ from pactdesk.api.auth import ApiKeyAuth
 from pactdesk.api.billing import router as billing
 from pactdesk.api.error_codes import ApiErrorCode
 from pactdesk.api.errors import error_body, install_error_map
+from pactdesk.api.monthly_reports import router as monthly_reports
 from pactdesk.api.rendering import FastJSONRenderer
 from pactdesk.api.reports import router as reports
 from pactdesk.api.routing import router as routing
@@ -35,6 +36,7 @@ api.add_router("/", reports)
 api.add_router("/", routing)
 api.add_router("/", work)
 api.add_router("/", billing)
+api.add_router("/", monthly_reports)
 
 
 def api_path_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:

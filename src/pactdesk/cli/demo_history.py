@@ -1,11 +1,17 @@
-"""Six weeks of realistic ticket history for the demo clients, made through the desk
-services with a seeded random generator: the same seed and `now` give the same desk.
+"""Seventeen weeks of realistic ticket history for the demo clients, made through the
+desk services with a seeded random generator: the same seed and `now` give the same desk.
 
 Arrivals follow a weekly pattern (quiet weekends for business-hours clients) and a
 daily one (a morning peak in the client's time zone); agents answer in open time on the
 client's calendar; some tickets wait on the customer, some are reopened, some are spam
 or duplicates. Anything scheduled after `now` does not happen yet, so the desk ends
 with live, in-flight tickets.
+
+The months tell a story a report can show (`MONTH_PLAN`): the shared clients' months
+mostly reach their goals, three months back one is a close call and two months back
+one is missed (a bad month: answers came late). Which tickets are late is not left to
+chance: each month's first responses and answers are late at its planned rate, spread
+evenly over its tickets, so every run, whatever the day, shows the same story.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pactdesk.accounts.models import Role, User
-from pactdesk.agreements.models import Agreement
+from pactdesk.agreements.models import Agreement, PlanKind
 from pactdesk.agreements.selectors import agreement_calendar
 from pactdesk.desk.models import Priority, Status, Ticket
 from pactdesk.desk.services import (
@@ -118,6 +124,12 @@ SPAM = [
     ),
 ]
 DAILY_MEAN = {"northwind": 7.0, "lotus": 6.0, "thames": 4.0}
+HISTORY_WEEKS = 17
+# Months ago (0: the current month) -> the share of first responses and of effective
+# answers that come late, for shared plans; other months and dedicated plans: USUAL.
+USUAL = (0.04, 0.04)
+MONTH_PLAN = {2: (0.14, 0.13), 3: (0.06, 0.07)}  # missed; a close call
+DEDICATED = (0.03, 0.0)  # the seats answer on time; their next replies keep the 4 h
 WEEKDAY_FACTOR = (1.2, 1.1, 1.0, 1.0, 0.9, 0.35, 0.25)
 
 
@@ -127,9 +139,34 @@ class Cast:
     calendar: BusinessCalendar
     agents: list[User]
     customers: list[tuple[str, str]]
+    lateness: Lateness
 
 
-def history_load(*, now: datetime, weeks: int = 6, seed: int = 2026) -> int:
+@dataclass
+class Lateness:
+    """Decides, ticket by ticket, which are late: the k-th ticket of a month is late
+    when floor(k x rate + offset) steps up, so a month with rate r has r of its tickets
+    late (to one ticket), spread evenly."""
+
+    zone: ZoneInfo
+    now_month: tuple[int, int]
+    shared: bool
+    counts: dict[tuple[int, int], int]
+
+    def next(self, lodged_at: datetime) -> tuple[bool, bool]:
+        local = lodged_at.astimezone(self.zone)
+        month = (local.year, local.month)
+        ago = (self.now_month[0] - month[0]) * 12 + self.now_month[1] - month[1]
+        rates = MONTH_PLAN.get(ago, USUAL) if self.shared else DEDICATED
+        k = self.counts.get(month, 0) + 1
+        self.counts[month] = k
+        return tuple(  # type: ignore[return-value]
+            math.floor(k * rate + offset) > math.floor((k - 1) * rate + offset)
+            for rate, offset in zip(rates, (0.5, 0.25), strict=True)
+        )
+
+
+def history_load(*, now: datetime, weeks: int = HISTORY_WEEKS, seed: int = 2026) -> int:
     """Make `weeks` of tickets ending at `now`; returns how many were lodged."""
     rng = random.Random(seed)
     start = (now - timedelta(weeks=weeks)).replace(minute=0, second=0, microsecond=0)
@@ -162,7 +199,12 @@ def _cast(agreement: Agreement, now: datetime, rng: random.Random) -> Cast:
     ]
     rng.shuffle(customers)
     calendar = agreement_calendar(agreement=agreement, years=range(now.year - 1, now.year + 2))
-    return Cast(agreement, calendar, pool, customers[:30])
+    zone = ZoneInfo(agreement.timezone)
+    local_now = now.astimezone(zone)
+    lateness = Lateness(
+        zone, (local_now.year, local_now.month), agreement.plan.kind == PlanKind.SHARED, {}
+    )
+    return Cast(agreement, calendar, pool, customers[:30], lateness)
 
 
 def _arrivals(agreement: Agreement, start: datetime, now: datetime, rng: random.Random):
@@ -221,6 +263,7 @@ def _life(cast: Cast, lodged_at: datetime, now: datetime, rng: random.Random) ->
         priority=priority,
     )
     ticket = ticket_lodge_once(query).ticket
+    late = cast.lateness.next(lodged_at)
     if roll < 0.09 and (at := steps.wall(hours=0.2)):
         again = replace(
             query,
@@ -232,19 +275,35 @@ def _life(cast: Cast, lodged_at: datetime, now: datetime, rng: random.Random) ->
         duplicate = ticket_lodge_once(again).ticket
         if at := steps.after(minutes=5):
             ticket_merge(actor=agent, ticket=duplicate, into=ticket, now=at)
-    if at := steps.after(minutes=rng.lognormvariate(1.6, 0.6)):
+    # Urgent tickets (a 15-minute target where one is set) are picked up faster.
+    pace = 0.4 if priority == Priority.URGENT else 1.0
+    if at := steps.after(minutes=pace * min(6.0, rng.lognormvariate(1.6, 0.6))):
         ticket_assign(actor=agent, ticket=ticket, assignee=agent, now=at)
     if rng.random() < 0.2 and (at := steps.after(minutes=2)):
         ticket_note(actor=agent, ticket=ticket, body="Checked the account; see logs.", now=at)
-    _conversation(ticket, agent, steps, rng)
+    _conversation(ticket, agent, steps, rng, late=late, pace=pace)
 
 
-def _conversation(ticket: Ticket, agent: User, steps: _Steps, rng: random.Random) -> None:
-    if not (at := steps.after(minutes=rng.lognormvariate(2.2, 0.6))):
+def _conversation(
+    ticket: Ticket,
+    agent: User,
+    steps: _Steps,
+    rng: random.Random,
+    *,
+    late: tuple[bool, bool],
+    pace: float,
+) -> None:
+    """The replies, in open time after the last step: a first response within 18
+    minutes (times `pace`; late: 32-75), an answer within 150 minutes more (late: 4h20-7h); a
+    customer who was asked for details replies within an hour of wall-clock time."""
+    late_response, late_answer = late
+    delay = rng.uniform(32, 75) if late_response else min(18.0, rng.lognormvariate(2.2, 0.6))
+    delay *= 1.0 if late_response else pace
+    if not (at := steps.after(minutes=delay)):
         return
     if rng.random() < 0.3:
         ticket_reply(actor=agent, ticket=ticket, body=ANSWERS[1], now=at, status=Status.WAITING)
-        if not (at := steps.wall(hours=rng.uniform(0.3, 8))):
+        if not (at := steps.wall(hours=rng.uniform(0.2, 1.0))):
             return
         ticket_customer_reply(
             ticket=ticket,
@@ -255,7 +314,8 @@ def _conversation(ticket: Ticket, agent: User, steps: _Steps, rng: random.Random
         )
     else:
         ticket_reply(actor=agent, ticket=ticket, body=ANSWERS[3], now=at)
-    if not (at := steps.after(minutes=rng.lognormvariate(4.0, 0.7))):
+    answer = rng.uniform(260, 420) if late_answer else min(150.0, rng.lognormvariate(4.0, 0.7))
+    if not (at := steps.after(minutes=answer)):
         return
     ticket_reply(actor=agent, ticket=ticket, body=ANSWERS[0], now=at, status=Status.SOLVED)
     if rng.random() < 0.08 and (at := steps.wall(hours=rng.uniform(2, 48))):

@@ -10,6 +10,8 @@ class ReportsErrorCode(ErrorCode):
 
     INVALID_DATE = "invalid_date"
     INVALID_MONTH = "invalid_month"
+    MONTH_NOT_OVER = "month_not_over"
+    MONTHLY_REPORT_NOT_FOUND = "monthly_report_not_found"
     PERIOD_CONFLICT = "period_conflict"
     RANGE_REVERSED = "range_reversed"
     RANGE_TOO_LONG = "range_too_long"

@@ -9,6 +9,7 @@ from pactdesk.web import (
     portal,
     presence,
     public_form,
+    report_pages,
     staffing,
     ticket_actions,
     ticket_page,
@@ -68,6 +69,14 @@ urlpatterns = [
         name="notification_read",
     ),
     path("desk/notifications/mail/", notifications.notification_mail, name="notification_mail"),
+    # Dashboards and monthly reports (pactdesk.reports).
+    path("desk/dashboard/", report_pages.dashboard, name="dashboard"),
+    path("desk/dashboard/panel/", report_pages.dashboard_panel, name="dashboard_panel"),
+    path("reports/<slug:slug>/", report_pages.client_reports, name="client_reports"),
+    path("reports/<slug:slug>/<str:month>/", report_pages.monthly_page, name="monthly_report"),
+    path(
+        "reports/<slug:slug>/<str:month>/pdf", report_pages.monthly_pdf, name="monthly_report_pdf"
+    ),
     # A client admin's wording of the acknowledgement, per language.
     path("desk/acknowledgements/", acknowledgements.acknowledgement_index, name="acknowledgements"),
     path(

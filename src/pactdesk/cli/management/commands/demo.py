@@ -7,7 +7,7 @@ from django.db import transaction
 
 from pactdesk.cli.demo import DEMO_PASSWORD, demo_is_loaded, demo_load, demo_logins
 from pactdesk.cli.demo_billing import billing_demo_load
-from pactdesk.cli.demo_history import history_load
+from pactdesk.cli.demo_history import HISTORY_WEEKS, history_load
 from pactdesk.cli.demo_work import work_demo_load
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ApplicationError
@@ -20,7 +20,9 @@ class Command(BaseCommand):
     help = "Load the deterministic demo data (only into an empty database) and print logins."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--weeks", type=int, default=6, help="weeks of ticket history")
+        parser.add_argument(
+            "--weeks", type=int, default=HISTORY_WEEKS, help="weeks of ticket history"
+        )
         parser.add_argument("--seed", type=int, default=2026, help="seed of the history")
 
     def handle(self, *args: Any, weeks: int, seed: int, **options: Any) -> None:

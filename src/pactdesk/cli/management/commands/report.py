@@ -1,8 +1,10 @@
-"""`pactdesk report attainment --client SLUG [--month YYYY-MM | --from DATE --to DATE]`."""
+"""`pactdesk report attainment --client SLUG [--month YYYY-MM | --from DATE --to DATE]`,
+`pactdesk report summary`, `pactdesk report monthly --client SLUG --month YYYY-MM`."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -17,6 +19,7 @@ from pactdesk.reports.formats import (
     summary_table,
     tickets_csv,
 )
+from pactdesk.reports.monthly import monthly_report_build, monthly_spec
 from pactdesk.reports.periods import period_spec_parse
 from pactdesk.reports.selectors import (
     attainment_report,
@@ -32,7 +35,9 @@ class Command(BaseCommand):
         "figures per target for a month (the current one by default, in the agreement's "
         "time zone) or a range of dates; `report summary` every client's. A ticket "
         "belongs to the period in which it was lodged; invalid and merged tickets are "
-        "listed apart and counted nowhere. Errors exit with status 2 and a stable code."
+        "listed apart and counted nowhere. `report monthly` builds, stores and mails a "
+        "client's monthly report once (as the worker does on the 1st) and can write its "
+        "PDF. Errors exit with status 2 and a stable code."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -48,9 +53,16 @@ class Command(BaseCommand):
         every = kinds.add_parser("summary", help="every client's figures, provider-wide")
         _period_arguments(every)
         every.add_argument("--json", action="store_true", help="JSON for programs")
+        monthly = kinds.add_parser("monthly", help="build (once) a client's monthly report")
+        monthly.add_argument("--client", required=True, help="the client's slug")
+        monthly.add_argument("--month", required=True, help="YYYY-MM, a month that has ended")
+        monthly.add_argument("--pdf", type=Path, help="write the report's PDF to this file")
 
     def handle(self, *args: Any, kind: str, **options: Any) -> None:
         now = clock_now()
+        if kind == "monthly":
+            self._monthly(now=now, **options)
+            return
         spec = period_spec_parse(
             month=options["month"], first=options["from"], last=options["to"], today=now.date()
         )
@@ -71,6 +83,23 @@ class Command(BaseCommand):
             self.stdout.write(tickets_csv(report_ticket_rows(report=report)), ending="")
         else:
             self.stdout.write(report_table(report), ending="")
+
+    def _monthly(self, *, now: Any, client: str, month: str, pdf: Path | None, **_: Any) -> None:
+        spec = monthly_spec(month=month)
+        found = report_client_get(actor=_operator(), slug=client)
+        build = monthly_report_build(client=found, spec=spec, now=now)
+        row = build.report
+        if build.created:
+            mailed = ", ".join(row.mailed_to) or "no client admin"
+            self.stdout.write(f"Built {found.slug} {spec.label}; mailed to {mailed}.")
+        else:
+            self.stdout.write(
+                f"{found.slug} {spec.label} was built at {row.built_at.isoformat()}; "
+                "kept as it was, nothing sent."
+            )
+        if pdf is not None:
+            pdf.write_bytes(bytes(row.pdf))
+            self.stdout.write(f"PDF written to {pdf} ({len(row.pdf)} bytes).")
 
 
 def _period_arguments(parser: CommandParser) -> None:
