@@ -12,7 +12,7 @@ another evaluation.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from pactdesk.domain.sla import TargetResult, TicketSla
 
@@ -37,12 +37,16 @@ def sla_report_columns(
     columns["sla_effective_answer_confirm_at"] = None
     effective = sla.get("effective_answer")
     if sla.status == "solved" and effective is not None and effective.met_at is None:
-        future = evaluate_at(sla.evaluated_at + confirmation_window).get("effective_answer")
+        # in UTC: an aware datetime plus a timedelta is wall-clock time in its own zone
+        confirmed = sla.evaluated_at.astimezone(UTC) + confirmation_window
+        future = evaluate_at(confirmed).get("effective_answer")
         if future is not None and future.met_at is not None:
             pending = _met_columns("effective_answer", future, lodged_at=lodged_at)
             pending["sla_effective_answer_met_at"] = None
             columns.update(pending)
-            columns["sla_effective_answer_confirm_at"] = future.met_at + confirmation_window
+            columns["sla_effective_answer_confirm_at"] = (
+                future.met_at.astimezone(UTC) + confirmation_window
+            )
     return columns
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -27,7 +27,12 @@ def ticket_sla_fields(
     *, ticket: Ticket, now: datetime, events: list[Event] | None = None
 ) -> dict[str, Any]:
     """The SLA columns of the ticket at `now`. A caller that holds the whole history
-    (lodging, before the ticket is even saved) passes it as `events`."""
+    (lodging, before the ticket is even saved) passes it as `events`.
+
+    Instants are taken in UTC before any arithmetic: Python adds a timedelta to an
+    aware datetime in its own zone's wall-clock time, so a `now` given in New York
+    plus a 3-day confirmation window across the DST change would land an hour off."""
+    now = now.astimezone(UTC)
     agreement = ticket.agreement
     years = range(ticket.lodged_at.year - 1, max(now.year, ticket.lodged_at.year) + 2)
     policy = sla_policy_value(policy=agreement.sla_policy)
@@ -50,7 +55,7 @@ def ticket_sla_fields(
     confirm_at = None
     pending = fields["sla_effective_answer_state"] == SlaState.PAUSED
     if ticket.status == Status.SOLVED and ticket.solved_at is not None and pending:
-        confirm_at = ticket.solved_at + policy.confirmation_window
+        confirm_at = ticket.solved_at.astimezone(UTC) + policy.confirmation_window
     fields["sla_recheck_at"] = min(
         (t for t in (fields["sla_next_due_at"], confirm_at) if t is not None), default=None
     )
