@@ -48,9 +48,11 @@ def test_the_button_shows_for_the_client_only_when_paypal_is_configured(
     invoice, client_admin, admin, settings
 ) -> None:
     settings.PACTDESK_PAYPAL_CLIENT_ID = settings.PACTDESK_PAYPAL_CLIENT_SECRET = ""
-    without = _browser(client_admin).get(f"/billing/invoices/{invoice.pk}/").content.decode()
+    plain = _browser(client_admin).get(f"/billing/invoices/{invoice.pk}/")
+    without = plain.content.decode()
     settings.PACTDESK_PAYPAL_CLIENT_ID, settings.PACTDESK_PAYPAL_CLIENT_SECRET = "id", "secret"
-    client_page = _browser(client_admin).get(f"/billing/invoices/{invoice.pk}/").content.decode()
+    payable = _browser(client_admin).get(f"/billing/invoices/{invoice.pk}/")
+    client_page = payable.content.decode()
     staff = _browser(admin)
     staff_page = staff.get(f"/billing/invoices/{invoice.pk}/").content.decode()
 
@@ -59,6 +61,12 @@ def test_the_button_shows_for_the_client_only_when_paypal_is_configured(
     assert "Pay £5,760.00 with PayPal" in client_page
     assert "with PayPal" not in staff_page  # staff record bank transfers instead
     assert staff.post(f"/billing/invoices/{invoice.pk}/pay/").status_code == 403
+    # The Pay form is redirected to PayPal's approval page: only that page's policy
+    # lets forms go to PayPal's checkout (sandbox here)
+    assert "form-action 'self';" in plain["Content-Security-Policy"]
+    assert (
+        "form-action 'self' https://www.sandbox.paypal.com;" in (payable["Content-Security-Policy"])
+    )
 
 
 def test_pay_approve_return_and_reload_capture_once(

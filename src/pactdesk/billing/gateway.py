@@ -36,14 +36,24 @@ __all__ = [
     "PaymentRefused",
     "PaymentUnavailable",
     "gateway_configured",
+    "paypal_checkout_origin",
     "paypal_configured",
 ]
+
+# Where PayPal's approval page (the order's `payer-action` link) lives, per mode.
+CHECKOUT_ORIGINS = {"sandbox": "https://www.sandbox.paypal.com", "live": "https://www.paypal.com"}
 
 
 def paypal_configured() -> bool:
     """True when PayPal's client id and secret are set (the pay button shows); read
     from the settings without loading the SDK."""
     return bool(settings.PACTDESK_PAYPAL_CLIENT_ID and settings.PACTDESK_PAYPAL_CLIENT_SECRET)
+
+
+def paypal_checkout_origin() -> str:
+    """The origin the Pay button's form is redirected to (`https://www.paypal.com`
+    live): the invoice page's Content-Security-Policy lets its forms go there."""
+    return CHECKOUT_ORIGINS[settings.PACTDESK_PAYPAL_MODE]
 
 
 def gateway_configured() -> PaymentGateway | None:

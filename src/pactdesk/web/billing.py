@@ -23,7 +23,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pactdesk.accounts.models import User
 from pactdesk.billing.documents import invoice_context, invoice_filename, invoice_pdf
-from pactdesk.billing.gateway import gateway_configured, paypal_configured
+from pactdesk.billing.gateway import (
+    gateway_configured,
+    paypal_checkout_origin,
+    paypal_configured,
+)
 from pactdesk.billing.selectors import (
     client_balances,
     hire_list,
@@ -179,7 +183,13 @@ def invoice_page(request: HttpRequest, invoice_id: int) -> HttpResponse:
         "payments": [p for p in payments if p.status != "pending"],
         "credit_notes": list(invoice.credit_notes.all()),
     }
-    return render(request, "web/billing/invoice.html", context, status=status)
+    response = render(request, "web/billing/invoice.html", context, status=status)
+    if context["can_pay_online"]:
+        # The Pay form is answered by a redirect to PayPal's approval page, which
+        # Chromium checks against form-action: allow PayPal's checkout there (django-csp's
+        # per-response update, what its csp_update decorator sets).
+        response._csp_update = {"form-action": [paypal_checkout_origin()]}  # type: ignore[attr-defined]
+    return response
 
 
 @login_required
@@ -198,7 +208,9 @@ def invoice_pdf_download(request: HttpRequest, invoice_id: int) -> HttpResponse:
 @require_POST
 def invoice_pay(request: HttpRequest, invoice_id: int) -> HttpResponse:
     """Open a PayPal order and send the client to approve it; PayPal sends them back to
-    the return URL (captured there) or, when they cancel at PayPal, to the invoice."""
+    the return URL (captured there) or, when they cancel at PayPal, to the invoice. The
+    redirect follows a form post, so its target must be in the invoice page's
+    form-action (``paypal_checkout_origin``)."""
     actor = _actor(request)
     if actor.role in STAFF_BILLING_ROLES:
         raise Forbidden("The client pays its invoices; provider staff record bank transfers.")
