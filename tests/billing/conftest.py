@@ -1,4 +1,6 @@
-"""Billing fixtures: a dedicated agreement with terms, a provider admin, a fake gateway."""
+"""Billing fixtures: a dedicated agreement with terms, a provider admin, the local
+PayPal server (`paypal_server`, `paypal_settings`, `paypal_signer`) and, for tests of
+billing's own logic (not of PayPal), a small in-memory gateway."""
 
 from __future__ import annotations
 
@@ -11,17 +13,24 @@ import pytest
 
 from pactdesk.accounts.models import Client, Role, User
 from pactdesk.agreements.models import Agreement
-from pactdesk.billing.error_codes import BillingErrorCode
 from pactdesk.billing.gateway import (
     GatewayCapture,
     GatewayOrder,
     GatewayRefund,
-    PaymentGatewayError,
+    PaymentGateway,
+    PaymentRefused,
+    PaymentUnavailable,
+    gateway_configured,
 )
 from pactdesk.billing.models import Hire
 from pactdesk.billing.services.hires import hire_start
 from pactdesk.billing.services.terms import TermsSpec, billing_terms_set
+from pactdesk.payments.error_codes import PaymentsErrorCode
 from tests.factories import ClientFactory, UserFactory, dedicated_agreement, shared_agreement
+from tests.support.paypal_server import PayPalServer, paypal_server, paypal_settings
+from tests.support.paypal_webhooks import paypal_signer
+
+__all__ = ["paypal_server", "paypal_settings", "paypal_signer"]
 
 # Noon in London on 1 March 2026: the client's day is 2026-03-01.
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -34,8 +43,10 @@ def at(day: date) -> datetime:
 
 @dataclass
 class FakeGateway:
-    """A payment provider in memory, answering as PayPal does: the same request id
-    gets the same answer; a refund above what is left of the capture is refused."""
+    """A payment provider in memory for tests of billing's own logic (the ledger
+    property plays hundreds of sequences): the same request id gets the same answer; a
+    refund above what is left of the capture is refused; raising payments' errors as
+    `PayPalGateway` does. PayPal itself is tested against the local server."""
 
     fail_with: int | None = None  # answer every call with this HTTP status
     orders: dict[str, GatewayOrder] = field(default_factory=dict)
@@ -48,9 +59,9 @@ class FakeGateway:
 
     def _fail(self) -> None:
         if self.fail_with:
-            raise PaymentGatewayError(
+            raise PaymentUnavailable(
                 f"PayPal answered {self.fail_with}",
-                code=BillingErrorCode.PAYMENT_PROVIDER_FAILED,
+                code=PaymentsErrorCode.PROVIDER_UNAVAILABLE,
             )
 
     def order_create(
@@ -91,9 +102,9 @@ class FakeGateway:
         if request_id not in self.refunds:
             captured = next(c.amount for c in self.captures.values() if c.capture_id == capture_id)
             if self.refunded.get(capture_id, Decimal(0)) + amount > captured:
-                raise PaymentGatewayError(
+                raise PaymentRefused(
                     "The refund amount must be less than or equal to the capture amount",
-                    code=BillingErrorCode.REFUND_EXCEEDS_CAPTURE,
+                    code=PaymentsErrorCode.REFUND_EXCEEDS_CAPTURE,
                 )
             self.refunded[capture_id] = self.refunded.get(capture_id, Decimal(0)) + amount
             self.refunds[request_id] = GatewayRefund(
@@ -103,8 +114,13 @@ class FakeGateway:
 
 
 @pytest.fixture
-def gateway() -> FakeGateway:
-    return FakeGateway()
+def gateway(paypal_settings: PayPalServer) -> PaymentGateway:
+    """The real `PayPalGateway` (the official SDK), configured by the settings to talk to
+    the local PayPal server (`paypal_server`: approve orders, inject faults, read the
+    requests)."""
+    gateway = gateway_configured()
+    assert gateway is not None
+    return gateway
 
 
 @pytest.fixture

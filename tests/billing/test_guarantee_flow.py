@@ -1,5 +1,6 @@
 """A dedicated seat's hire through the guarantee: start, invoice, pay, cancel on day 9,
-credit note, refund, balance zero; cancelling twice and after the window."""
+credit note, refund, balance zero; cancelling twice and after the window. PayPal is
+the real SDK against the local PayPal server (`gateway`, `paypal_server`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from pactdesk.accounts.models import User
 from pactdesk.agreements.models import Agreement
+from pactdesk.billing.gateway import PaymentGateway
 from pactdesk.billing.models import (
     CreditNote,
     HireEvent,
@@ -21,14 +23,21 @@ from pactdesk.billing.models import (
 from pactdesk.billing.selectors import client_balances
 from pactdesk.billing.services.cancel import hire_cancel, hire_cancel_preview
 from pactdesk.billing.services.payments import invoice_pay_return, invoice_pay_start
-from tests.billing.conftest import FakeGateway, at, seat_hire
+from tests.billing.conftest import at, seat_hire
+from tests.support.paypal_server import PayPalServer
 
 pytestmark = pytest.mark.django_db
 
 MARCH_1 = date(2026, 3, 1)
 
 
-def _paid_hire(agreement: Agreement, admin: User, client_admin: User, gateway: FakeGateway):
+def _paid_hire(
+    agreement: Agreement,
+    admin: User,
+    client_admin: User,
+    gateway: PaymentGateway,
+    server: PayPalServer,
+):
     hire = seat_hire(agreement, admin, start=MARCH_1)
     invoice = Invoice.objects.get(hire=hire)
     order = invoice_pay_start(
@@ -39,6 +48,7 @@ def _paid_hire(agreement: Agreement, admin: User, client_admin: User, gateway: F
         cancel_url="http://x/cancel",
         now=at(MARCH_1),
     )
+    server.approve(order.order_id)  # the client approves at PayPal
     invoice_pay_return(
         actor=client_admin,
         invoice_id=invoice.pk,
@@ -70,23 +80,24 @@ def test_starting_a_hire_issues_its_first_invoice_in_advance(agreement, admin) -
 
 
 def test_paying_through_the_gateway_settles_the_invoice(
-    agreement, admin, client_admin, gateway
+    agreement, admin, client_admin, gateway, paypal_server
 ) -> None:
-    hire, invoice = _paid_hire(agreement, admin, client_admin, gateway)
+    hire, invoice = _paid_hire(agreement, admin, client_admin, gateway, paypal_server)
 
     invoice.refresh_from_db()
     assert (invoice.status, invoice.paid_on) == ("paid", MARCH_1)
-    assert gateway.calls == [
-        ("order_create", f"invoice-{invoice.pk}-order"),
-        ("order_capture", f"invoice-{invoice.pk}-capture-ORDER1"),
+    order_id = invoice.payments.get().order_id
+    assert [r.request_id for r in paypal_server.posts("/v2/")] == [
+        f"invoice-{invoice.pk}-order-1",
+        f"invoice-{invoice.pk}-capture-{order_id}",
     ]
     assert client_balances(client_id=hire.client_id) == {"GBP": Decimal("0.00")}
 
 
 def test_the_preview_shows_each_line_refunded_with_its_tax(
-    agreement, admin, client_admin, gateway
+    agreement, admin, client_admin, gateway, paypal_server
 ) -> None:
-    hire, _ = _paid_hire(agreement, admin, client_admin, gateway)
+    hire, _ = _paid_hire(agreement, admin, client_admin, gateway, paypal_server)
 
     preview = hire_cancel_preview(hire=hire, now=at(date(2026, 3, 9)))
 
@@ -101,9 +112,9 @@ def test_the_preview_shows_each_line_refunded_with_its_tax(
 
 
 def test_cancelling_on_day_9_credits_refunds_and_ends_the_hire(
-    agreement, admin, client_admin, gateway
+    agreement, admin, client_admin, gateway, paypal_server
 ) -> None:
-    hire, invoice = _paid_hire(agreement, admin, client_admin, gateway)
+    hire, invoice = _paid_hire(agreement, admin, client_admin, gateway, paypal_server)
 
     outcome = hire_cancel(
         actor=client_admin, hire_id=hire.pk, now=at(date(2026, 3, 9)), gateway=gateway
@@ -120,7 +131,7 @@ def test_cancelling_on_day_9_credits_refunds_and_ends_the_hire(
         "completed",
         Decimal("4087.750"),
         f"refund-hire-{hire.pk}",
-        "REFUND3",
+        paypal_server.capture(invoice.payments.get().capture_id).refund_ids[0],
     )
     hire.refresh_from_db()
     assert (hire.status, hire.cancelled_on, hire.end_date) == (
@@ -134,11 +145,11 @@ def test_cancelling_on_day_9_credits_refunds_and_ends_the_hire(
 
 
 def test_cancelling_twice_changes_nothing_the_second_time(
-    agreement, admin, client_admin, gateway
+    agreement, admin, client_admin, gateway, paypal_server
 ) -> None:
-    hire, _ = _paid_hire(agreement, admin, client_admin, gateway)
+    hire, _ = _paid_hire(agreement, admin, client_admin, gateway, paypal_server)
     hire_cancel(actor=client_admin, hire_id=hire.pk, now=at(date(2026, 3, 9)), gateway=gateway)
-    calls, entries = len(gateway.calls), LedgerEntry.objects.count()
+    calls, entries = len(paypal_server.posts("/v2/")), LedgerEntry.objects.count()
 
     again = hire_cancel(
         actor=client_admin, hire_id=hire.pk, now=at(date(2026, 3, 10)), gateway=gateway
@@ -146,42 +157,40 @@ def test_cancelling_twice_changes_nothing_the_second_time(
 
     assert (again.changed, again.credit_note, again.refund.status) == (False, None, "completed")
     assert (CreditNote.objects.count(), Refund.objects.count()) == (1, 1)
-    assert (len(gateway.calls), LedgerEntry.objects.count()) == (calls, entries)
+    assert (len(paypal_server.posts("/v2/")), LedgerEntry.objects.count()) == (calls, entries)
     assert HireEvent.objects.filter(hire=hire, kind="cancelled").count() == 1
 
 
 def test_a_provider_failure_leaves_the_refund_to_retry_with_the_same_request_id(
-    agreement, admin, client_admin, gateway
+    agreement, admin, client_admin, gateway, paypal_server
 ) -> None:
-    hire, _ = _paid_hire(agreement, admin, client_admin, gateway)
-    gateway.fail_with = 503
+    hire, _ = _paid_hire(agreement, admin, client_admin, gateway, paypal_server)
+    paypal_server.fault("/refund", status=503, times=3)  # the first try and 2 retries
 
     first = hire_cancel(
         actor=client_admin, hire_id=hire.pk, now=at(date(2026, 3, 9)), gateway=gateway
     )
     assert (first.refund.status, first.refund.last_error) == (
         "failed",
-        "payment_provider_failed: PayPal answered 503",
+        "provider_unavailable: PayPal is unavailable (503); try again later",
     )
     assert client_balances(client_id=hire.client_id) == {"GBP": Decimal("-4087.75")}
 
-    gateway.fail_with = None
     second = hire_cancel(
         actor=client_admin, hire_id=hire.pk, now=at(date(2026, 3, 9)), gateway=gateway
     )
 
     assert second.refund.status == "completed"
-    assert [c for c in gateway.calls if c[0] == "capture_refund"] == [
-        ("capture_refund", f"refund-hire-{hire.pk}"),
-        ("capture_refund", f"refund-hire-{hire.pk}"),
-    ]
+    assert [r.request_id for r in paypal_server.posts("/refund")] == [f"refund-hire-{hire.pk}"] * 4
+    capture = paypal_server.capture(hire.invoices.get().payments.get().capture_id)
+    assert (capture.refunded, len(capture.refund_ids)) == (Decimal("4087.75"), 1)
     assert client_balances(client_id=hire.client_id) == {"GBP": Decimal("0.00")}
 
 
 def test_after_the_window_the_hire_ends_at_its_period_end_with_nothing_back(
-    agreement, admin, client_admin, gateway
+    agreement, admin, client_admin, gateway, paypal_server
 ) -> None:
-    hire, _ = _paid_hire(agreement, admin, client_admin, gateway)
+    hire, _ = _paid_hire(agreement, admin, client_admin, gateway, paypal_server)
 
     outcome = hire_cancel(
         actor=client_admin, hire_id=hire.pk, now=at(date(2026, 3, 15)), gateway=gateway
@@ -195,7 +204,7 @@ def test_after_the_window_the_hire_ends_at_its_period_end_with_nothing_back(
 
 
 def test_an_unpaid_invoice_is_credited_and_nothing_is_refunded(
-    agreement, admin, client_admin, gateway
+    agreement, admin, client_admin, gateway, paypal_server
 ) -> None:
     hire = seat_hire(agreement, admin, start=MARCH_1)
 
@@ -206,5 +215,5 @@ def test_an_unpaid_invoice_is_credited_and_nothing_is_refunded(
     # Day 1 of 31 used: 30/31 credited; the client still owes the one day.
     assert (outcome.preview.total, outcome.preview.refund) == (Decimal("5574.20"), Decimal(0))
     assert outcome.refund is None
-    assert gateway.calls == []
+    assert paypal_server.posts("/v2/") == []
     assert client_balances(client_id=hire.client_id) == {"GBP": Decimal("185.80")}

@@ -1,6 +1,6 @@
-"""Payments by hand and through the provider, the notifications' apply functions
-(idempotent, unknown ones ignored), and bad input refused with a stable code and
-nothing written."""
+"""Payments by hand and through PayPal (the real SDK against the local PayPal server),
+the notifications' apply functions (idempotent, unknown ones ignored), and bad input
+refused with a stable code and nothing written."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from pactdesk.billing.gateway import PaymentGateway, gateway_configured
 from pactdesk.billing.models import Invoice, LedgerEntry, Payment, Refund
 from pactdesk.billing.selectors import client_balances
 from pactdesk.billing.services.cancel import hire_cancel
@@ -21,8 +22,9 @@ from pactdesk.billing.services.payments import (
     payment_refund_apply,
 )
 from pactdesk.platform.errors import ApplicationError
-from tests.billing.conftest import FakeGateway, at, seat_hire
+from tests.billing.conftest import at, seat_hire
 from tests.factories import UserFactory
+from tests.support.paypal_server import PayPalServer
 
 pytestmark = pytest.mark.django_db
 MARCH_1 = date(2026, 3, 1)
@@ -41,15 +43,24 @@ def invoice(agreement, admin) -> Invoice:
     return Invoice.objects.get(hire=seat_hire(agreement, admin, start=MARCH_1))
 
 
-def _order(invoice: Invoice, actor, gateway: FakeGateway) -> str:
+def _order(invoice: Invoice, actor, gateway: PaymentGateway | None) -> str:
     return invoice_pay_start(
         actor=actor,
         invoice_id=invoice.pk,
         gateway=gateway,
-        return_url="r",
-        cancel_url="c",
+        return_url="https://desk.test/r",
+        cancel_url="https://desk.test/c",
         now=at(MARCH_1),
     ).order_id
+
+
+def _paid(invoice: Invoice, actor, gateway: PaymentGateway, server: PayPalServer) -> Payment:
+    """Order, approved at PayPal, captured on return."""
+    order_id = _order(invoice, actor, gateway)
+    server.approve(order_id)
+    return invoice_pay_return(
+        actor=actor, invoice_id=invoice.pk, order_id=order_id, gateway=gateway, now=at(MARCH_1)
+    )
 
 
 def test_a_bank_transfer_recorded_by_hand_pays_the_invoice(invoice, admin) -> None:
@@ -107,16 +118,61 @@ def test_a_client_admin_may_not_record_payments(invoice, client_admin) -> None:
     )
 
 
-def test_a_provider_5xx_leaves_the_invoice_payable(invoice, client_admin) -> None:
-    gateway = FakeGateway(fail_with=503)
-    _refused(lambda: _order(invoice, client_admin, gateway), "payment_provider_failed")
+def test_a_provider_5xx_leaves_the_invoice_payable(
+    invoice, client_admin, gateway, paypal_server
+) -> None:
+    paypal_server.fault("/v2/checkout/orders", status=503, times=3)  # a try and 2 retries
+    _refused(lambda: _order(invoice, client_admin, gateway), "provider_unavailable")
     invoice.refresh_from_db()
     assert invoice.status == "issued"
 
-    gateway.fail_with = None
-    order_id = _order(invoice, client_admin, gateway)  # the retry: the same request id
-    assert [call[1] for call in gateway.calls] == [f"invoice-{invoice.pk}-order"] * 2
+    order_id = _order(invoice, client_admin, gateway)  # the client tries again
+    assert [r.request_id for r in paypal_server.posts("/v2/checkout/orders")] == [
+        f"invoice-{invoice.pk}-order-1"
+    ] * 4
+    assert len(paypal_server.state.orders) == 1
     assert Payment.objects.get().order_id == order_id
+
+
+def test_a_capture_timing_out_is_learnt_on_the_next_return_and_taken_once(
+    invoice, client_admin, gateway, paypal_server, settings
+) -> None:
+    """PayPal captured, but its answer never arrived in time: the invoice stays payable
+    and the reload of the return page asks again with the same request id."""
+    order_id = _order(invoice, client_admin, gateway)
+    paypal_server.approve(order_id)
+    paypal_server.fault("/capture", delay=1.5, times=3)
+    settings.PACTDESK_PAYPAL_TIMEOUT = 1
+    slow = gateway_configured()  # the settings changed: a gateway waiting 1 second
+
+    def capture() -> Payment:
+        return invoice_pay_return(
+            actor=client_admin,
+            invoice_id=invoice.pk,
+            order_id=order_id,
+            gateway=slow,
+            now=at(MARCH_1),
+        )
+
+    with pytest.raises(ApplicationError) as raised:
+        capture()
+    assert raised.value.code == "provider_unavailable"
+    invoice.refresh_from_db()
+    assert (invoice.status, Payment.objects.get().status) == ("issued", "pending")
+
+    payment = capture()
+
+    invoice.refresh_from_db()
+    assert (invoice.status, payment.status, payment.amount) == (
+        "paid",
+        "completed",
+        Decimal("5760.000"),
+    )
+    assert {r.request_id for r in paypal_server.posts("/capture")} == {
+        f"invoice-{invoice.pk}-capture-{order_id}"
+    }
+    assert len(paypal_server.state.captures) == 1
+    assert client_balances(client_id=invoice.client_id) == {"GBP": Decimal("0.00")}
 
 
 def test_without_a_gateway_paying_online_is_refused(invoice, client_admin) -> None:
@@ -182,15 +238,8 @@ def test_a_capture_in_another_currency_is_refused(invoice, client_admin, gateway
     assert Payment.objects.get().status == "pending"
 
 
-def test_denied_then_reversed_captures(invoice, client_admin, gateway) -> None:
-    order_id = _order(invoice, client_admin, gateway)
-    invoice_pay_return(
-        actor=client_admin,
-        invoice_id=invoice.pk,
-        order_id=order_id,
-        gateway=gateway,
-        now=at(MARCH_1),
-    )
+def test_denied_then_reversed_captures(invoice, client_admin, gateway, paypal_server) -> None:
+    _paid(invoice, client_admin, gateway, paypal_server)
     capture_id = Payment.objects.get().capture_id
 
     for _ in range(2):
@@ -206,16 +255,9 @@ def test_denied_then_reversed_captures(invoice, client_admin, gateway) -> None:
 
 
 def test_refund_notifications_apply_once_and_refuse_above_the_capture(
-    invoice, client_admin, gateway
+    invoice, client_admin, gateway, paypal_server
 ) -> None:
-    order_id = _order(invoice, client_admin, gateway)
-    invoice_pay_return(
-        actor=client_admin,
-        invoice_id=invoice.pk,
-        order_id=order_id,
-        gateway=gateway,
-        now=at(MARCH_1),
-    )
+    _paid(invoice, client_admin, gateway, paypal_server)
     capture_id = Payment.objects.get().capture_id
     values = {"capture_id": capture_id, "status": "COMPLETED", "currency": "GBP"}
 
@@ -231,30 +273,29 @@ def test_refund_notifications_apply_once_and_refuse_above_the_capture(
 
 
 def test_the_guarantee_refund_reported_by_webhook_first_is_not_counted_twice(
-    invoice, client_admin, gateway
+    invoice, client_admin, gateway, paypal_server
 ) -> None:
     """The provider's notification may arrive before our own call returns."""
-    order_id = _order(invoice, client_admin, gateway)
-    invoice_pay_return(
-        actor=client_admin,
-        invoice_id=invoice.pk,
-        order_id=order_id,
-        gateway=gateway,
-        now=at(MARCH_1),
-    )
-    gateway.fail_with = 504  # the call times out, though PayPal made the refund
+    _paid(invoice, client_admin, gateway, paypal_server)
+    # PayPal makes the refund, but every answer is lost on the way back (a gateway's 504)
+    paypal_server.fault("/refund", status=504, after_effect=True, times=3)
     outcome = hire_cancel(
         actor=client_admin, hire_id=invoice.hire_id, now=at(date(2026, 3, 9)), gateway=gateway
     )
+    assert outcome.refund.status == "failed"
+    (refund_id,) = paypal_server.capture(Payment.objects.get().capture_id).refund_ids
     payment_refund_apply(
-        refund_id="R-9",
+        refund_id=refund_id,
         capture_id=Payment.objects.get().capture_id,
         status="COMPLETED",
         amount=outcome.refund.amount,
         currency="GBP",
     )
 
-    assert Refund.objects.get().status == "completed"
+    assert (Refund.objects.get().status, Refund.objects.get().refund_id) == (
+        "completed",
+        refund_id,
+    )
     assert client_balances(client_id=invoice.client_id) == {"GBP": Decimal("0.00")}
 
 

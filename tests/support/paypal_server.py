@@ -3,7 +3,9 @@
 - `POST /v1/oauth2/token` (client credentials, HTTP Basic): a bearer token.
 - `POST /v2/checkout/orders`: an order in `PAYER_ACTION_REQUIRED` with a `payer-action`
   link; `server.approve(order_id)` stands in for the payer approving it.
-- `POST /v2/checkout/orders/{id}/capture`: the order `COMPLETED` with one capture.
+- `POST /v2/checkout/orders/{id}/capture`: the order `COMPLETED` with one capture,
+  itself `COMPLETED` (or `server.capture_status`, e.g. `PENDING` while PayPal reviews
+  it).
 - `POST /v2/payments/captures/{id}/refund`: a refund of the amount given (or of what
   is left); above what is left, PayPal's 422 `REFUND_AMOUNT_EXCEEDED`.
 - `GET /v1/notifications/certs/{name}`: a certificate put there with `server.cert_add`.
@@ -85,6 +87,7 @@ class PayPalState:
         self.refunds: dict[str, dict[str, Any]] = {}
         self.answers: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
         self.certs: dict[str, bytes] = {}
+        self.capture_status = "COMPLETED"
         self.counter = 0
 
     def next_id(self, prefix: str) -> str:
@@ -130,6 +133,16 @@ class PayPalServer:
         """The payer approves the order at PayPal."""
         with self.state.lock:
             self.state.orders[order_id]["status"] = "APPROVED"
+
+    @property
+    def capture_status(self) -> str:
+        return self.state.capture_status
+
+    @capture_status.setter
+    def capture_status(self, status: str) -> None:
+        """The status of the captures made from now on (`PENDING`: under review)."""
+        with self.state.lock:
+            self.state.capture_status = status
 
     def capture(self, capture_id: str) -> Capture:
         with self.state.lock:
@@ -308,7 +321,7 @@ class _Handler(BaseHTTPRequestHandler):
                         "captures": [
                             {
                                 "id": capture_id,
-                                "status": "COMPLETED",
+                                "status": self.state.capture_status,
                                 "amount": _money(capture.amount, capture.currency),
                                 "final_capture": True,
                                 "custom_id": capture.custom_id,

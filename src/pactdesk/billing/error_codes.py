@@ -19,7 +19,6 @@ class BillingErrorCode(ErrorCode):
     NO_BILLING_TERMS = "no_billing_terms"
     NOT_ALLOWED = "not_allowed"
     PAYMENT_NOT_CONFIGURED = "payment_not_configured"
-    PAYMENT_PROVIDER_FAILED = "payment_provider_failed"
     REFUND_EXCEEDS_CAPTURE = "refund_exceeds_capture"
     SEAT_ALREADY_HIRED = "seat_already_hired"
     SEAT_NOT_IN_AGREEMENT = "seat_not_in_agreement"

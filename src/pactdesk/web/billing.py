@@ -23,7 +23,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pactdesk.accounts.models import User
 from pactdesk.billing.documents import invoice_context, invoice_filename, invoice_pdf
-from pactdesk.billing.gateway import gateway_configured
+from pactdesk.billing.gateway import (
+    gateway_configured,
+    paypal_checkout_origin,
+    paypal_configured,
+)
 from pactdesk.billing.selectors import (
     client_balances,
     hire_list,
@@ -160,20 +164,32 @@ def invoice_page(request: HttpRequest, invoice_id: int) -> HttpResponse:
         else:
             status = 422
     outstanding = invoice_outstanding(invoice=invoice)
+    payments = list(invoice.payments.all())
+    capture_pending = any(p.status == "pending" and p.capture_id for p in payments)
     context = {
         "current": "billing",
         "invoice": invoice,
         **invoice_context(invoice=invoice),
         "outstanding": outstanding,
-        "can_pay_online": gateway_configured() is not None
+        "can_pay_online": paypal_configured()
+        and not staff
         and invoice.status == "issued"
-        and outstanding > 0,
+        and outstanding > 0
+        and not capture_pending,
+        "capture_pending": capture_pending,
+        "paypal_cancelled": request.GET.get("paypal") == "cancelled",
         "staff": staff,
         "form": form,
-        "payments": list(invoice.payments.exclude(status="pending")),
+        "payments": [p for p in payments if p.status != "pending"],
         "credit_notes": list(invoice.credit_notes.all()),
     }
-    return render(request, "web/billing/invoice.html", context, status=status)
+    response = render(request, "web/billing/invoice.html", context, status=status)
+    if context["can_pay_online"]:
+        # The Pay form is answered by a redirect to PayPal's approval page, which
+        # Chromium checks against form-action: allow PayPal's checkout there (django-csp's
+        # per-response update, what its csp_update decorator sets).
+        response._csp_update = {"form-action": [paypal_checkout_origin()]}  # type: ignore[attr-defined]
+    return response
 
 
 @login_required
@@ -191,9 +207,17 @@ def invoice_pdf_download(request: HttpRequest, invoice_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def invoice_pay(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    """Open a PayPal order and send the client to approve it."""
+    """Open a PayPal order and send the client to approve it; PayPal sends them back to
+    the return URL (captured there) or, when they cancel at PayPal, to the invoice. The
+    redirect follows a form post, so its target must be in the invoice page's
+    form-action (``paypal_checkout_origin``)."""
     actor = _actor(request)
-    back = f"{settings.PACTDESK_BASE_URL}{reverse('web:billing_invoice', args=[invoice_id])}"
+    if actor.role in STAFF_BILLING_ROLES:
+        raise Forbidden("The client pays its invoices; provider staff record bank transfers.")
+    back = (
+        f"{settings.PACTDESK_BASE_URL}{reverse('web:billing_invoice', args=[invoice_id])}"
+        "?paypal=cancelled"
+    )
     try:
         order = invoice_pay_start(
             actor=actor,
@@ -215,9 +239,10 @@ def invoice_pay(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @login_required
 def invoice_pay_back(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    """PayPal sends the client back here (``?token=<order id>``): capture the order."""
+    """PayPal sends the client back here (``?token=<order id>``): capture the order
+    (once: a reload shows the payment as it is)."""
     try:
-        invoice_pay_return(
+        payment = invoice_pay_return(
             actor=_actor(request),
             invoice_id=invoice_id,
             order_id=request.GET.get("token", "")[:64],
@@ -230,7 +255,16 @@ def invoice_pay_back(request: HttpRequest, invoice_id: int) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, f"{error.message} ({error.code}). The invoice is still payable.")
     else:
-        messages.success(request, "Thank you: the payment was received.")
+        if payment.status == "completed":
+            messages.success(request, "Thank you: the payment was received.")
+        elif payment.status == "pending":
+            messages.info(
+                request, "PayPal is reviewing the payment: the invoice is paid once it clears."
+            )
+        else:
+            messages.error(
+                request, "PayPal did not take the payment: the invoice is still payable."
+            )
     return redirect("web:billing_invoice", invoice_id=invoice_id)
 
 

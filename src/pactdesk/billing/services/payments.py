@@ -18,7 +18,7 @@ from django.db.models import Q, Sum
 
 from pactdesk.accounts.models import User
 from pactdesk.billing.error_codes import BillingErrorCode
-from pactdesk.billing.gateway import GatewayOrder, PaymentGateway, PaymentGatewayError
+from pactdesk.billing.gateway import GatewayOrder, PaymentError, PaymentGateway, PaymentRefused
 from pactdesk.billing.models import (
     Invoice,
     InvoiceStatus,
@@ -175,22 +175,35 @@ def invoice_pay_start(
     cancel_url: str,
     now: datetime,
 ) -> GatewayOrder:
-    """Open a provider order for what the invoice still owes (request id
-    ``invoice-<id>-order``: asking twice answers the same order).
+    """Open a PayPal order for what the invoice still owes and keep it as a pending
+    payment. Request id ``invoice-<id>-order-<attempt>``: asking again (a double click,
+    a retry after PayPal's 5xx) answers the same order; a new attempt (after a denied
+    capture, or when the amount owed changed) is a new order.
 
     Raises:
-        PermissionDenied, NotFound as :func:`invoice_get`; Conflict ``invoice_not_payable``;
-        ValidationFailed ``payment_not_configured``; PaymentGatewayError
-        ``payment_provider_failed`` (nothing stored: the invoice stays payable).
+        PermissionDenied, NotFound as :func:`invoice_get`; Conflict
+        ``invoice_not_payable`` (paid, void, or a capture pending at PayPal);
+        ValidationFailed ``payment_not_configured``; the gateway's ``PaymentError``
+        (``provider_unavailable`` ...), with nothing stored: the invoice stays payable.
     """
     invoice = invoice_get(actor=actor, invoice_id=invoice_id)
     gateway = _require(gateway)
     outstanding = _payable(invoice)
+    orders = list(invoice.payments.filter(method=PaymentMethod.PAYPAL).order_by("id"))
+    if any(p.status == PaymentStatus.PENDING and p.capture_id for p in orders):
+        raise Conflict(
+            f"A payment of invoice {invoice.number} is pending at PayPal.",
+            code=BillingErrorCode.INVOICE_NOT_PAYABLE,
+            field="invoice",
+        )
+    last = orders[-1] if orders else None
+    reuse = last is not None and last.status == PaymentStatus.PENDING and last.amount == outstanding
+    attempt = len(orders) if reuse else len(orders) + 1
     order = gateway.order_create(
         reference=invoice.number or str(invoice.pk),
         amount=outstanding,
         currency=invoice.currency,
-        request_id=f"invoice-{invoice.pk}-order",
+        request_id=f"invoice-{invoice.pk}-order-{attempt}",
         return_url=return_url,
         cancel_url=cancel_url,
     )
@@ -212,11 +225,15 @@ def invoice_pay_return(
     *, actor: User, invoice_id: int, order_id: str, gateway: PaymentGateway | None, now: datetime
 ) -> Payment:
     """Capture the order the client approved (request id ``invoice-<id>-capture-<order>``)
-    and apply the capture.
+    and apply the capture: ``COMPLETED`` pays the invoice, ``PENDING`` waits for the
+    webhook. Once captured (or settled) the order is not captured again: a reload of
+    the return page answers the payment as it is.
 
     Raises:
         NotFound ``invoice_not_found`` (also for an order of another invoice);
-        PaymentGatewayError as the gateway raises (the invoice stays payable).
+        ValidationFailed ``currency_mismatch`` (the capture is not in the invoice's
+        currency: nothing written); the gateway's ``PaymentError`` (the invoice stays
+        payable; the same request id is used again next time).
     """
     invoice = invoice_get(actor=actor, invoice_id=invoice_id)
     gateway = _require(gateway)
@@ -227,7 +244,7 @@ def invoice_pay_return(
             code=BillingErrorCode.INVOICE_NOT_FOUND,
             field="order",
         )
-    if payment.status != PaymentStatus.PENDING:
+    if payment.status != PaymentStatus.PENDING or payment.capture_id:
         return payment
     capture = gateway.order_capture(
         order_id=order_id, request_id=f"invoice-{invoice.pk}-capture-{order_id}"
@@ -432,8 +449,12 @@ def _complete(*, refund: Refund, now: datetime) -> None:
 
 def refund_send(*, refund: Refund, gateway: PaymentGateway | None, now: datetime) -> Refund:
     """Ask the provider for a requested (or failed) refund, with its own request id; a
-    refund already sent, completed or paid by hand is left alone. A provider failure is
-    stored on the refund (status ``failed``, retried by the billing run), not raised.
+    refund already sent, completed or paid by hand is left alone. The provider's answer
+    is stored on the refund, not raised: unavailable (5xx, time-out) or our credentials
+    refused → ``failed``, retried by the billing run with the same request id; refused
+    as it stands (``refund_exceeds_capture``, ``provider_rejected`` ...) → ``by_hand``,
+    for the provider to pay back. ``last_error`` holds ``<code>: <message>``; no ledger
+    entry is written until the refund completes.
     """
     refund = Refund.objects.select_related("payment").get(pk=refund.pk)
     if refund.status not in (RefundStatus.REQUESTED, RefundStatus.FAILED) or gateway is None:
@@ -449,8 +470,10 @@ def refund_send(*, refund: Refund, gateway: PaymentGateway | None, now: datetime
             request_id=refund.request_id,
             note="Refund under the 14-day money-back guarantee",
         )
-    except PaymentGatewayError as error:
-        refund.status, refund.last_error = RefundStatus.FAILED, f"{error.code}: {error.message}"
+    except PaymentError as error:
+        refused = isinstance(error, PaymentRefused)
+        refund.status = RefundStatus.BY_HAND if refused else RefundStatus.FAILED
+        refund.last_error = f"{error.code}: {error.message}"
         refund.save(update_fields=["status", "last_error"])
         logger.warning("refund %s failed: %s", refund.request_id, refund.last_error)
         return refund
