@@ -27,7 +27,8 @@ def _parts(page: str) -> tuple[str, str, str]:
     """The header's sight row, its "More" menu ('' when none) and the account row."""
     nav = re.search(r'<nav class="desk-nav".*?</nav>', page, re.S)
     account = re.search(r'<nav class="account".*?</nav>', page, re.S)
-    assert nav is not None and account is not None
+    assert nav is not None
+    assert account is not None
     more = re.search(r'<details class="more.*?</details>', nav.group(0), re.S)
     sight = nav.group(0).replace(more.group(0), "") if more else nav.group(0)
     return sight, more.group(0) if more else "", account.group(0)
@@ -81,7 +82,12 @@ def test_a_client_admin_sees_tickets_and_order_and_the_rest_under_more() -> None
     sight, more, _ = _parts(_page(admin, "/desk/list/all/"))
 
     assert _links(sight) == ["/desk/list/all/", "/desk/work/"]
-    assert _links(more) == ["/desk/team/", "/desk/staffing/", "/billing/", "/desk/acknowledgements/"]
+    assert _links(more) == [
+        "/desk/team/",
+        "/desk/staffing/",
+        "/billing/",
+        "/desk/acknowledgements/",
+    ]
 
 
 def test_a_client_member_has_no_more_menu() -> None:
