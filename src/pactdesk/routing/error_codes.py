@@ -10,6 +10,7 @@ class RoutingErrorCode(ErrorCode):
 
     AT_CAP = "at_cap"
     BACK_AT_NAIVE = "back_at_naive"
+    BACK_AT_OUT_OF_RANGE = "back_at_out_of_range"
     CAP_OUT_OF_RANGE = "cap_out_of_range"
     NOT_AVAILABLE = "not_available"
     NOT_MANAGER = "not_manager"

@@ -25,6 +25,7 @@ class WorkErrorCode(ErrorCode):
     TASK_NOT_FOUND = "task_not_found"
     TIMER_NOT_RUNNING = "timer_not_running"
     TIMER_RUNNING = "timer_running"
+    TIME_TOO_OLD = "time_too_old"
     TOO_LONG = "too_long"
     UNKNOWN_ITEM = "unknown_item"
     UNKNOWN_ROLE = "unknown_role"

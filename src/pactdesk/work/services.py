@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from django.db import IntegrityError, transaction
 
 from pactdesk.accounts.models import Client, User
+from pactdesk.agreements.models import PlanKind, Seat
 from pactdesk.desk.selectors import ticket_get
 from pactdesk.domain.work import ItemRef, TaskStatus, WorkKind, overlap, task_step_allowed
 from pactdesk.platform.errors import Conflict, PermissionDenied, ValidationFailed
@@ -39,6 +40,9 @@ from pactdesk.work.selectors import task_get
 
 MAX_ESTIMATE_MINUTES = 60 * 24 * 365  # a year of minutes
 MAX_ENTRY = timedelta(hours=24)
+# Time may be logged up to a year back; older is a typo (and near year 1 the instant
+# does not even convert to UTC for the database).
+MAX_AGE = timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -225,9 +229,11 @@ def time_log(
     note: str = "",
 ) -> TimeEntry:
     """Time the actor spent on a ticket or a task: `duration` from `started_at`.
-    Errors: PermissionDenied NOT_ALLOWED (not provider staff); NotFound (no such
-    item); ValidationFailed BAD_DURATION (not 1 s to 24 h), FUTURE_TIME (it would
-    end after `now`), OVERLAPPING_TIME (the actor logged time then already)."""
+    Errors: PermissionDenied NOT_ALLOWED (not provider staff), NOT_A_SEAT_HOLDER (a
+    dedicated client's item, and the actor holds none of its seats nor the ticket);
+    NotFound (no such item); ValidationFailed BAD_DURATION (not 1 s to 24 h),
+    FUTURE_TIME (it would end after `now`), TIME_TOO_OLD (it starts more than
+    MAX_AGE before `now`), OVERLAPPING_TIME (the actor logged time then already)."""
     client_id = _time_item_client(actor=actor, item=item)
     seconds = int(duration.total_seconds())
     if not 0 < seconds <= MAX_ENTRY.total_seconds():
@@ -236,13 +242,19 @@ def time_log(
             code=WorkErrorCode.BAD_DURATION,
             field="duration",
         )
-    ended_at = started_at + timedelta(seconds=seconds)
-    if ended_at > now:
+    if started_at > now - timedelta(seconds=seconds):  # compared so: no overflow near 9999
         raise ValidationFailed(
             "started_at: the time would end in the future",
             code=WorkErrorCode.FUTURE_TIME,
             field="started_at",
         )
+    if started_at < now - MAX_AGE:
+        raise ValidationFailed(
+            f"started_at: time is logged at most {MAX_AGE.days} days back",
+            code=WorkErrorCode.TIME_TOO_OLD,
+            field="started_at",
+        )
+    ended_at = started_at + timedelta(seconds=seconds)
     with transaction.atomic():
         _check_free(person=actor, start=started_at, end=ended_at, now=now)
         return TimeEntry.objects.create(
@@ -305,8 +317,26 @@ def _time_item_client(*, actor: User, item: ItemRef) -> int:
             "Only provider staff log time on tickets and tasks.", code=WorkErrorCode.NOT_ALLOWED
         )
     if item.kind == WorkKind.TICKET:
-        return ticket_get(actor=actor, ticket_id=item.id).client_id
-    return task_get(actor=actor, task_id=item.id).client_id
+        ticket = ticket_get(actor=actor, ticket_id=item.id)
+        dedicated = ticket.agreement.plan.kind == PlanKind.DEDICATED
+        if dedicated and ticket.assignee_id != actor.pk:
+            _check_seated(actor=actor, client_id=ticket.client_id)
+        return ticket.client_id
+    task = task_get(actor=actor, task_id=item.id)
+    if task.assignee_id != actor.pk:
+        _check_seated(actor=actor, client_id=task.client_id)
+    return task.client_id
+
+
+def _check_seated(*, actor: User, client_id: int) -> None:
+    """A dedicated client's time is its seats' time (its time split, its seat
+    utilisation): only its technicians log it — or whoever holds the ticket or task."""
+    if not Seat.objects.filter(client_id=client_id, agent=actor).exists():
+        raise PermissionDenied(
+            "Only the client's technicians (the agents holding its seats) log time on its "
+            "tickets and tasks.",
+            code=WorkErrorCode.NOT_A_SEAT_HOLDER,
+        )
 
 
 def _check_free(*, person: User, start: datetime, end: datetime, now: datetime) -> None:

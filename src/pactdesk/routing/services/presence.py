@@ -28,6 +28,11 @@ SEEN_KEY = "presence:seen:{}"
 NOTE_EVERY = timedelta(minutes=1)
 SEEN_KEPT = 24 * 3600  # seconds a mark stays in the cache (far beyond any idle limit)
 CAP_MAX = 1000
+# How far from now a return time may lie: a year ahead (leave, a sabbatical), and a
+# day back (a caller's clock a little behind ours). Beyond either it is a typo, and
+# the client would read "away until" a date that means nothing.
+BACK_AT_AHEAD = timedelta(days=366)
+BACK_AT_BEHIND = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,8 @@ class PresenceIn:
 def presence_set(*, actor: User, given: PresenceIn, now: datetime) -> Presence:
     """Replace the actor's presence. Errors: PermissionDenied `staff_only`;
     ValidationFailed `unknown_presence`, `cap_out_of_range`, `unknown_time_zone`,
-    `back_at_naive` (nothing changed)."""
+    `back_at_naive`, `back_at_out_of_range` (not within a day before and a year after
+    `now`) (nothing changed)."""
     check_staff(actor)
     status = presence_status_parse(given.status)
     if given.cap is not None and not 1 <= given.cap <= CAP_MAX:
@@ -67,6 +73,7 @@ def presence_set(*, actor: User, given: PresenceIn, now: datetime) -> Presence:
             code=RoutingErrorCode.BACK_AT_NAIVE,
             field="back_at",
         )
+    back_at = _back_at_checked(given.back_at, now=now)
     with transaction.atomic():
         presence = Presence.objects.select_for_update().filter(user=actor).first()
         changed = presence is None or presence.status != status
@@ -74,8 +81,7 @@ def presence_set(*, actor: User, given: PresenceIn, now: datetime) -> Presence:
         presence.status = status
         presence.cap = given.cap
         presence.timezone = zone
-        # kept as the instant, in UTC, so the answer reads as any later read does
-        presence.back_at = given.back_at.astimezone(UTC) if given.back_at else None
+        presence.back_at = back_at
         if changed:
             presence.changed_at = now
         presence.save()
@@ -84,9 +90,30 @@ def presence_set(*, actor: User, given: PresenceIn, now: datetime) -> Presence:
     return presence
 
 
+def _back_at_checked(back_at: datetime | None, *, now: datetime) -> datetime | None:
+    """`back_at` in UTC (kept as that instant, so the answer reads as any later read
+    does), or ValidationFailed `back_at_out_of_range`. An aware date-time near year 1
+    or 9999 does not even convert to UTC (OverflowError): also out of range."""
+    if back_at is None:
+        return None
+    try:
+        instant = back_at.astimezone(UTC)
+    except OverflowError:
+        instant = None
+    if instant is None or not now - BACK_AT_BEHIND <= instant <= now + BACK_AT_AHEAD:
+        raise ValidationFailed(
+            f"back_at: within {BACK_AT_BEHIND.days} day before and "
+            f"{BACK_AT_AHEAD.days} days after now",
+            code=RoutingErrorCode.BACK_AT_OUT_OF_RANGE,
+            field="back_at",
+        )
+    return instant
+
+
 def presence_status_set(*, actor: User, status: str, now: datetime) -> Presence:
     """One click in the header: the status only (cap, zone and return time kept;
-    becoming available clears the return time). Errors as `presence_set`."""
+    becoming available clears the return time, and a return time already past is
+    dropped). Errors as `presence_set`."""
     check_staff(actor)
     current = Presence.objects.filter(user=actor).first()
     parsed = presence_status_parse(status)
@@ -96,7 +123,14 @@ def presence_status_set(*, actor: User, status: str, now: datetime) -> Presence:
             status=parsed,
             cap=current.cap if current else None,
             timezone=current.timezone if current else None,
-            back_at=None if parsed == PresenceStatus.AVAILABLE or not current else current.back_at,
+            back_at=(
+                current.back_at
+                if current
+                and current.back_at
+                and current.back_at > now
+                and parsed != PresenceStatus.AVAILABLE
+                else None
+            ),
         ),
         now=now,
     )

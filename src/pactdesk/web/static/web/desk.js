@@ -108,3 +108,21 @@
     if (form && !window.confirm(form.getAttribute("data-confirm"))) { e.preventDefault(); }
   });
 })();
+
+// --- The header's "More" menu (a <details>): Esc or a click elsewhere closes it.
+(function () {
+  "use strict";
+  function closeMenus(except) {
+    document.querySelectorAll("details.more[open]").forEach(function (menu) {
+      if (menu !== except) { menu.removeAttribute("open"); }
+    });
+  }
+  document.addEventListener("click", function (e) {
+    closeMenus(e.target.closest ? e.target.closest("details.more") : null);
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") { return; }
+    var open = document.querySelector("details.more[open]");
+    if (open) { open.removeAttribute("open"); open.querySelector("summary").focus(); }
+  });
+})();
