@@ -25,6 +25,7 @@ from pactdesk.staffing.models import PoolRoster
 from pactdesk.staffing.notices import staffing_notice_mark_read
 from pactdesk.staffing.selectors import (
     can_read_advice,
+    own_plan_kind,
     seat_advice_latest,
     staffing_notices_unread,
 )
@@ -50,12 +51,15 @@ def staffing_index(request: HttpRequest) -> HttpResponse:
     now = clock_now()
     weeks = [week_monday(now=now, ahead=k) for k in (0, 1)]
     rosters = {r.week: r for r in PoolRoster.objects.filter(week__in=weeks)}
+    advice = list(seat_advice_latest(actor=actor))
     return render(
         request,
         "web/staffing/index.html",
         {
             "current": "staffing",
-            "advice": list(seat_advice_latest(actor=actor)),
+            "advice": advice,
+            # a client admin without advice: say why (a shared plan has none to give)
+            "plan_kind": None if advice else own_plan_kind(actor=actor, on=now.date()),
             "notices": notices,
             "weeks": [
                 {"label": iso_week_label(monday=w), "monday": w, "roster": rosters.get(w)}
@@ -142,10 +146,15 @@ def staffing_roster_ical(request: HttpRequest, week: str, agent_id: int) -> Http
 
 
 def _week(text: str) -> date:
+    """The Monday of the week named exactly `text` (a week has one address: the
+    command line forgives spaces, a URL with them is not found)."""
     try:
-        return iso_week_parse(text=text)
+        monday = iso_week_parse(text=text)
     except ApplicationError:
         raise Http404("No such week") from None
+    if iso_week_label(monday=monday) != text:
+        raise Http404("No such week")
+    return monday
 
 
 def _stored(week: str) -> PoolRoster:
