@@ -84,3 +84,26 @@ def test_a_week_answers_only_at_its_canonical_address(week: str) -> None:
     assert browser.get(f"/desk/staffing/roster/{week}/").status_code == 404
     assert browser.post(f"/desk/staffing/roster/{week}/").status_code == 404
     assert not PoolRoster.objects.exists()
+
+
+def test_a_first_response_of_zero_minutes_is_not_never() -> None:
+    from pactdesk.staffing.models import SeatAdvice
+
+    thames = ClientFactory(slug="thames", name="Thames")
+    option = {"seats": 2, "overloaded": False, "attainment": 1.0, "attainment_low": 1.0}
+    option |= {"attainment_high": 1.0, "erlang_attainment": 1.0, "utilisation": 0.1}
+    option |= {"p50_minutes": 0.0, "p90_minutes": None, "p95_minutes": 3.5}
+    SeatAdvice.objects.create(
+        client=thames,
+        agreement=dedicated_agreement(thames, seats=2),
+        computed_at=datetime(2026, 11, 30, 6, tzinfo=UTC),
+        kind="keep",
+        seats=2,
+        recommended_seats=2,
+        text="keep the seats",
+        figures={"options": [option], "history": {}, "forecast": {}, "backtest": []},
+    )
+    browser = Browser()
+    browser.force_login(UserFactory(role=Role.MANAGER))
+    page = browser.get("/desk/staffing/").content.decode()
+    assert "<td>0.0 min</td><td>never</td><td>3.5 min</td>" in page  # was "never min" twice
