@@ -6,6 +6,13 @@ Run from the repository root::
 
     python bench/staffing_bench.py                   # one roster, time limit 25 s
     python bench/staffing_bench.py --time-limit 10   # the library's default limit
+    python bench/staffing_bench.py --quick           # no peer at 100,000 Erlangs, no roster
+
+First row (issue 14 §7): ``required_agents`` beside pyworkforce's
+``ErlangC.required_positions`` at 10, 100, 1,000, 10,000 and 100,000 Erlangs (3-minute
+handle, 80 % within 20 s), the ratio of their times and any disagreement — the table of
+bench/queueing_bench.py. Without pyworkforce installed the row says so and prints our
+side alone.
 
 Workload: a round-the-clock shared pool. Arrivals per hour follow a daily wave (low at
 03:00, high at 15:00: 3 to 33 tickets an hour on weekdays, half that at weekends), a
@@ -158,15 +165,43 @@ def bench_advice() -> None:
         )
 
 
+def bench_peer(*, quick: bool) -> None:
+    """``required_agents`` against pyworkforce (the table of bench/queueing_bench.py)."""
+    print("Least agents, ours against pyworkforce (3-minute handle, 80 % within 20 s):")
+    try:
+        from queueing_bench import loads_table  # bench/ is sys.path[0] when run as a script
+    except ModuleNotFoundError as missing:
+        if missing.name != "pyworkforce":
+            raise
+        print("  pyworkforce is not installed (pip install pyworkforce): ours alone")
+        print("Erlangs      ours (s)   ours")
+        for load in (10, 100, 1_000, 10_000, 100_000):
+            per_hour = load * 20.0
+            started = time.perf_counter()
+            agents = required_agents(
+                arrivals_per_hour=per_hour,
+                handle=timedelta(minutes=3),
+                within=timedelta(seconds=20),
+                goal=0.8,
+            )
+            print(f"{load:>7,}  {time.perf_counter() - started:10.6f} {agents:>6}")
+        return
+    loads_table(repeats=3, quick=quick)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--time-limit", type=float, default=25.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-roster", action="store_true", help="skip the roster row")
+    parser.add_argument(
+        "--quick", action="store_true", help="skip the peer at 100,000 Erlangs and the roster"
+    )
     arguments = parser.parse_args()
+    bench_peer(quick=arguments.quick)
     bench_requirements()
     bench_advice()
-    if arguments.no_roster:
+    if arguments.no_roster or arguments.quick:
         return
     needed = requirement()
     agents = [RosterAgent(name=f"agent-{i:02d}") for i in range(AGENTS)]

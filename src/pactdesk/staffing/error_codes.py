@@ -21,3 +21,4 @@ class StaffingErrorCode(ErrorCode):
     INVALID_HANDLE_TIME = "invalid_handle_time"
     INVALID_ARRIVAL_RATE = "invalid_arrival_rate"
     INVALID_STAFFING_GOAL = "invalid_staffing_goal"
+    UNWRITABLE_FILE = "unwritable_file"  # `staffing roster --csv FILE` cannot write FILE

@@ -5,9 +5,12 @@ their own client's only; anyone else reads none (the pages answer 403 before ask
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from datetime import date
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from pactdesk.accounts.models import Role, User
+from pactdesk.agreements.models import Agreement
 from pactdesk.staffing.models import SeatAdvice, StaffingNotice
 
 ADVICE_READERS = frozenset({Role.ADMIN, Role.MANAGER, Role.CLIENT_ADMIN})
@@ -35,4 +38,18 @@ def staffing_notices_unread(*, actor: User) -> QuerySet[StaffingNotice]:
         StaffingNotice.objects.filter(recipient=actor, read_at__isnull=True)
         .select_related("client")
         .order_by("-created_at", "-id")
+    )
+
+
+def own_plan_kind(*, actor: User, on: date) -> str | None:
+    """The plan kind (``"shared"``/``"dedicated"``) of the agreement in force on `on` of
+    a client user's own client; None for staff or a client with none (one query)."""
+    if actor.client_id is None:
+        return None
+    return (
+        Agreement.objects.filter(client_id=actor.client_id, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
+        .order_by("-start_date")
+        .values_list("plan__kind", flat=True)
+        .first()
     )

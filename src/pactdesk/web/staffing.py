@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,10 +25,14 @@ from pactdesk.staffing.models import PoolRoster
 from pactdesk.staffing.notices import staffing_notice_mark_read
 from pactdesk.staffing.selectors import (
     can_read_advice,
+    own_plan_kind,
     seat_advice_latest,
     staffing_notices_unread,
 )
 from pactdesk.staffing.weeks import iso_week_label, iso_week_parse, week_monday
+
+if TYPE_CHECKING:  # the roster's domain imports OR-Tools: the URLconf stays light
+    from pactdesk.domain.rosters import HourCoverage
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 CHART_HOUR = 5  # px per hour: 168 hours, 840 px wide
@@ -46,12 +51,15 @@ def staffing_index(request: HttpRequest) -> HttpResponse:
     now = clock_now()
     weeks = [week_monday(now=now, ahead=k) for k in (0, 1)]
     rosters = {r.week: r for r in PoolRoster.objects.filter(week__in=weeks)}
+    advice = list(seat_advice_latest(actor=actor))
     return render(
         request,
         "web/staffing/index.html",
         {
             "current": "staffing",
-            "advice": list(seat_advice_latest(actor=actor)),
+            "advice": advice,
+            # a client admin without advice: say why (a shared plan has none to give)
+            "plan_kind": None if advice else own_plan_kind(actor=actor, on=now.date()),
             "notices": notices,
             "weeks": [
                 {"label": iso_week_label(monday=w), "monday": w, "roster": rosters.get(w)}
@@ -98,10 +106,7 @@ def staffing_roster(request: HttpRequest, week: str) -> HttpResponse:
                 }
                 for name in view.roster.agents
             ],
-            gaps=[
-                {"when": f"{WEEKDAYS[g.hour // 24]} {g.hour % 24:02d}:00", "gap": g}
-                for g in view.roster.gaps()
-            ],
+            gaps=_gap_spans(view.roster.gaps()),
             chart=_chart(
                 [c.required for c in view.roster.coverage],
                 [c.rostered for c in view.roster.coverage],
@@ -141,10 +146,15 @@ def staffing_roster_ical(request: HttpRequest, week: str, agent_id: int) -> Http
 
 
 def _week(text: str) -> date:
+    """The Monday of the week named exactly `text` (a week has one address: the
+    command line forgives spaces, a URL with them is not found)."""
     try:
-        return iso_week_parse(text=text)
+        monday = iso_week_parse(text=text)
     except ApplicationError:
         raise Http404("No such week") from None
+    if iso_week_label(monday=monday) != text:
+        raise Http404("No such week")
+    return monday
 
 
 def _stored(week: str) -> PoolRoster:
@@ -152,6 +162,32 @@ def _stored(week: str) -> PoolRoster:
     if stored is None:
         raise Http404("No roster for this week yet")
     return stored
+
+
+def _gap_spans(gaps: tuple[HourCoverage, ...]) -> list[dict[str, object]]:
+    """The hours short as spans of consecutive hours with the same required and
+    rostered agents: ``{"when": "Mon 17:00–Sun 22:00", "required": 2, "rostered": 0}``
+    (a single hour is ``"Mon 13:00"``; a span ends at the hour after its last)."""
+    runs: list[list[HourCoverage]] = []
+    for gap in gaps:
+        last = runs[-1][-1] if runs else None
+        if (
+            last is not None
+            and gap.hour == last.hour + 1
+            and (gap.required, gap.rostered) == (last.required, last.rostered)
+        ):
+            runs[-1].append(gap)
+        else:
+            runs.append([gap])
+    spans: list[dict[str, object]] = []
+    for run in runs:
+        first, end = run[0].hour, run[-1].hour + 1
+        when = f"{WEEKDAYS[first // 24]} {first % 24:02d}:00"
+        if len(run) > 1:
+            day = "" if end // 24 == first // 24 or end == 168 else f"{WEEKDAYS[end // 24]} "
+            when += f"–{day}{end % 24:02d}:00"
+        spans.append({"when": when, "required": run[0].required, "rostered": run[0].rostered})
+    return spans
 
 
 def _days(shifts: tuple) -> list[str]:  # type: ignore[type-arg]
