@@ -345,6 +345,7 @@ API_FIELDS: dict[str, Callable[[Victim], Any]] = {
     "from": lambda v: "2026-01-01",
     "to": lambda v: "2026-12-31",
     "by_agent": lambda v: True,
+    "by": lambda v: "agent",
     "format": lambda v: "csv",
     # presence (staff tokens only; a member of staff's own row, no client's)
     "cap": lambda v: 5,

@@ -2,7 +2,8 @@
 
 `GET /api/reports/attainment?client=SLUG&month=YYYY-MM` (or `from`/`to`, both days
 included) answers the report as JSON, or as CSV with `format=csv` (one line per
-target, and per agent and target with `by_agent=true`);
+target, and per group and target with `by=agent|seat|pool`; `by_agent=true` is
+`by=agent`; any other `by` is a 422 `invalid_grouping`);
 `GET /api/reports/attainment/tickets` answers its ticket list as CSV.
 A client key sees only its own client (`client` may then be left out): any other
 slug is a 404 `client_not_found`, exactly as for a client that does not exist.
@@ -55,13 +56,17 @@ def attainment(
     month: str | None = Query(None, description=MONTH_HELP),
     first: str | None = Query(None, alias="from", description="First day, YYYY-MM-DD."),
     last: str | None = Query(None, alias="to", description="Last day (included), YYYY-MM-DD."),
-    by_agent: bool = Query(False, description="Add the figures per agent."),
+    by_agent: bool = Query(False, description="Add the figures per agent (as by=agent)."),
+    by: str | None = Query(
+        None,
+        description="Add the figures per agent, per seat (dedicated) or per pool (shared).",
+    ),
     format: Literal["json", "csv"] = Query("json", description="json or csv"),
 ) -> object:
     now = clock_now()
     spec = period_spec_parse(month=month, first=first, last=last, today=now.date())
     report = attainment_report(
-        client=_client(request, client), spec=spec, now=now, by_agent=by_agent
+        client=_client(request, client), spec=spec, now=now, by=by, by_agent=by_agent
     )
     if format == "csv":
         return _csv(report_csv(report), f"attainment-{report.client.slug}-{spec.label}.csv")

@@ -9,6 +9,7 @@ class ReportsErrorCode(ErrorCode):
     """Refusals of the reports: a period that does not exist or cannot be reported."""
 
     INVALID_DATE = "invalid_date"
+    INVALID_GROUPING = "invalid_grouping"
     INVALID_MONTH = "invalid_month"
     MONTH_NOT_OVER = "month_not_over"
     MONTHLY_REPORT_NOT_FOUND = "monthly_report_not_found"

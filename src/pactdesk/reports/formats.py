@@ -72,10 +72,16 @@ def report_as_dict(report: AttainmentReport) -> dict[str, object]:
             }
             for e in report.excluded
         ],
+        # `agents` predates `by`: kept for by=agent, empty otherwise.
         "agents": {
             agent or "unassigned": [target_as_dict(t) for t in figures]
-            for agent, figures in report.groups.items()
+            for agent, figures in (report.groups.items() if report.by == "agent" else ())
         },
+        "by": report.by,
+        "groups": [
+            {"group": label or "unassigned", "targets": [target_as_dict(t) for t in figures]}
+            for label, figures in report.groups.items()
+        ],
         "projection_method": PROJECTION_HELP if report.is_current else None,
     }
 
@@ -129,7 +135,7 @@ def report_table(report: AttainmentReport) -> str:
             )
         lines.append("  " + PROJECTION_HELP)
     if report.groups:
-        lines += ["", "Per agent:"]
+        lines += ["", f"Per {report.by}:"]
         for agent, group in report.groups.items():
             lines.append(f"  {agent or 'unassigned'}")
             lines += ["    " + _row(figures) for figures in group]
@@ -141,10 +147,11 @@ def report_table(report: AttainmentReport) -> str:
 
 
 def report_csv(report: AttainmentReport) -> str:
-    """One line per target (and per agent and target, with the agent in the first column)."""
+    """One line per target (and per group and target, with the group in the first column,
+    headed by the grouping: agent, seat or pool)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["agent", *CSV_COLUMNS])
+    writer.writerow([report.by or "agent", *CSV_COLUMNS])
     groups = [("all", report.targets)]
     groups += [(agent or "unassigned", figures) for agent, figures in report.groups.items()]
     for agent, figures_list in groups:

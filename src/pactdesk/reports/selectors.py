@@ -28,24 +28,30 @@ from fractions import Fraction
 from typing import Any, cast
 
 from django.db import connection
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from pactdesk.accounts.error_codes import AccountsErrorCode
 from pactdesk.accounts.models import Client, User
 from pactdesk.accounts.selectors import client_list
 from pactdesk.agreements.error_codes import AgreementsErrorCode
-from pactdesk.agreements.models import Agreement
+from pactdesk.agreements.models import Agreement, PlanKind, Seat
 from pactdesk.agreements.selectors import sla_policy_value
 from pactdesk.desk.models import Ticket
 from pactdesk.domain.sla import Policy, Target
 from pactdesk.platform.errors import NotFound, ValidationFailed
+from pactdesk.reports.error_codes import ReportsErrorCode
 from pactdesk.reports.figures import TargetFigures, Times, nearest_ranks, projection
 from pactdesk.reports.periods import Period, PeriodSpec, period_in
+from pactdesk.routing.models import Pool, PoolClient
 
 TIMED_METRICS = ("first_response", "effective_answer")
 MEASURES = ("open", "wall")
 STATES = ("met", "missed", "in_flight", "not_applicable")
 NO_TIMES = (0, Times(), Times())
+GROUPINGS = ("agent", "seat", "pool")
+NOT_A_SEAT_HOLDER = "not a seat holder"
+NO_POOL = "no pool"
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,7 @@ class Excluded:
 @dataclass(frozen=True)
 class AttainmentReport:
     """One client's figures for one period, as of `now`; `groups` holds the same
-    figures per agent (key: the assignee's e-mail, "" for unassigned) when asked."""
+    figures per `by` when asked (see `attainment_report`), else is empty."""
 
     client: Client
     agreement: Agreement
@@ -73,6 +79,7 @@ class AttainmentReport:
     excluded: tuple[Excluded, ...]
     groups: dict[str, tuple[TargetFigures, ...]]
     is_current: bool
+    by: str | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -99,7 +106,7 @@ def report_agreement(*, client: Client, spec: PeriodSpec) -> Agreement:
     Errors: ValidationFailed `no_agreement` (field client)."""
     agreement = (
         Agreement.objects.filter(client=client, start_date__lte=spec.last)
-        .select_related("calendar", "sla_policy")
+        .select_related("calendar", "sla_policy", "plan")
         .prefetch_related("sla_policy__targets")
         .order_by("-start_date", "-id")
         .first()
@@ -113,12 +120,54 @@ def report_agreement(*, client: Client, spec: PeriodSpec) -> Agreement:
     return agreement
 
 
+def grouping_parse(value: str | None) -> str | None:
+    """`by` of a report: None, or one of GROUPINGS ("agent", "seat", "pool").
+
+    Errors: ValidationFailed `invalid_grouping` (field by)."""
+    if value is None or value in GROUPINGS:
+        return value
+    raise ValidationFailed(
+        f"Group by agent, seat or pool, not {value!r}.",
+        code=ReportsErrorCode.INVALID_GROUPING,
+        field="by",
+    )
+
+
 def attainment_report(
-    *, client: Client, spec: PeriodSpec, now: datetime, by_agent: bool = False
+    *,
+    client: Client,
+    spec: PeriodSpec,
+    now: datetime,
+    by: str | None = None,
+    by_agent: bool = False,
 ) -> AttainmentReport:
     """The attainment report of `client` for the period `spec` (in its agreement's time
-    zone) as of `now`; the month-end projection for the month holding `now`."""
+    zone) as of `now`; the month-end projection for the month holding `now`.
+
+    `by` adds the same figures per group (`by_agent=True` is `by="agent"`), keyed by
+    label; the groups' counts add up to the client's (each valid ticket is in one):
+
+    * "agent": the ticket's assignee by display name ("" for unassigned tickets);
+    * "seat" (dedicated agreements): "Seat N (holder's name)" for the seat the assignee
+      holds now, in seat order, empty seats included; NOT_A_SEAT_HOLDER for other
+      assignees, "" for unassigned tickets;
+    * "pool" (shared agreements): the one pool serving the client (its PoolClient, else
+      the default pool; NO_POOL when there is none), holding every ticket.
+
+    One grouped count query and one query per timed metric per grouping, whatever the
+    number of tickets.
+
+    Errors: ValidationFailed `invalid_grouping` (field by) for an unknown grouping, seats
+    of a shared agreement or pools of a dedicated one; `no_agreement` (field client)."""
+    by = grouping_parse(by) or ("agent" if by_agent else None)
     agreement = report_agreement(client=client, spec=spec)
+    kind = agreement.plan.kind
+    if (by, kind) in (("seat", PlanKind.SHARED), ("pool", PlanKind.DEDICATED)):
+        raise ValidationFailed(
+            f"{client.name} has a {kind} agreement: it has no {by}s.",
+            code=ReportsErrorCode.INVALID_GROUPING,
+            field="by",
+        )
     period = period_in(spec, agreement.timezone)
     policy = sla_policy_value(policy=agreement.sla_policy)
     tickets = period_tickets(agreement_ids=[agreement.pk], period=period, now=now)
@@ -134,14 +183,12 @@ def attainment_report(
             replace(t, projection=projection(figures=t, elapsed=elapsed)) for t in targets
         )
     groups: dict[str, tuple[TargetFigures, ...]] = {}
-    if by_agent:
-        # Agents by display name, never by staff e-mail (client users read this).
-        per_agent = target_figures(
-            valid, policy=policy, now=now, group_by=("assignee_id", "assignee__name")
-        )
-        for key, value in sorted(per_agent.items(), key=lambda kv: (str(kv[0][1] or ""), kv[0])):
-            name = str(key[1] or "") if key[0] is not None else ""
-            groups[f"{name} (#{key[0]})" if name in groups else name] = value
+    if by == "agent":
+        groups = _agent_groups(valid, policy=policy, now=now)
+    elif by == "seat":
+        groups = _seat_groups(valid, agreement=agreement, policy=policy, now=now)
+    elif by == "pool":
+        groups = {_pool_name(client): figures.get((), empty_figures(policy))}
     return AttainmentReport(
         client=client,
         agreement=agreement,
@@ -152,7 +199,55 @@ def attainment_report(
         excluded=tuple(excluded_tickets(tickets)),
         groups=groups,
         is_current=is_current,
+        by=by,
     )
+
+
+def _agent_groups(
+    valid: QuerySet[Ticket], *, policy: Policy, now: datetime
+) -> dict[str, tuple[TargetFigures, ...]]:
+    # Agents by display name, never by staff e-mail (client users read this).
+    per_agent = target_figures(
+        valid, policy=policy, now=now, group_by=("assignee_id", "assignee__name")
+    )
+    groups: dict[str, tuple[TargetFigures, ...]] = {}
+    for key, value in sorted(per_agent.items(), key=lambda kv: (str(kv[0][1] or ""), kv[0])):
+        name = str(key[1] or "") if key[0] is not None else ""
+        groups[f"{name} (#{key[0]})" if name in groups else name] = value
+    return groups
+
+
+def _seat_groups(
+    valid: QuerySet[Ticket], *, agreement: Agreement, policy: Policy, now: datetime
+) -> dict[str, tuple[TargetFigures, ...]]:
+    """Per seat of `agreement`: the ticket's seat number (the seat its assignee holds),
+    0 for an assignee holding none, -1 for no assignee, computed in SQL."""
+    seat = Seat.objects.filter(
+        agreement_id=OuterRef("agreement_id"), agent_id=OuterRef("assignee_id")
+    ).values("number")[:1]
+    seated = valid.annotate(
+        seat_group=Coalesce(
+            Subquery(seat),
+            Case(When(assignee_id__isnull=True, then=Value(-1)), default=Value(0)),
+        )
+    )
+    per_seat = target_figures(seated, policy=policy, now=now, group_by=("seat_group",))
+    seats = Seat.objects.filter(agreement=agreement).order_by("number")
+    groups: dict[str, tuple[TargetFigures, ...]] = {}
+    for number, holder in seats.values_list("number", "agent__name"):
+        label = f"Seat {number} ({holder})" if holder else f"Seat {number} (empty)"
+        groups[label] = per_seat.get((number,), empty_figures(policy))
+    for key, label in ((0, NOT_A_SEAT_HOLDER), (-1, "")):
+        if (key,) in per_seat:
+            groups[label] = per_seat[(key,)]
+    return groups
+
+
+def _pool_name(client: Client) -> str:
+    """The pool serving a shared client now: its own, else the default, else NO_POOL."""
+    own = PoolClient.objects.filter(client=client).values_list("pool__name", flat=True)
+    default = Pool.objects.filter(is_default=True).values_list("name", flat=True)
+    return next(iter(own), None) or next(iter(default), None) or NO_POOL
 
 
 def period_tickets(

@@ -1,4 +1,5 @@
-"""`pactdesk report attainment --client SLUG [--month YYYY-MM | --from DATE --to DATE]`,
+"""`pactdesk report attainment --client SLUG [--month YYYY-MM | --from DATE --to DATE]
+[--by agent|seat|pool]`,
 `pactdesk report summary`, `pactdesk report monthly --client SLUG --month YYYY-MM`."""
 
 from __future__ import annotations
@@ -45,7 +46,11 @@ class Command(BaseCommand):
         one = kinds.add_parser("attainment", help="one client's report")
         one.add_argument("--client", required=True, help="the client's slug")
         _period_arguments(one)
-        one.add_argument("--by-agent", action="store_true", help="add the figures per agent")
+        one.add_argument("--by-agent", action="store_true", help="the same as --by agent")
+        one.add_argument(
+            "--by",
+            help="add the figures per agent, per seat (dedicated) or per pool (shared)",
+        )
         form = one.add_mutually_exclusive_group()
         form.add_argument("--json", action="store_true", help="JSON for programs")
         form.add_argument("--csv", action="store_true", help="CSV, one line per target")
@@ -74,7 +79,9 @@ class Command(BaseCommand):
                 self.stdout.write(summary_table(summary), ending="")
             return
         client = report_client_get(actor=_operator(), slug=options["client"])
-        report = attainment_report(client=client, spec=spec, now=now, by_agent=options["by_agent"])
+        report = attainment_report(
+            client=client, spec=spec, now=now, by=options["by"], by_agent=options["by_agent"]
+        )
         if options["json"]:
             self.stdout.write(json.dumps(report_as_dict(report), indent=2))
         elif options["csv"]:
