@@ -373,5 +373,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PACTDESK_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "huey": {"propagate": False}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "huey": {"propagate": False},
+        # WeasyPrint logs every rendering step at INFO ("Step 1 - Fetching ...").
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
