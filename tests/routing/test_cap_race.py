@@ -56,7 +56,5 @@ def test_eight_simultaneous_presses_at_cap_one_give_exactly_one_ticket(
     assert errors == []
     assert given == [tickets[0].pk]
     assert refused == [RoutingErrorCode.AT_CAP] * (PRESSES - 1)
-    assert list(Ticket.objects.filter(assignee=ana).values_list("pk", flat=True)) == [
-        tickets[0].pk
-    ]
+    assert list(Ticket.objects.filter(assignee=ana).values_list("pk", flat=True)) == [tickets[0].pk]
     assert TicketEvent.objects.filter(kind=EventKind.ASSIGNED).count() == 1
