@@ -11,11 +11,16 @@ from django.test import Client as Browser
 from django.test.utils import CaptureQueriesContext
 
 from pactdesk.accounts.models import Role
+from pactdesk.agreements.services import seat_assign
 from pactdesk.desk.models import Ticket
+from pactdesk.domain.work import ItemRef, WorkKind
 from pactdesk.routing.models import Pool, Presence
 from pactdesk.routing.services import PresenceIn, presence_set
-from tests.factories import UserFactory
+from pactdesk.work.services import TaskFields, task_create, time_log, time_timer_start
+from tests.factories import ClientFactory, UserFactory, dedicated_agreement
 from tests.routing.conftest import MONDAY_10AM
+
+HOUR = timedelta(hours=1)
 
 
 @pytest.fixture(autouse=True)
@@ -84,10 +89,34 @@ def test_workload_shows_everyone_in_a_fixed_number_of_queries(
     for n in range(10):
         UserFactory(role=Role.AGENT, name=f"More {n}", email=f"more{n}@pactdesk.test")
         lodge(northwind, subject=f"More {n}")
+    # Client work too: tasks and time entries (today's and this week's) of both seats.
+    fields = TaskFields(title="Patch the servers", assignee_id=people["sue"].pk)
+    for n in range(4):
+        task = task_create(actor=people["cy"], client=lotus.client, fields=fields, now=MONDAY_10AM)
+        ticket = lodge(lotus, subject=f"Lotus {n}", now=MONDAY_10AM - 6 * HOUR)
+        for who, item in (
+            ("sam", ItemRef(WorkKind.TICKET, ticket.pk)),
+            ("sue", ItemRef(WorkKind.TASK, task.pk)),
+        ):
+            time_log(
+                actor=people[who],
+                item=item,
+                started_at=MONDAY_10AM - (n + 1) * HOUR,
+                duration=HOUR / 2,
+                now=MONDAY_10AM,
+            )
+    for n in range(3):  # more dedicated clients, each with a seat held
+        other = dedicated_agreement(
+            ClientFactory(name=f"Dedicated {n}", slug=f"dedicated-{n}"), seats=1
+        )
+        holder = UserFactory(role=Role.AGENT, name=f"Holder {n}", email=f"holder{n}@pactdesk.test")
+        seat_assign(seat=other.seats.get(), agent=holder)
+    time_timer_start(actor=people["sam"], item=ItemRef(WorkKind.TICKET, ticket.pk), now=MONDAY_10AM)
     with CaptureQueriesContext(connection) as many:
         page = browser.get("/desk/workload/")
 
     assert len(many) == len(few)
+    assert b"<td>2 h 00 min</td>" in page.content  # Sue's time on tasks today
     assert b"Shared pool" in page.content
     assert _as(people["ana"]).get("/desk/workload/").status_code == 403
 

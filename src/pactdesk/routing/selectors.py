@@ -27,6 +27,13 @@ from pactdesk.routing.error_codes import RoutingErrorCode
 from pactdesk.routing.models import Pool, PoolClient, Presence
 from pactdesk.routing.services.presence import check_staff
 from pactdesk.routing.services.queue import OPEN_STATUSES, WAITING_STATUSES, waiting_tickets
+from pactdesk.work.load import (
+    Logged,
+    Utilisation,
+    logged_today,
+    open_tasks_by_assignee,
+    seat_utilisation,
+)
 
 
 def presence_of(*, user: User) -> Presence:
@@ -130,27 +137,33 @@ def _when(moment: datetime, now: datetime, zone: ZoneInfo) -> str:
 
 @dataclass(frozen=True)
 class AgentRow:
-    """One member of staff: presence, open tickets, the lodging of the oldest one, and
-    the client whose seat they hold. `extra` is where other capabilities add columns
-    (client tasks, time logged today): name -> shown value."""
+    """One member of staff: presence, open tickets, the lodging of the oldest one, the
+    client whose seat they hold, their open tasks (to do or doing) and the time they
+    logged today (in their presence's zone) on tickets and on tasks. `extra` is where
+    further capabilities add columns: name -> shown value."""
 
     agent: User
     presence: Presence
     open_tickets: int
     oldest_open: datetime | None
     seat_client: str | None
+    open_tasks: int = 0
+    logged_today: Logged = field(default_factory=Logged)
     extra: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class ClientQueueRow:
-    """A dedicated client's queue: tickets waiting, the oldest, seat holders there."""
+    """A dedicated client's queue: tickets waiting, the oldest, seat holders there, and
+    its seat utilisation this week so far (None without a dedicated agreement in force;
+    see `work.load.seat_utilisation`)."""
 
     client: Client
     depth: int
     oldest: datetime | None
     holders: int
     available: int
+    utilisation: Utilisation | None = None
 
 
 @dataclass(frozen=True)
@@ -180,9 +193,10 @@ class Workload:
     pools: list[PoolRow]
 
 
-def workload(*, actor: User) -> Workload:
-    """Who is there and what waits, for managers. Eight queries, however many staff,
-    clients and tickets (pinned by a test). PermissionDenied `not_manager`."""
+def workload(*, actor: User, now: datetime) -> Workload:
+    """Who is there and what waits, for managers, at `now`. Twelve queries, however
+    many staff, clients, tickets, tasks and time entries (pinned by a test).
+    PermissionDenied `not_manager`."""
     presences = presence_list(actor=actor)
     seat_map = SeatMap.load()
     staff_ids = [p.user_id for p in presences]
@@ -209,6 +223,8 @@ def workload(*, actor: User) -> Workload:
         if p.status == PresenceStatus.AVAILABLE
         and (p.cap is None or (held[p.user_id][0] if p.user_id in held else 0) < p.cap)
     }
+    tasks = open_tasks_by_assignee(person_ids=staff_ids)
+    today = logged_today(zones={p.user_id: p.timezone for p in presences}, now=now)
     agents = [
         AgentRow(
             agent=p.user,
@@ -216,13 +232,15 @@ def workload(*, actor: User) -> Workload:
             open_tickets=held[p.user_id][0] if p.user_id in held else 0,
             oldest_open=held[p.user_id][1] if p.user_id in held else None,
             seat_client=_name(clients, seat_map.client_of(p.user_id)),
+            open_tasks=tasks.get(p.user_id, 0),
+            logged_today=today.get(p.user_id, Logged()),
         )
         for p in presences
     ]
     return Workload(
         agents=agents,
         clients=_client_rows(
-            waiting=waiting, clients=clients, seat_map=seat_map, available=available
+            waiting=waiting, clients=clients, seat_map=seat_map, available=available, now=now
         ),
         pools=_pool_rows(
             waiting=waiting,
@@ -244,9 +262,11 @@ def _client_rows(
     clients: dict[int, Client],
     seat_map: SeatMap,
     available: set[int],
+    now: datetime,
 ) -> list[ClientQueueRow]:
     queued = {row.client_id: row for row in waiting if row.kind == PlanKind.DEDICATED}
     ids = set(seat_map.seats) | set(queued)
+    used = seat_utilisation(client_ids=ids, now=now)
     rows = [
         ClientQueueRow(
             client=clients[pk],
@@ -254,6 +274,7 @@ def _client_rows(
             oldest=queued[pk].oldest if pk in queued else None,
             holders=len(seat_map.seats.get(pk, ())),
             available=len(set(seat_map.seats.get(pk, ())) & available),
+            utilisation=used.get(pk),
         )
         for pk in ids
         if pk in clients

@@ -86,9 +86,9 @@ def workload_page(request: HttpRequest) -> HttpResponse:
     actor = _staff(request)
     if not actor.is_operator:
         raise Forbidden("The workload is for managers and admins.")
-    view = workload(actor=actor)
-    # Columns of other capabilities (client tasks, time logged today) go into each
-    # row's `extra` here, from their own selectors, in one query per column.
+    view = workload(actor=actor, now=clock_now())
+    # Columns of further capabilities go into each row's `extra` here, from their own
+    # selectors, in one query per column.
     context: dict[str, Any] = {
         "workload": view,
         "extra_columns": [],

@@ -58,34 +58,46 @@ def queue_next(*, actor: User, now: datetime) -> int | None:
     """Assign the most urgent ticket the actor may take to them and answer its id, or
     None when there is none. Errors: PermissionDenied `staff_only`; Conflict
     `not_available` (their presence is not `available`), `at_cap` (as many open
-    tickets as their cap). Queries: the presence, the open count (with a cap only), the
-    seat, then one UPDATE and one INSERT in a transaction (two when no ticket with a
-    running clock waits)."""
+    tickets as their cap). Queries: the seat, then in one transaction the presence
+    (locked), the open count (with a cap only), one UPDATE and one INSERT (two UPDATEs
+    when no ticket with a running clock waits).
+
+    The cap is checked inside the claiming transaction, behind a lock on the agent's
+    presence row: on PostgreSQL `SELECT ... FOR UPDATE` (a second press by the same
+    agent waits there until the first commits, then counts its ticket); on SQLite the
+    transaction is IMMEDIATE (`config.env`), so it holds the write lock from BEGIN and
+    presses take turns anyway. Two presses at cap - 1 therefore give one ticket, not
+    two (`tests/routing/test_cap_race.py`)."""
     check_staff(actor)
-    status, cap = next(
-        iter(Presence.objects.filter(user_id=actor.pk).values_list("status", "cap")[:1]),
-        (PresenceStatus.OFFLINE, None),
-    )
-    if status != PresenceStatus.AVAILABLE:
-        raise Conflict(
-            "You are not available: set yourself available to take tickets.",
-            code=RoutingErrorCode.NOT_AVAILABLE,
-            field="status",
-        )
-    if cap is not None and open_assigned(agent=actor) >= cap:
-        raise Conflict(
-            f"You hold {cap} open tickets, your cap: solve or hand one on first.",
-            code=RoutingErrorCode.AT_CAP,
-            field="cap",
-        )
+    client_id = seat_client_of(actor.pk)
     event = EventIn(EventKind.ASSIGNED, actor.name)
-    for pick, params in picks(client_id=seat_client_of(actor.pk)):
-        with transaction.atomic():
+    with transaction.atomic():
+        status, cap = next(
+            iter(
+                Presence.objects.select_for_update()
+                .filter(user_id=actor.pk)
+                .values_list("status", "cap")[:1]
+            ),
+            (PresenceStatus.OFFLINE, None),
+        )
+        if status != PresenceStatus.AVAILABLE:
+            raise Conflict(
+                "You are not available: set yourself available to take tickets.",
+                code=RoutingErrorCode.NOT_AVAILABLE,
+                field="status",
+            )
+        if cap is not None and open_assigned(agent=actor) >= cap:
+            raise Conflict(
+                f"You hold {cap} open tickets, your cap: solve or hand one on first.",
+                code=RoutingErrorCode.AT_CAP,
+                field="cap",
+            )
+        for pick, params in picks(client_id=client_id):
             ticket_id = ticket_claim_first(
                 pick=pick, params=params, assignee=actor, now=now, actor=actor, events=[event]
             )
-        if ticket_id is not None:
-            return ticket_id
+            if ticket_id is not None:
+                return ticket_id
     return None
 
 
