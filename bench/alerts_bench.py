@@ -18,17 +18,12 @@ Target on the 2-core reference machine: a steady sweep under 1 s.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+from _setup import django_on_throwaway_database
 
 # Monday 2 March 2026, 15:00 UTC: 10:00 in New York, inside business hours.
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
@@ -39,23 +34,7 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--sweeps", type=int, default=10)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="alerts-bench-"))
-    os.environ["PACTDESK_VAR_DIR"] = str(folder)
-    os.environ.setdefault(
-        "PACTDESK_DATABASE_URL",
-        os.environ.get("PACTDESK_BENCH_PG_URL") or f"sqlite:///{folder / 'bench.sqlite3'}",
-    )
-    os.environ["DJANGO_SETTINGS_MODULE"] = "pactdesk.config.settings"
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    # Mails are queued in the outbox and handed to Huey's queue (no worker runs):
-    # delivery is not what is timed.
-    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
-    call_command("migrate", verbosity=0)
+    django_on_throwaway_database("alerts-bench-")
     vendor = build(args.tickets)
     run(vendor, args.tickets, args.sweeps)
 

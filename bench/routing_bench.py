@@ -17,19 +17,14 @@ no ticket was handed out twice. Target: p99 under 20 ms.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
-import sys
-import tempfile
 import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+from _setup import django_on_throwaway_database
 
 # Monday 2 March 2026, 15:00 UTC: 10:00 in New York, inside business hours.
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
@@ -41,21 +36,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--presses", type=int, default=100)
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="routing-bench-"))
-    os.environ["PACTDESK_VAR_DIR"] = str(folder)
-    os.environ.setdefault(
-        "PACTDESK_DATABASE_URL",
-        os.environ.get("PACTDESK_BENCH_PG_URL") or f"sqlite:///{folder / 'bench.sqlite3'}",
-    )
-    os.environ["DJANGO_SETTINGS_MODULE"] = "pactdesk.config.settings"
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
-    call_command("migrate", verbosity=0)
+    django_on_throwaway_database("routing-bench-")
     agents = build(args.tickets)
     plans()
     floor(args.threads, args.presses)
