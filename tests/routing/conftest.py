@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from django.test import Client as Browser
 
 from pactdesk.accounts.models import Role
 from pactdesk.agreements.services import seat_assign
+from pactdesk.api.services import api_key_create
 from pactdesk.routing.services import PresenceIn, presence_set
 from tests.factories import (
     ClientFactory,
@@ -75,3 +77,21 @@ def lodge(django_capture_on_commit_callbacks):
         return ticket_lodged(capture=django_capture_on_commit_callbacks, **values)
 
     return make
+
+
+@pytest.fixture
+def api(people, monkeypatch):
+    """PUT /api/presence as Sam (a staff API key), at MONDAY_10AM: (status, JSON)."""
+    monkeypatch.setattr("pactdesk.api.routing.clock_now", lambda: MONDAY_10AM)
+    secret = api_key_create(now=MONDAY_10AM, staff_email=people["sam"].email).secret
+
+    def put(body):
+        answer = Browser().put(
+            "/api/presence",
+            data=body,
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {secret}"},
+        )
+        return answer.status_code, answer.json()
+
+    return put

@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 from django.test import Client as Browser
 
-from pactdesk.api.services import api_key_create
 from pactdesk.routing.models import Presence
 from pactdesk.routing.services import (
     PresenceIn,
@@ -96,23 +95,6 @@ def test_signing_out_makes_an_available_agent_away(people, available, monkeypatc
 
 
 # -- the return time over the API ----------------------------------------------------
-
-
-@pytest.fixture
-def api(people, monkeypatch):
-    monkeypatch.setattr("pactdesk.api.routing.clock_now", lambda: MONDAY_10AM)
-    secret = api_key_create(now=MONDAY_10AM, staff_email=people["sam"].email).secret
-
-    def put(body):
-        answer = Browser().put(
-            "/api/presence",
-            data=body,
-            content_type="application/json",
-            headers={"Authorization": f"Bearer {secret}"},
-        )
-        return answer.status_code, answer.json()
-
-    return put
 
 
 def test_an_aware_return_time_is_kept_as_that_instant(people, api) -> None:

@@ -7,29 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.test import Client as Browser
 
-from pactdesk.api.services import api_key_create
 from pactdesk.routing.models import Presence
 from pactdesk.routing.services import PresenceIn, presence_set, presence_status_set
 from tests.routing.conftest import MONDAY_10AM
-
-
-@pytest.fixture
-def api(people, monkeypatch):
-    monkeypatch.setattr("pactdesk.api.routing.clock_now", lambda: MONDAY_10AM)
-    secret = api_key_create(now=MONDAY_10AM, staff_email=people["sam"].email).secret
-
-    def put(body):
-        answer = Browser().put(
-            "/api/presence",
-            data=body,
-            content_type="application/json",
-            headers={"Authorization": f"Bearer {secret}"},
-        )
-        return answer.status_code, answer.json()
-
-    return put
 
 
 @pytest.mark.parametrize(
