@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from pactdesk.accounts.models import Role, User
 from pactdesk.agreements.models import Agreement, Seat
-from pactdesk.billing.models import Hire, Invoice, ServiceCredit
+from pactdesk.billing.models import Hire, Invoice
 from pactdesk.billing.services.credits import service_credits_decide
 from pactdesk.billing.services.hires import hire_start
 from pactdesk.billing.services.payments import payment_record_manual
@@ -97,26 +97,8 @@ def _pay(admin: User, invoice: Invoice, today: date) -> None:
 
 
 def _service_credit(agreement: Agreement, now: datetime) -> None:
-    """Last month's decision from the attainment report (the history's tickets); when
-    the history met every goal, the demo records one missed month in its place so the
-    demo has a credit to show, carried on this month's invoice."""
+    """Last month's service-credit decision from the attainment report of the demo's
+    history (the planned history misses its goals in one month and reaches them in the
+    others): a credit only where the report says a goal was missed, never a made-up one."""
     month = (now.date().replace(day=1) - timedelta(days=1)).replace(day=1)
-    decided = service_credits_decide(agreement=agreement, month=month, now=now)
-    if any(credit.amount > 0 for credit in decided):
-        return
-    ServiceCredit.objects.filter(agreement=agreement, month=month).delete()
-    ServiceCredit.objects.create(
-        client_id=agreement.client_id,
-        agreement=agreement,
-        month=month,
-        metric="first_response",
-        goal=Decimal("90"),
-        attainment=Decimal("86.5"),
-        met=173,
-        missed=27,
-        fee=Decimal("1200.00"),
-        percent=Decimal("7.0000"),
-        amount=Decimal("84.00"),
-        currency="USD",
-        decided_at=now,
-    )
+    service_credits_decide(agreement=agreement, month=month, now=now)
