@@ -21,7 +21,7 @@ from pactdesk.billing.services.payments import (
     payment_record_manual,
     payment_refund_apply,
 )
-from pactdesk.platform.errors import ApplicationError
+from pactdesk.platform.errors import ApplicationError, Conflict
 from tests.billing.conftest import at, seat_hire
 from tests.factories import UserFactory
 from tests.support.paypal_server import PayPalServer
@@ -86,6 +86,12 @@ def test_a_bank_transfer_recorded_by_hand_pays_the_invoice(invoice, admin) -> No
         ("-5", "GBP", "invalid_amount"),
         ("5760.01", "GBP", "amount_exceeds_balance"),
         ("lots", "GBP", "invalid_amount"),
+        # Decimal() reads these; a bank statement's amount is plain digits and a point.
+        ("1e3", "GBP", "invalid_amount"),
+        ("\u0661\u0660", "GBP", "invalid_amount"),  # Arabic-Indic "10"
+        ("+5", "GBP", "invalid_amount"),
+        ("5_0", "GBP", "invalid_amount"),
+        ("1,000.00", "GBP", "invalid_amount"),
     ],
 )
 def test_bad_amounts_are_refused(invoice, admin, amount, currency, code) -> None:
@@ -305,3 +311,16 @@ def test_agents_see_no_billing(invoice) -> None:
         lambda: hire_cancel(actor=agent, hire_id=invoice.hire_id, now=at(MARCH_1), gateway=None),
         "not_allowed",
     )
+
+
+def test_the_refusal_of_too_much_shows_what_is_owed_at_the_currency_scale(invoice, admin) -> None:
+    with pytest.raises(Conflict) as refused:
+        payment_record_manual(
+            actor=admin,
+            invoice_id=invoice.pk,
+            amount="5760.01",
+            currency="GBP",
+            received_on=MARCH_1,
+            now=at(MARCH_1),
+        )
+    assert refused.value.message == "5760.01 is more than the 5760.00 GBP still owed."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -16,6 +17,8 @@ from pactdesk.platform.errors import NotFound, PermissionDenied, ValidationFaile
 
 BILLING_ROLES = frozenset({Role.CLIENT_ADMIN, Role.ADMIN, Role.MANAGER})
 STAFF_BILLING_ROLES = frozenset({Role.ADMIN, Role.MANAGER})
+
+PLAIN_AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]+)?", re.ASCII)
 
 
 def billing_actor_check(actor: User) -> None:
@@ -76,6 +79,15 @@ def amount_parse(value: Decimal | str | int, *, currency: str, field: str = "amo
         ValidationFailed: ``too_many_decimals``, ``unknown_currency``,
             ``invalid_amount`` (not a number, or not above zero).
     """
+    if isinstance(value, str) and not PLAIN_AMOUNT.fullmatch(value.strip()):
+        # Decimal() also reads "1e3", Arabic-Indic digits, "+5" and "5_0":
+        # an amount typed from a statement is plain ASCII digits with one point.
+        raise ValidationFailed(
+            f"{field}: {value!r} is not an amount (digits with an optional decimal point,"
+            " e.g. 5760.00).",
+            code=BillingErrorCode.INVALID_AMOUNT,
+            field=field,
+        )
     try:
         amount = money(value, currency, field=field)
     except BillingError as error:

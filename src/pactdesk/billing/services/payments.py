@@ -38,6 +38,7 @@ from pactdesk.billing.services.access import (
     local_today,
 )
 from pactdesk.billing.services.ledger import ledger_record
+from pactdesk.domain.billing import currency_minor_unit
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import Conflict, NotFound, ValidationFailed
 
@@ -46,6 +47,11 @@ ZERO = Decimal(0)
 RECEIVED = (PaymentStatus.COMPLETED, PaymentStatus.REVERSED)
 PROVIDER_ID_MAX = 64  # Payment.order_id, .capture_id, Refund.refund_id
 OPEN_REFUNDS = (RefundStatus.REQUESTED, RefundStatus.PENDING, RefundStatus.FAILED)
+
+
+def money_text(amount: Decimal, currency: str) -> str:
+    """`amount` at the currency's minor unit, as text ("91.41", not "91.410")."""
+    return str(amount.quantize(Decimal(1).scaleb(-currency_minor_unit(currency))))
 
 
 def invoice_get(*, actor: User, invoice_id: int) -> Invoice:
@@ -138,7 +144,8 @@ def payment_record_manual(
         outstanding = _payable(invoice)
         if value > outstanding:
             raise Conflict(
-                f"{value} is more than the {outstanding} {invoice.currency} still owed.",
+                f"{value} is more than the {money_text(outstanding, invoice.currency)}"
+                f" {invoice.currency} still owed.",
                 code=BillingErrorCode.AMOUNT_EXCEEDS_BALANCE,
                 field="amount",
             )
