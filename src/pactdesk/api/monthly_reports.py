@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Status
 
 from pactdesk.api.auth import principal_of
-from pactdesk.api.reports import CLIENT_HELP, REFUSALS, _client
+from pactdesk.api.reports import CLIENT_HELP, REFUSALS, report_client_of
 from pactdesk.reports.monthly import monthly_report_get, monthly_report_list
 
 router = Router(tags=["reports"])
@@ -35,7 +35,7 @@ PDF_ANSWER = {
 def monthly_list(
     request: HttpRequest, client: str | None = Query(None, description=CLIENT_HELP)
 ) -> object:
-    found = _client(request, client)
+    found = report_client_of(request, client)
     rows = monthly_report_list(actor=principal_of(request).actor, client=found)
     return Status(
         200,
@@ -61,7 +61,7 @@ def monthly_one(
     client: str | None = Query(None, description=CLIENT_HELP),
     format: Literal["json", "pdf"] = Query("json", description="json or pdf"),
 ) -> object:
-    found = _client(request, client)
+    found = report_client_of(request, client)
     row = monthly_report_get(actor=principal_of(request).actor, slug=found.slug, month=month)
     if format == "pdf":
         answer = HttpResponse(bytes(row.pdf), content_type="application/pdf")

@@ -66,7 +66,7 @@ def attainment(
     now = clock_now()
     spec = period_spec_parse(month=month, first=first, last=last, today=now.date())
     report = attainment_report(
-        client=_client(request, client), spec=spec, now=now, by=by, by_agent=by_agent
+        client=report_client_of(request, client), spec=spec, now=now, by=by, by_agent=by_agent
     )
     if format == "csv":
         return _csv(report_csv(report), f"attainment-{report.client.slug}-{spec.label}.csv")
@@ -88,7 +88,7 @@ def attainment_tickets(
 ) -> object:
     now = clock_now()
     spec = period_spec_parse(month=month, first=first, last=last, today=now.date())
-    report = attainment_report(client=_client(request, client), spec=spec, now=now)
+    report = attainment_report(client=report_client_of(request, client), spec=spec, now=now)
     name = f"attainment-tickets-{report.client.slug}-{spec.label}.csv"
     return _csv(tickets_csv(report_ticket_rows(report=report)), name)
 
@@ -110,7 +110,10 @@ def summary(
     return Status(200, summary_as_dict(provider_summary(spec=spec, now=now)))
 
 
-def _client(request: HttpRequest, slug: str | None) -> Client:
+def report_client_of(request: HttpRequest, slug: str | None) -> Client:
+    """The client a report is for: `slug`, or the calling client key's own client.
+    Errors: 422 `required` without either; 404 `client_not_found` (also for another
+    client's slug asked by a client key)."""
     principal = principal_of(request)
     if slug is None:
         if principal.client is None:

@@ -38,7 +38,7 @@ from pactdesk.billing.services.access import (
     local_today,
 )
 from pactdesk.billing.services.ledger import ledger_record
-from pactdesk.domain.billing import currency_minor_unit
+from pactdesk.domain.billing_money import rounded
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import Conflict, NotFound, ValidationFailed
 
@@ -47,11 +47,6 @@ ZERO = Decimal(0)
 RECEIVED = (PaymentStatus.COMPLETED, PaymentStatus.REVERSED)
 PROVIDER_ID_MAX = 64  # Payment.order_id, .capture_id, Refund.refund_id
 OPEN_REFUNDS = (RefundStatus.REQUESTED, RefundStatus.PENDING, RefundStatus.FAILED)
-
-
-def money_text(amount: Decimal, currency: str) -> str:
-    """`amount` at the currency's minor unit, as text ("91.41", not "91.410")."""
-    return str(amount.quantize(Decimal(1).scaleb(-currency_minor_unit(currency))))
 
 
 def invoice_get(*, actor: User, invoice_id: int) -> Invoice:
@@ -144,7 +139,7 @@ def payment_record_manual(
         outstanding = _payable(invoice)
         if value > outstanding:
             raise Conflict(
-                f"{value} is more than the {money_text(outstanding, invoice.currency)}"
+                f"{value} is more than the {rounded(outstanding, invoice.currency)}"
                 f" {invoice.currency} still owed.",
                 code=BillingErrorCode.AMOUNT_EXCEEDS_BALANCE,
                 field="amount",
