@@ -212,6 +212,16 @@ def test_currency_codes_are_read_in_any_case() -> None:
     assert (currency_minor_unit("BHD"), currency_minor_unit("KWD")) == (3, 3)
 
 
+def test_tender_x_codes_and_fund_codes_keep_their_minor_units() -> None:
+    assert [currency_minor_unit(code) for code in ("XAF", "XOF", "XCD", "XPF", "CLF")] == [
+        0,
+        0,
+        2,
+        0,
+        4,
+    ]
+
+
 # --- bad input -----------------------------------------------------------------------
 
 GOOD = {
@@ -227,6 +237,10 @@ GOOD = {
     [
         ({"currency": "XYZ"}, BillingCode.UNKNOWN_CURRENCY, "currency"),
         ({"currency": "US"}, BillingCode.UNKNOWN_CURRENCY, "currency"),
+        ({"currency": "XXX"}, BillingCode.UNKNOWN_CURRENCY, "currency"),
+        ({"currency": "XTS"}, BillingCode.UNKNOWN_CURRENCY, "currency"),
+        ({"currency": "XAU"}, BillingCode.UNKNOWN_CURRENCY, "currency"),
+        ({"currency": "xdr"}, BillingCode.UNKNOWN_CURRENCY, "currency"),
         ({"currency": " USD"}, BillingCode.UNKNOWN_CURRENCY, "currency"),
         ({"currency": "ÜSD"}, BillingCode.UNKNOWN_CURRENCY, "currency"),
         ({"currency": None}, BillingCode.UNKNOWN_CURRENCY, "currency"),

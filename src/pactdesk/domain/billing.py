@@ -13,7 +13,11 @@ digits actually in use (IQD and a few others 0).
 Decisions:
 
 * Currency codes are normalised to upper case (``"usd"`` is USD); anything that is not
-  three ASCII letters known to CLDR is ``unknown_currency``.
+  three ASCII letters known to CLDR is ``unknown_currency``. So are the codes ISO 4217
+  gives no minor unit ("N.A."): precious metals (XAU ...), bond-market units, the SDR,
+  XTS (testing) and XXX (no currency) — CLDR records them as legal tender nowhere, and
+  an amount in them cannot be rounded to a minor unit. Fund codes that do have one
+  (CLF, USN ...) are known.
 * A fee written with trailing zeros beyond the minor unit (``Decimal("500.00")`` in
   JPY) is accepted: only a value finer than the minor unit is ``too_many_decimals``.
 * When ``guarantee_days`` exceeds the period's length, a cancellation after the
@@ -30,6 +34,7 @@ import calendar
 from datetime import date, datetime
 from decimal import Decimal
 
+from babel.core import get_global
 from babel.numbers import get_currency_precision, is_currency
 
 from pactdesk.domain.errors import BillingCode, BillingError
@@ -117,6 +122,24 @@ def guarantee_refund(
     return _money(refunded, places)
 
 
+def _codes_without_minor_unit() -> frozenset[str]:
+    """ISO 4217's "X" codes that CLDR holds legal tender in no territory, ever.
+
+    These are exactly the codes whose ISO 4217 minor unit is "N.A." (XAU, XAG, XPD,
+    XPT, XBA-XBD, XDR, XSU, XUA, XTS, XXX and withdrawn ones); the tender X codes
+    (XAF, XOF, XCD, XPF, XCG) have minor units and stay known.
+    """
+    tender: set[str] = set()
+    for entries in get_global("territory_currencies").values():
+        tender.update(code for code, _start, _end, is_tender in entries if is_tender)
+    return frozenset(
+        code for code in get_global("all_currencies") if code[0] == "X" and code not in tender
+    )
+
+
+_NO_MINOR_UNIT = _codes_without_minor_unit()
+
+
 def _currency_code(currency: object) -> str:
     if not isinstance(currency, str) or len(currency) != 3 or not currency.isascii():
         raise BillingError(
@@ -125,7 +148,7 @@ def _currency_code(currency: object) -> str:
             field="currency",
         )
     code = currency.upper()
-    if not code.isalpha() or not is_currency(code):
+    if not code.isalpha() or not is_currency(code) or code in _NO_MINOR_UNIT:
         raise BillingError(
             BillingCode.UNKNOWN_CURRENCY, f"unknown currency {currency!r}", field="currency"
         )
