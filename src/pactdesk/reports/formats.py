@@ -297,13 +297,16 @@ def summary_table(summary: list[ClientSummary]) -> str:
     """Every client's targets, one line each."""
     if not summary:
         return "No client has an agreement in this period.\n"
+    labels = sorted({item.period.spec.label for item in summary})
     lines = [
-        f"Attainment of every client for {summary[0].period.spec.label} "
-        "(each in its agreement's time zone)",
+        f"Attainment of every client for {' / '.join(labels)} (each in its agreement's time zone)",
         "",
     ]
     for item in summary:
-        lines.append(f"{item.client.name} ({item.period.timezone})")
+        where = item.period.timezone
+        if len(labels) > 1:  # the current month differs across zones around midnight
+            where = f"{item.period.spec.label}, {where}"
+        lines.append(f"{item.client.name} ({where})")
         lines += ["  " + _row(figures, times=False) for figures in item.targets]
     return "\n".join(lines) + "\n"
 
