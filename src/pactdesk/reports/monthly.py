@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any, TypedDict, cast
 from zoneinfo import ZoneInfo
 
@@ -34,7 +35,7 @@ from pactdesk.reports.formats import report_as_dict
 from pactdesk.reports.models import MonthlyReport
 from pactdesk.reports.periods import PeriodSpec, period_spec_parse
 from pactdesk.reports.selectors import attainment_report
-from pactdesk.reports.series import SeriesJson, report_series
+from pactdesk.reports.series import SeriesJson, misses_allowed, report_series
 
 MAIL_KIND = "monthly_report"
 logger = logging.getLogger(__name__)
@@ -196,6 +197,10 @@ def monthly_context(*, figures: MonthlyFigures) -> dict[str, object]:
     targets = []
     for target in report["targets"]:
         budget = target["breach_budget"]
+        # The month's allowance (as the burn-down's), not missed + budget: the budget
+        # counts only tickets still in flight, so a month with none read "1 of 1 used".
+        counted = target["met"] + target["missed"] + target["in_flight"]
+        allowed = misses_allowed(total=counted, goal=Decimal(target["goal"]))
         targets.append(
             {
                 **target,
@@ -206,15 +211,22 @@ def monthly_context(*, figures: MonthlyFigures) -> dict[str, object]:
                 ),
                 "goal_text": _goal(target["goal"]),
                 "alarm": target["reached"] is False or budget < 0,
-                "misses_allowed": max(0, target["missed"] + budget),
-                "over_by": max(0, -budget),
+                "misses_allowed": allowed,
+                "misses_left": max(0, allowed - target["missed"]),
+                "over_by": max(0, target["missed"] - allowed),
                 "open_p50": _duration(target["open_time"]["p50"]),
                 "open_p90": _duration(target["open_time"]["p90"]),
             }
         )
+    zone = ZoneInfo(report["timezone"])
+    excluded = [  # the day of lodging in the agreement's zone, as the month is counted
+        {**item, "lodged_on": datetime.fromisoformat(item["lodged_at"]).astimezone(zone).date()}
+        for item in report["excluded"]
+    ]
     return {
         "figures": figures,
         "report": report,
+        "excluded": excluded,
         "built": datetime.fromisoformat(report["as_of"]),
         "targets": targets,
         "charts": figures["charts"],
