@@ -4,6 +4,7 @@ month settled in UTC instead of the agreement's time zone."""
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import UTC, date, datetime
 
@@ -145,3 +146,42 @@ def test_the_api_and_the_command_default_to_the_agreements_month(
     out = io.StringIO()
     call_command("report", "attainment", "--client", "northwind", stdout=out)
     assert out.getvalue().startswith("Attainment of Northwind for 2026-11 (America/New_York)")
+
+
+def test_the_csv_exports_do_not_hand_a_spreadsheet_a_formula(agreement, agent):
+    """An agent named "=cmd" and a reason "=HYPERLINK(...)" typed when marking spam:
+    the ticket list and the per-agent report start those cells with an apostrophe."""
+    from pactdesk.desk.services import ticket_assign, ticket_mark_invalid
+    from pactdesk.reports.formats import report_csv, tickets_csv
+    from pactdesk.reports.selectors import report_ticket_rows
+
+    agent.name = "=cmd|' /C calc'!A0"
+    agent.save(update_fields=["name"])
+    lodged = [
+        ticket_lodge(
+            client=agreement.client,
+            customer_email="jo@shop.test",
+            subject=subject,
+            body="Help.",
+            channel="email",
+            now=local(2026, 11, 3, 10, minute),
+        )
+        for minute, subject in ((0, "Real"), (5, "Spam"))
+    ]
+    ticket_assign(actor=agent, ticket=lodged[0], assignee=agent, now=local(2026, 11, 3, 10, 1))
+    ticket_mark_invalid(
+        actor=agent,
+        ticket=lodged[1],
+        reason='=HYPERLINK("http://evil.test","x")',
+        now=local(2026, 11, 3, 10, 6),
+    )
+    spec = period_spec_parse(month="2026-11", first=None, last=None, today=NOW.date())
+    report = attainment_report(client=agreement.client, spec=spec, now=NOW, by="agent")
+
+    rows = list(csv.reader(io.StringIO(tickets_csv(report_ticket_rows(report=report)))))
+    assert [row[3:6] for row in rows[1:]] == [
+        ["'=cmd|' /C calc'!A0", "yes", ""],
+        ["", "no", '\'=HYPERLINK("http://evil.test","x")'],
+    ]
+    cells = [row.split(",", 1)[0] for row in report_csv(report).splitlines()[1:]]
+    assert sorted(set(cells)) == ["'=cmd|' /C calc'!A0", "all"]

@@ -157,7 +157,7 @@ def report_csv(report: AttainmentReport) -> str:
     for agent, figures_list in groups:
         for figures in figures_list:
             row = _flat(target_as_dict(figures))
-            writer.writerow([agent, *(row[name] for name in CSV_COLUMNS)])
+            writer.writerow([csv_text(agent), *(row[name] for name in CSV_COLUMNS)])
     return out.getvalue()
 
 
@@ -179,13 +179,23 @@ def tickets_csv(rows: list[dict[str, object]]) -> str:
                 f"PD-{row['id']}",
                 _iso(row["lodged_at"]),
                 row["priority"],
-                row["assignee__name"] or "",
+                csv_text(str(row["assignee__name"] or "")),
                 "yes" if counted else "no",
-                reason,
+                csv_text(str(reason)),
                 *(_cell(row[name]) for name in extra),
             ]
         )
     return out.getvalue()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: str) -> str:
+    """A free-text cell (a name, a reason someone typed) that a spreadsheet will not
+    run: one starting like a formula ("=HYPERLINK(...)", "+1", "@SUM") gets a leading
+    apostrophe (OWASP's advice for CSV injection). Numbers are not passed here."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def _row(figures: TargetFigures, *, times: bool = True) -> str:
