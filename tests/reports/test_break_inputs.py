@@ -185,3 +185,9 @@ def test_the_csv_exports_do_not_hand_a_spreadsheet_a_formula(agreement, agent):
     ]
     cells = [row.split(",", 1)[0] for row in report_csv(report).splitlines()[1:]]
     assert sorted(set(cells)) == ["'=cmd|' /C calc'!A0", "all"]
+
+
+def test_an_error_repeats_at_most_20_characters_of_the_input():
+    with pytest.raises(ValidationFailed) as refused:
+        period_spec_parse(month="9" * 3000, first=None, last=None, today=date(2026, 1, 1))
+    assert refused.value.message == "'99999999999999999999…' is not a month; write YYYY-MM."

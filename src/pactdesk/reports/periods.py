@@ -137,14 +137,14 @@ def _month(text: str) -> date:
     found = MONTH_PATTERN.fullmatch(text.strip())
     if found is None:
         raise ValidationFailed(
-            f"{text!r} is not a month; write YYYY-MM.",
+            f"{_shown(text)} is not a month; write YYYY-MM.",
             code=ReportsErrorCode.INVALID_MONTH,
             field="month",
         )
     year, number = int(found.group(1)), int(found.group(2))
     if not 1 <= number <= 12 or year < 1:
         raise ValidationFailed(
-            f"{text!r} is not a month that exists.",
+            f"{_shown(text)} is not a month that exists.",
             code=ReportsErrorCode.INVALID_MONTH,
             field="month",
         )
@@ -161,7 +161,7 @@ def _date(text: str, field: str) -> date:
         day = date.fromisoformat(text.strip())
     except ValueError:
         raise ValidationFailed(
-            f"{text!r} is not a date that exists; write YYYY-MM-DD.",
+            f"{_shown(text)} is not a date that exists; write YYYY-MM-DD.",
             code=ReportsErrorCode.INVALID_DATE,
             field=field,
         ) from None
@@ -172,10 +172,16 @@ def _date(text: str, field: str) -> date:
 def _year_reported(year: int, text: str, *, code: ReportsErrorCode, field: str) -> None:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValidationFailed(
-            f"{text!r} is outside the years a report can cover ({FIRST_YEAR} to {LAST_YEAR}).",
+            f"{_shown(text)} is outside the years a report can cover ({FIRST_YEAR} to {LAST_YEAR}).",
             code=code,
             field=field,
         )
+
+
+def _shown(text: str) -> str:
+    """The input as the error message repeats it: quoted, at most 20 characters (a
+    4,000-character "month" is not echoed back whole)."""
+    return repr(text if len(text) <= 20 else text[:20] + "…")
 
 
 def _month_end(first: date) -> date:
