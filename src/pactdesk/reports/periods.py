@@ -172,7 +172,8 @@ def _date(text: str, field: str) -> date:
 def _year_reported(year: int, text: str, *, code: ReportsErrorCode, field: str) -> None:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValidationFailed(
-            f"{_shown(text)} is outside the years a report can cover ({FIRST_YEAR} to {LAST_YEAR}).",
+            f"{_shown(text)} is outside the years a report can cover "
+            f"({FIRST_YEAR} to {LAST_YEAR}).",
             code=code,
             field=field,
         )
