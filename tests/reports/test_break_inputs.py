@@ -143,9 +143,19 @@ def test_the_api_and_the_command_default_to_the_agreements_month(
     assert api.get("/api/reports/attainment").body["period"]["label"] == "2026-11"
     csv = api.get("/api/reports/attainment", query={"format": "csv"})
     assert "attainment-northwind-2026-11.csv" in csv.headers["Content-Disposition"]
+    ticket_lodge(
+        client=agreement.client,
+        customer_email="jo@shop.test",
+        subject="Late on the 30th",
+        body="Help.",
+        channel="email",
+        now=local(2026, 11, 30, 20, 30),
+    )
     out = io.StringIO()
     call_command("report", "attainment", "--client", "northwind", stdout=out)
     assert out.getvalue().startswith("Attainment of Northwind for 2026-11 (America/New_York)")
+    # The projection's budget is at most the tickets still to decide, and says so.
+    assert "~0 more tickets, 0 of the 1 still to decide may miss" in out.getvalue()
 
 
 def test_the_csv_exports_do_not_hand_a_spreadsheet_a_formula(agreement, agent):

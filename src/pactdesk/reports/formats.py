@@ -131,7 +131,8 @@ def report_table(report: AttainmentReport) -> str:
                 f"  {_name(figures):<34} expected {_show(forecast.percent)} "
                 f"(range {_show(forecast.percent_low)}–{_show(forecast.percent_high)}), "
                 f"~{forecast.expected_remaining} more tickets, "
-                f"{forecast.breach_budget} more misses allowed"
+                f"{forecast.breach_budget} of the "
+                f"{figures.in_flight + forecast.expected_remaining} still to decide may miss"
             )
         lines.append("  " + PROJECTION_HELP)
     if report.groups:
