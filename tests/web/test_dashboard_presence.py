@@ -91,3 +91,15 @@ def test_a_target_with_nothing_in_flight_is_not_red_and_says_so(manager, agreeme
     assert rows[0][0] == "alarm"
     assert '<td class="budget">0 <span class="muted">of 1 in flight</span></td>' in first
     assert '<div class="scroll-x"><table class="attainment">' in html
+
+
+def test_a_client_without_an_agreement_gets_its_page_not_a_500(db):
+    """Found by the break test: the live report raised `no_agreement` (a 500)."""
+    from tests.factories import ClientFactory, client_user
+
+    newco = ClientFactory(name="Newco", slug="newco", support_email="s@newco.test")
+    page = browser_for(client_user(newco, Role.CLIENT_ADMIN)).get("/reports/newco/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Newco has no agreement by" in html
+    assert "No monthly report yet" in html
