@@ -103,3 +103,20 @@ def test_a_client_without_an_agreement_gets_its_page_not_a_500(db):
     html = page.content.decode()
     assert "Newco has no agreement by" in html
     assert "No monthly report yet" in html
+
+
+def test_a_breached_ticket_says_so_though_another_clock_still_runs(manager, lodge):
+    """Found by the break test: a ticket whose first response breached read only "3h
+    29m left" (its effective answer's countdown) in the dashboard's at-risk list."""
+    from datetime import timedelta
+
+    from pactdesk.desk.services.changes import ticket_sla_refresh
+
+    now = clock_now()
+    ticket = lodge(subject="Printer on fire", now=now - timedelta(minutes=45))
+    ticket_sla_refresh(ticket=ticket, now=now)
+    assert (ticket.sla_first_response_state, ticket.sla_next_due_at > now) == ("breached", True)
+
+    html = browser_for(manager).get("/desk/dashboard/").content.decode()
+    row = html.split('id="at-risk"')[1].split(f"/desk/tickets/{ticket.pk}/", 1)[1].split("</tr>")[0]
+    assert '<span class="overdue">Breached</span> <span class="muted">· next</span> <time' in row
