@@ -51,7 +51,7 @@ def test_the_manager_dashboard_shows_every_client_at_risk_tickets_and_who_is_in(
     assert ("alarm", "lotus") not in rows
     assert f"/desk/tickets/{ticket.pk}/" in html.split('id="at-risk"')[1]
     assert 'class="countdown" data-due=' in html
-    assert "Mo Manager" in html.split('id="signed-in"')[1]
+    assert "Nobody is available or away." in html.split('id="staff-presence"')[1]
     panel = manager_browser.get("/desk/dashboard/panel/")
     assert panel.status_code == 200
     assert panel.content.decode().startswith('<div id="dashboard-panel"')
@@ -76,7 +76,7 @@ def test_the_dashboard_takes_the_same_queries_for_few_or_many(
         with CaptureQueriesContext(connection) as queries:
             assert manager_browser.get("/desk/dashboard/panel/").status_code == 200
         counts.append(len(queries))
-    # session, user, stamp, badge; summary 3; at risk 2; depths; signed in
+    # session, user, stamp, badge; summary 3; at risk 2; depths; presence
     assert counts == [11, 11], counts
 
 

@@ -69,7 +69,8 @@ def attainment(
         client=report_client_of(request, client), spec=spec, now=now, by=by, by_agent=by_agent
     )
     if format == "csv":
-        return _csv(report_csv(report), f"attainment-{report.client.slug}-{spec.label}.csv")
+        label = report.period.spec.label
+        return _csv(report_csv(report), f"attainment-{report.client.slug}-{label}.csv")
     return Status(200, report_as_dict(report))
 
 
@@ -89,7 +90,7 @@ def attainment_tickets(
     now = clock_now()
     spec = period_spec_parse(month=month, first=first, last=last, today=now.date())
     report = attainment_report(client=report_client_of(request, client), spec=spec, now=now)
-    name = f"attainment-tickets-{report.client.slug}-{spec.label}.csv"
+    name = f"attainment-tickets-{report.client.slug}-{report.period.spec.label}.csv"
     return _csv(tickets_csv(report_ticket_rows(report=report)), name)
 
 

@@ -131,7 +131,8 @@ def report_table(report: AttainmentReport) -> str:
                 f"  {_name(figures):<34} expected {_show(forecast.percent)} "
                 f"(range {_show(forecast.percent_low)}–{_show(forecast.percent_high)}), "
                 f"~{forecast.expected_remaining} more tickets, "
-                f"{forecast.breach_budget} more misses allowed"
+                f"{forecast.breach_budget} of the "
+                f"{figures.in_flight + forecast.expected_remaining} still to decide may miss"
             )
         lines.append("  " + PROJECTION_HELP)
     if report.groups:
@@ -157,7 +158,7 @@ def report_csv(report: AttainmentReport) -> str:
     for agent, figures_list in groups:
         for figures in figures_list:
             row = _flat(target_as_dict(figures))
-            writer.writerow([agent, *(row[name] for name in CSV_COLUMNS)])
+            writer.writerow([csv_text(agent), *(row[name] for name in CSV_COLUMNS)])
     return out.getvalue()
 
 
@@ -179,13 +180,23 @@ def tickets_csv(rows: list[dict[str, object]]) -> str:
                 f"PD-{row['id']}",
                 _iso(row["lodged_at"]),
                 row["priority"],
-                row["assignee__name"] or "",
+                csv_text(str(row["assignee__name"] or "")),
                 "yes" if counted else "no",
-                reason,
+                csv_text(str(reason)),
                 *(_cell(row[name]) for name in extra),
             ]
         )
     return out.getvalue()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: str) -> str:
+    """A free-text cell (a name, a reason someone typed) that a spreadsheet will not
+    run: one starting like a formula ("=HYPERLINK(...)", "+1", "@SUM") gets a leading
+    apostrophe (OWASP's advice for CSV injection). Numbers are not passed here."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def _row(figures: TargetFigures, *, times: bool = True) -> str:
@@ -297,13 +308,16 @@ def summary_table(summary: list[ClientSummary]) -> str:
     """Every client's targets, one line each."""
     if not summary:
         return "No client has an agreement in this period.\n"
+    labels = sorted({item.period.spec.label for item in summary})
     lines = [
-        f"Attainment of every client for {summary[0].period.spec.label} "
-        "(each in its agreement's time zone)",
+        f"Attainment of every client for {' / '.join(labels)} (each in its agreement's time zone)",
         "",
     ]
     for item in summary:
-        lines.append(f"{item.client.name} ({item.period.timezone})")
+        where = item.period.timezone
+        if len(labels) > 1:  # the current month differs across zones around midnight
+            where = f"{item.period.spec.label}, {where}"
+        lines.append(f"{item.client.name} ({where})")
         lines += ["  " + _row(figures, times=False) for figures in item.targets]
     return "\n".join(lines) + "\n"
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any, TypedDict, cast
 from zoneinfo import ZoneInfo
 
@@ -33,8 +34,8 @@ from pactdesk.reports.error_codes import ReportsErrorCode
 from pactdesk.reports.formats import report_as_dict
 from pactdesk.reports.models import MonthlyReport
 from pactdesk.reports.periods import PeriodSpec, period_spec_parse
-from pactdesk.reports.selectors import attainment_report
-from pactdesk.reports.series import SeriesJson, report_series
+from pactdesk.reports.selectors import attainment_report, report_agreement
+from pactdesk.reports.series import SeriesJson, misses_allowed, report_series
 
 MAIL_KIND = "monthly_report"
 logger = logging.getLogger(__name__)
@@ -146,6 +147,25 @@ def monthly_reports_due(*, now: datetime) -> list[MonthlyBuild]:
     return built
 
 
+def demo_months_build(*, now: datetime, since: datetime) -> int:
+    """Build every active client's reports of the months from the one holding `since`
+    to the last ended one (each in its agreement's zone), oldest first, as the worker
+    would have on each 1st; answers how many were built (the demo's set-up)."""
+    built = 0
+    for client in Client.objects.filter(is_active=True).order_by("pk"):
+        try:
+            latest = report_agreement(client=client, spec=last_month(now=now, timezone="UTC"))
+        except ApplicationError:
+            continue
+        month = since.astimezone(ZoneInfo(latest.timezone)).date().replace(day=1)
+        end = last_month(now=now, timezone=latest.timezone).first
+        while month <= end:
+            spec = monthly_spec(month=f"{month:%Y-%m}")
+            built += monthly_report_build(client=client, spec=spec, now=now).created
+            month = (month + timedelta(days=32)).replace(day=1)
+    return built
+
+
 def last_month(*, now: datetime, timezone: str) -> PeriodSpec:
     """The month before the one holding `now` in `timezone`."""
     today = now.astimezone(ZoneInfo(timezone)).date()
@@ -196,6 +216,10 @@ def monthly_context(*, figures: MonthlyFigures) -> dict[str, object]:
     targets = []
     for target in report["targets"]:
         budget = target["breach_budget"]
+        # The month's allowance (as the burn-down's), not missed + budget: the budget
+        # counts only tickets still in flight, so a month with none read "1 of 1 used".
+        counted = target["met"] + target["missed"] + target["in_flight"]
+        allowed = misses_allowed(total=counted, goal=Decimal(target["goal"]))
         targets.append(
             {
                 **target,
@@ -206,15 +230,23 @@ def monthly_context(*, figures: MonthlyFigures) -> dict[str, object]:
                 ),
                 "goal_text": _goal(target["goal"]),
                 "alarm": target["reached"] is False or budget < 0,
-                "misses_allowed": max(0, target["missed"] + budget),
-                "over_by": max(0, -budget),
+                "counted": counted,
+                "misses_allowed": allowed,
+                "misses_left": max(0, allowed - target["missed"]),
+                "over_by": max(0, target["missed"] - allowed),
                 "open_p50": _duration(target["open_time"]["p50"]),
                 "open_p90": _duration(target["open_time"]["p90"]),
             }
         )
+    zone = ZoneInfo(report["timezone"])
+    excluded = [  # the day of lodging in the agreement's zone, as the month is counted
+        {**item, "lodged_on": datetime.fromisoformat(item["lodged_at"]).astimezone(zone).date()}
+        for item in report["excluded"]
+    ]
     return {
         "figures": figures,
         "report": report,
+        "excluded": excluded,
         "built": datetime.fromisoformat(report["as_of"]),
         "targets": targets,
         "charts": figures["charts"],

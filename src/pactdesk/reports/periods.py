@@ -15,17 +15,26 @@ from pactdesk.platform.errors import ValidationFailed
 from pactdesk.reports.error_codes import ReportsErrorCode
 
 MAX_RANGE_DAYS = 366
-MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+# ASCII digits only: `\d` would also read Arabic-Indic or Devanagari digits as a year.
+MONTH_PATTERN = re.compile(r"([0-9]{4})-([0-9]{2})")
+DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# The years a period may fall in: no stored instant precedes the Unix epoch, and 9998
+# is the last year whose end (the next day's midnight) every time zone can still hold
+# as a datetime (9999-12-31 + 1 day is out of range).
+FIRST_YEAR, LAST_YEAR = 1970, 9998
 
 
 @dataclass(frozen=True)
 class PeriodSpec:
     """What was asked for, before a time zone is known: a month, or first and last day
-    (both included)."""
+    (both included). `is_default`: no period was named, so it is "the current month",
+    which `in_zone` settles once the agreement's time zone is known (at 20:00 on 30
+    November in New York it is already 1 December in UTC)."""
 
     first: date
     last: date
     is_month: bool
+    is_default: bool = False
 
     @property
     def label(self) -> str:
@@ -36,6 +45,13 @@ class PeriodSpec:
     @property
     def days(self) -> int:
         return (self.last - self.first).days + 1
+
+    def in_zone(self, *, now: datetime, timezone: str) -> PeriodSpec:
+        """The spec itself, or for the default one the month holding `now` in
+        `timezone`."""
+        if not self.is_default:
+            return self
+        return current_month(now=now, timezone=timezone)
 
 
 @dataclass(frozen=True)
@@ -55,7 +71,11 @@ def period_spec_parse(
     *, month: str | None, first: str | None, last: str | None, today: date
 ) -> PeriodSpec:
     """A month "YYYY-MM" or a range "YYYY-MM-DD".."YYYY-MM-DD" (both days included);
-    neither means the month of `today`.
+    neither means the current month: the month of `today` (a first guess, e.g. in UTC)
+    marked `is_default`, which the reports settle in the agreement's time zone
+    (`PeriodSpec.in_zone`).
+
+    Both are written in ASCII digits; a year outside FIRST_YEAR..LAST_YEAR is refused.
 
     Errors: ValidationFailed `invalid_month` (field month), `invalid_date` (field from
     or to), `period_conflict` (month with a range, or half a range), `range_reversed`,
@@ -88,8 +108,19 @@ def period_spec_parse(
                 field="to",
             )
         return spec
-    first_day = _month(month) if month is not None else today.replace(day=1)
+    if month is None:
+        first_day = today.replace(day=1)
+        return PeriodSpec(
+            first=first_day, last=_month_end(first_day), is_month=True, is_default=True
+        )
+    first_day = _month(month)
     return PeriodSpec(first=first_day, last=_month_end(first_day), is_month=True)
+
+
+def current_month(*, now: datetime, timezone: str) -> PeriodSpec:
+    """The month holding `now` in `timezone` (a default spec: `is_default`)."""
+    first_day = now.astimezone(ZoneInfo(timezone)).date().replace(day=1)
+    return PeriodSpec(first=first_day, last=_month_end(first_day), is_month=True, is_default=True)
 
 
 def period_in(spec: PeriodSpec, timezone: str) -> Period:
@@ -103,32 +134,55 @@ def period_in(spec: PeriodSpec, timezone: str) -> Period:
 
 
 def _month(text: str) -> date:
-    found = MONTH_PATTERN.match(text.strip())
+    found = MONTH_PATTERN.fullmatch(text.strip())
     if found is None:
         raise ValidationFailed(
-            f"{text!r} is not a month; write YYYY-MM.",
+            f"{_shown(text)} is not a month; write YYYY-MM.",
             code=ReportsErrorCode.INVALID_MONTH,
             field="month",
         )
     year, number = int(found.group(1)), int(found.group(2))
     if not 1 <= number <= 12 or year < 1:
         raise ValidationFailed(
-            f"{text!r} is not a month that exists.",
+            f"{_shown(text)} is not a month that exists.",
             code=ReportsErrorCode.INVALID_MONTH,
             field="month",
         )
+    _year_reported(year, text, code=ReportsErrorCode.INVALID_MONTH, field="month")
     return date(year, number, 1)
 
 
 def _date(text: str, field: str) -> date:
+    """Only "YYYY-MM-DD": `date.fromisoformat` alone would also take "20261001" and
+    ISO weeks ("2026-W40-1")."""
     try:
-        return date.fromisoformat(text.strip())
+        if DATE_PATTERN.fullmatch(text.strip()) is None:
+            raise ValueError(text)
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise ValidationFailed(
-            f"{text!r} is not a date that exists; write YYYY-MM-DD.",
+            f"{_shown(text)} is not a date that exists; write YYYY-MM-DD.",
             code=ReportsErrorCode.INVALID_DATE,
             field=field,
         ) from None
+    _year_reported(day.year, text, code=ReportsErrorCode.INVALID_DATE, field=field)
+    return day
+
+
+def _year_reported(year: int, text: str, *, code: ReportsErrorCode, field: str) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationFailed(
+            f"{_shown(text)} is outside the years a report can cover "
+            f"({FIRST_YEAR} to {LAST_YEAR}).",
+            code=code,
+            field=field,
+        )
+
+
+def _shown(text: str) -> str:
+    """The input as the error message repeats it: quoted, at most 20 characters (a
+    4,000-character "month" is not echoed back whole)."""
+    return repr(text if len(text) <= 20 else text[:20] + "…")
 
 
 def _month_end(first: date) -> date:

@@ -142,7 +142,8 @@ def attainment_report(
     by_agent: bool = False,
 ) -> AttainmentReport:
     """The attainment report of `client` for the period `spec` (in its agreement's time
-    zone) as of `now`; the month-end projection for the month holding `now`.
+    zone; the default spec is the month holding `now` there) as of `now`; the
+    month-end projection for the month holding `now`.
 
     `by` adds the same figures per group (`by_agent=True` is `by="agent"`), keyed by
     label; the groups' counts add up to the client's (each valid ticket is in one):
@@ -161,6 +162,8 @@ def attainment_report(
     of a shared agreement or pools of a dedicated one; `no_agreement` (field client)."""
     by = grouping_parse(by) or ("agent" if by_agent else None)
     agreement = report_agreement(client=client, spec=spec)
+    if (settled := spec.in_zone(now=now, timezone=agreement.timezone)).first != spec.first:
+        spec, agreement = settled, report_agreement(client=client, spec=settled)
     kind = agreement.plan.kind
     if (by, kind) in (("seat", PlanKind.SHARED), ("pool", PlanKind.DEDICATED)):
         raise ValidationFailed(
@@ -288,7 +291,8 @@ class ClientSummary:
 
 def provider_summary(*, spec: PeriodSpec, now: datetime) -> list[ClientSummary]:
     """Every active client's figures per target for `spec`, each in its own agreement's
-    time zone (the agreement in force at the period's end), as of `now`. Three queries:
+    time zone (the agreement in force at the period's end; the default spec is each
+    one's month holding `now`), as of `now`. Three queries:
     the agreements, their targets and one grouped count over all their tickets."""
     agreements = list(
         Agreement.objects.filter(client__is_active=True, start_date__lte=spec.last)
@@ -300,7 +304,10 @@ def provider_summary(*, spec: PeriodSpec, now: datetime) -> list[ClientSummary]:
     latest: dict[int, Agreement] = {}
     for agreement in agreements:
         latest.setdefault(agreement.client_id, agreement)
-    periods = {a.pk: period_in(spec, a.timezone) for a in latest.values()}
+    periods = {
+        a.pk: period_in(spec.in_zone(now=now, timezone=a.timezone), a.timezone)
+        for a in latest.values()
+    }
     if not periods:
         return []
     zones: dict[str, list[int]] = defaultdict(list)

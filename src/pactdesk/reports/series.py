@@ -20,7 +20,9 @@ a target and still reach its goal, N being the target's tickets of the month (th
 counted ones of a past month; the projected total of the current one). Each day's
 point is the allowance less the misses among the tickets lodged up to that day's end
 (a ticket belongs to the day it was lodged, as it belongs to the month). Once nothing
-is in flight, the last point is the report's breach budget.
+is in flight, the last point is what the month could still have absorbed
+(allowance - missed): more than the report's breach budget, which counts only the
+tickets still in flight (0 when nothing is), equal to it when negative (the goal lost).
 """
 
 from __future__ import annotations

@@ -60,17 +60,24 @@ def client_reports(request: HttpRequest, slug: str) -> HttpResponse:
     now = clock_now()
     client = report_client_get(actor=actor, slug=slug)
     spec = period_spec_parse(month=None, first=None, last=None, today=now.date())
-    report = attainment_report(client=client, spec=spec, now=now)
-    series = report_series(report=report).as_dict()
-    charts = chart_svgs(series)
-    context = {
+    context: dict[str, object] = {
         "client": client,
-        "report": report,
-        "targets": [{"figures": t, "alarm": target_alarm(t)} for t in report.targets],
-        "charts": {name: charts[name] for name in ("daily", "burn_down") if name in charts},
         "months": monthly_report_list(actor=actor, client=client),
         "current": "reports",
     }
+    try:
+        report = attainment_report(client=client, spec=spec, now=now)
+    except ValidationFailed as refused:  # no agreement yet: nothing promised to report
+        context["refused"] = refused.message
+        return render(request, "web/reports/client.html", context)
+    charts = chart_svgs(report_series(report=report).as_dict())
+    context.update(
+        {
+            "report": report,
+            "targets": [{"figures": t, "alarm": target_alarm(t)} for t in report.targets],
+            "charts": {name: charts[name] for name in ("daily", "burn_down") if name in charts},
+        }
+    )
     return render(request, "web/reports/client.html", context)
 
 

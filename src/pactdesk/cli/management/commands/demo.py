@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,6 +12,7 @@ from pactdesk.cli.demo_history import HISTORY_WEEKS, history_load
 from pactdesk.cli.demo_work import work_demo_load
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ApplicationError
+from pactdesk.reports.monthly import demo_months_build
 from pactdesk.staffing.rostering import pool_roster_build
 from pactdesk.staffing.services import seat_advice_refresh_all
 from pactdesk.staffing.weeks import week_monday
@@ -42,6 +44,7 @@ class Command(BaseCommand):
             )
             if weeks:
                 self.stdout.write(demo_staffing())
+                self.stdout.write(demo_monthly_reports(weeks=weeks))
         print_logins(self.stdout)
 
 
@@ -65,3 +68,11 @@ def demo_staffing() -> str:
         f"Seat advice for {advice.computed} client(s); this week's pool roster: "
         f"{len(built.roster.shifts)} shifts, {built.roster.uncovered} agent-hours uncovered."
     )
+
+
+def demo_monthly_reports(*, weeks: int) -> str:
+    """The monthly reports of the history's ended months, as the worker would have
+    built them on each 1st (else a client's report page shows none until the next
+    hourly run, and the missed month only by hand)."""
+    built = demo_months_build(now=clock_now(), since=clock_now() - timedelta(weeks=weeks))
+    return f"Monthly reports built: {built} (the history's months that have ended)."
