@@ -89,8 +89,8 @@ def main() -> None:
     from django.core.management import call_command
 
     kept = build_options()
-    if kept is not None and (kept != options or args.rebuild):
-        print(f"dropping the kept database (built with {kept})")
+    if kept != options or args.rebuild:
+        print(f"emptying the kept database (built with {kept})")
         call_command("flush", interactive=False, verbosity=0)
         kept = None
     if kept is None:
@@ -190,7 +190,9 @@ def build(options: dict[str, int]) -> int:
     detail_matches_desk(open_chunk(sample, ids=ids, n=500), rows=500)
     count = ticket_load(chunks())
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # PostgreSQL: VACUUM too, so the visibility map lets index-only scans skip the
+        # table (autovacuum does the same on a live desk).
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         cursor.execute("DELETE FROM bench_report_build")
         cursor.execute("INSERT INTO bench_report_build VALUES (%s)", [json.dumps(options)])
     return count
@@ -400,7 +402,7 @@ def measure(*, runs: int) -> None:
 
     cases = {
         "floor: count(*) of the month": floor(f"SELECT count(*) FROM desk_ticket WHERE {scope}"),
-        "floor: sum of one column": floor(
+        "floor: count(one column)": floor(
             f"SELECT count(sla_first_response_open) FROM desk_ticket WHERE {scope}"
         ),
         "client month report": lambda: attainment_report(client=big, spec=spec, now=now),
