@@ -109,6 +109,12 @@ class Ticket(ClientOwned):
                 ],
                 name="ticket_agreement_report",
             ),
+            # ... and the period's invalid and merged tickets, listed apart, from this.
+            models.Index(
+                fields=["agreement", "lodged_at"],
+                name="ticket_agreement_excluded",
+                condition=Q(is_valid=False) | Q(merged_into__isnull=False),
+            ),
             # Routing and "next ticket" read the waiting tickets most urgent first.
             models.Index(
                 fields=["sla_next_due_at", "lodged_at", "id"],
