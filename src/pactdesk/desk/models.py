@@ -89,7 +89,11 @@ class Ticket(ClientOwned):
             models.Index(fields=["client", "sla_next_due_at", "id"], name="ticket_client_next_due"),
             # The attainment reports read a period's tickets from this index alone (their
             # rows, sla_detail included, are several times wider): keep every column
-            # `pactdesk.reports.selectors` reads of a ticket in it.
+            # `pactdesk.reports.selectors` reads of a ticket in it. Its condition holds
+            # for every row but is implied only by a query comparing `lodged_at` (both
+            # databases' planners say so): a query with no period, such as the warning
+            # sweep's, cannot pick this index for the states and due instants it holds
+            # (PostgreSQL did, scanning all of it, 640 ms instead of 1 ms).
             models.Index(
                 fields=[
                     "agreement",
@@ -108,6 +112,7 @@ class Ticket(ClientOwned):
                     "sla_next_reply_due_at",
                 ],
                 name="ticket_agreement_report",
+                condition=Q(lodged_at__isnull=False),
             ),
             # ... and the period's invalid and merged tickets, listed apart, from this.
             models.Index(

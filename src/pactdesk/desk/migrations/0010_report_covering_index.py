@@ -20,6 +20,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='ticket',
-            index=models.Index(fields=['agreement', 'lodged_at', 'is_valid', 'merged_into', 'priority', 'assignee', 'sla_first_response_state', 'sla_first_response_due_at', 'sla_first_response_met_at', 'sla_first_response_open', 'sla_first_response_wall', 'sla_effective_answer_state', 'sla_effective_answer_due_at', 'sla_effective_answer_met_at', 'sla_effective_answer_open', 'sla_effective_answer_wall', 'sla_effective_answer_confirm_at', 'sla_next_reply_state', 'sla_next_reply_due_at'], name='ticket_agreement_report'),
+            index=models.Index(fields=['agreement', 'lodged_at', 'is_valid', 'merged_into', 'priority', 'assignee', 'sla_first_response_state', 'sla_first_response_due_at', 'sla_first_response_met_at', 'sla_first_response_open', 'sla_first_response_wall', 'sla_effective_answer_state', 'sla_effective_answer_due_at', 'sla_effective_answer_met_at', 'sla_effective_answer_open', 'sla_effective_answer_wall', 'sla_effective_answer_confirm_at', 'sla_next_reply_state', 'sla_next_reply_due_at'], name='ticket_agreement_report', condition=models.Q(('lodged_at__isnull', False))),
         ),
     ]
