@@ -393,7 +393,8 @@ def measure(*, runs: int) -> None:
     now = MONTH_END + timedelta(days=3)
     report = attainment_report(client=big, spec=spec, now=now)
     month = (report.agreement.pk, report.period.start, report.period.end)
-    scope = "agreement_id = %s AND lodged_at >= %s AND lodged_at < %s"
+    # as the report reads them: through its covering index (whose condition this is)
+    scope = "lodged_at IS NOT NULL AND agreement_id = %s AND lodged_at >= %s AND lodged_at < %s"
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM desk_ticket WHERE {scope}", month)
         in_month = cursor.fetchone()[0]

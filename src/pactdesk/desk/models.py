@@ -90,10 +90,10 @@ class Ticket(ClientOwned):
             # The attainment reports read a period's tickets from this index alone (their
             # rows, sla_detail included, are several times wider): keep every column
             # `pactdesk.reports.selectors` reads of a ticket in it. Its condition holds
-            # for every row but is implied only by a query comparing `lodged_at` (both
-            # databases' planners say so): a query with no period, such as the warning
-            # sweep's, cannot pick this index for the states and due instants it holds
-            # (PostgreSQL did, scanning all of it, 640 ms instead of 1 ms).
+            # for every row; the reports state it (`REPORT_INDEX_CONDITION`) and other
+            # queries do not, so they cannot pick this index for the states and due
+            # instants it holds (PostgreSQL did for the warning sweep, scanning all of
+            # it: 640 ms instead of 1 ms).
             models.Index(
                 fields=[
                     "agreement",
