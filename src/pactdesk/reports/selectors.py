@@ -335,10 +335,19 @@ def provider_summary(*, spec: PeriodSpec, now: datetime) -> list[ClientSummary]:
     zones: dict[str, list[int]] = defaultdict(list)
     for pk, period in periods.items():
         zones[period.timezone].append(pk)
+    # Each zone's range in full in its own branch (the end capped by `now`), with the
+    # covering index's condition: SQLite then searches that index once per branch
+    # (MULTI-INDEX OR); with `lodged_at <= now` outside the OR it walked every ticket
+    # lodged before `now`, and without the condition in the branch, the table.
     scope = Q()
     for pks in zones.values():
         period = periods[pks[0]]
-        scope |= Q(agreement_id__in=pks, lodged_at__gte=period.start, lodged_at__lt=period.end)
+        scope |= REPORT_INDEX_CONDITION & Q(
+            agreement_id__in=pks,
+            lodged_at__gte=period.start,
+            lodged_at__lt=period.end,
+            lodged_at__lte=now,
+        )
     policies = {a.pk: sla_policy_value(policy=a.sla_policy) for a in latest.values()}
     metrics = sorted({m for policy in policies.values() for m in policy.metrics})
     aggregates = {
@@ -347,7 +356,7 @@ def provider_summary(*, spec: PeriodSpec, now: datetime) -> list[ClientSummary]:
         for name, condition in state_conditions(metric, now).items()
     }
     rows = (
-        Ticket.objects.filter(REPORT_INDEX_CONDITION, scope, lodged_at__lte=now)
+        Ticket.objects.filter(scope)
         .filter(is_valid=True, merged_into__isnull=True)
         .order_by()
         .values("agreement_id", "priority")
