@@ -188,7 +188,7 @@ def test_the_report_takes_the_same_queries_whatever_the_tickets(
     client = agreement.client
     client.refresh_from_db()
 
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(5):
         report = attainment_report(client=client, spec=spec, now=NOW, by_agent=True)
     with django_assert_max_num_queries(3):
         summary = provider_summary(spec=spec, now=NOW)

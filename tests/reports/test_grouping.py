@@ -116,7 +116,7 @@ def test_per_seat_the_seat_holder_others_and_unassigned(
 ):
     lodge_month(thames, agent, bo, django_capture_on_commit_callbacks)
 
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(5):
         report = attainment_report(client=thames.client, spec=SPEC, now=NOW, by="seat")
 
     assert first_response(report.targets) == (2, 2, 3, Times(20 * M, 60 * M, 60 * M))

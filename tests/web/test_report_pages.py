@@ -143,4 +143,4 @@ def test_the_client_page_takes_the_same_queries_for_few_or_many(agreement, month
         with CaptureQueriesContext(connection) as queries:
             assert browser.get("/reports/northwind/").status_code == 200
         counts.append(len(queries))
-    assert counts == [15, 15], counts
+    assert counts == [12, 12], counts

@@ -87,7 +87,39 @@ class Ticket(ClientOwned):
             ),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["client", "sla_next_due_at", "id"], name="ticket_client_next_due"),
-            models.Index(fields=["agreement", "lodged_at"], name="ticket_agreement_lodged"),
+            # The attainment reports read a period's tickets from this index alone (their
+            # rows, sla_detail included, are several times wider): keep every column
+            # `pactdesk.reports.selectors` reads of a ticket in it. Its condition holds
+            # for every row; the reports state it (`REPORT_INDEX_CONDITION`) and other
+            # queries do not, so they cannot pick this index for the states and due
+            # instants it holds (PostgreSQL did for the warning sweep, scanning all of
+            # it: 640 ms instead of 1 ms).
+            models.Index(
+                fields=[
+                    "agreement",
+                    "lodged_at",
+                    "is_valid",
+                    "merged_into",
+                    "priority",
+                    "assignee",
+                    *(
+                        f"sla_{metric}_{part}"
+                        for metric in ("first_response", "effective_answer")
+                        for part in ("state", "due_at", "met_at", "open", "wall")
+                    ),
+                    "sla_effective_answer_confirm_at",
+                    "sla_next_reply_state",
+                    "sla_next_reply_due_at",
+                ],
+                name="ticket_agreement_report",
+                condition=Q(lodged_at__isnull=False),
+            ),
+            # ... and the period's invalid and merged tickets, listed apart, from this.
+            models.Index(
+                fields=["agreement", "lodged_at"],
+                name="ticket_agreement_excluded",
+                condition=Q(is_valid=False) | Q(merged_into__isnull=False),
+            ),
             # Routing and "next ticket" read the waiting tickets most urgent first.
             models.Index(
                 fields=["sla_next_due_at", "lodged_at", "id"],
