@@ -116,15 +116,15 @@ def test_a_bank_transfer_with_too_many_decimals_is_refused_and_nothing_written(h
 
     bad = browser.post(
         f"/billing/invoices/{invoice.pk}/",
-        {"amount": "5760.001", "currency": "GBP", "received_on": day},
+        {"amount": "5760.001", "currency": "GBP", "received_on": day, "token": "a" * 32},
     )
     wrong = browser.post(
         f"/billing/invoices/{invoice.pk}/",
-        {"amount": "5760.00", "currency": "USD", "received_on": day},
+        {"amount": "5760.00", "currency": "USD", "received_on": day, "token": "b" * 32},
     )
     good = browser.post(
         f"/billing/invoices/{invoice.pk}/",
-        {"amount": "5760.00", "currency": "GBP", "received_on": day},
+        {"amount": "5760.00", "currency": "GBP", "received_on": day, "token": "c" * 32},
     )
 
     assert (bad.status_code, wrong.status_code, good.status_code) == (422, 422, 302)

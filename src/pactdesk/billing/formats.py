@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pactdesk.billing.models import Hire, Invoice
+from pactdesk.billing.models import Hire, Invoice, Payment
 from pactdesk.billing.services.cancel import CancelPreview
 from pactdesk.domain.billing_money import rounded
 
@@ -105,4 +105,19 @@ def hire_as_dict(hire: Hire) -> dict[str, object]:
         "status": hire.status,
         "cancelled_on": hire.cancelled_on.isoformat() if hire.cancelled_on else None,
         "end_date": hire.end_date.isoformat() if hire.end_date else None,
+    }
+
+
+def payment_as_dict(payment: Payment) -> dict[str, object]:
+    """Shape: {id, invoice, method, status, amount, currency, received_on,
+    invoice_status} (``invoice_status`` as the payment left it: ``paid`` when settled)."""
+    return {
+        "id": payment.pk,
+        "invoice": payment.invoice_id,
+        "method": payment.method,
+        "status": payment.status,
+        "amount": amount_text(payment.amount, payment.currency),
+        "currency": payment.currency,
+        "received_on": payment.received_on.isoformat() if payment.received_on else None,
+        "invoice_status": payment.invoice.status,
     }

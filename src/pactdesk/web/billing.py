@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from uuid import uuid4
 
 from django import forms
 from django.conf import settings
@@ -38,7 +39,7 @@ from pactdesk.billing.selectors import (
     refund_list,
     revenue_by_plan_month,
 )
-from pactdesk.billing.services.access import STAFF_BILLING_ROLES
+from pactdesk.billing.services.access import STAFF_BILLING_ROLES, local_today
 from pactdesk.billing.services.cancel import (
     guarantee_window,
     hire_cancel,
@@ -46,11 +47,12 @@ from pactdesk.billing.services.cancel import (
     hire_get,
 )
 from pactdesk.billing.services.payments import (
+    BankTransfer,
+    bank_transfer_record,
     invoice_get,
     invoice_outstanding,
     invoice_pay_return,
     invoice_pay_start,
-    payment_record_manual,
 )
 from pactdesk.billing.templatetags.billing import money
 from pactdesk.platform.clock import clock_now
@@ -61,9 +63,15 @@ MRR_MONTHS = 12
 
 
 class PaymentForm(forms.Form):
+    """A bank transfer received. ``token`` is a one-time value the page draws for each
+    form it shows: a double submit (or a resubmit after Back) sends the same token and
+    answers the payment recorded first instead of recording it again. The day's bounds
+    are the service's (``billing.services.dates``); the browser's min/max only help."""
+
     amount = forms.CharField(max_length=30, help_text="As on the bank statement, e.g. 5760.00")
     currency = forms.CharField(max_length=3)
-    received_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.CharField(max_length=10, widget=forms.DateInput(attrs={"type": "date"}))
+    token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
 
 
 def _actor(request: HttpRequest) -> User:
@@ -140,26 +148,40 @@ def invoice_page(request: HttpRequest, invoice_id: int) -> HttpResponse:
         _refuse(error)
         raise
     staff = actor.role in STAFF_BILLING_ROLES
-    form = PaymentForm(request.POST or None, initial={"currency": invoice.currency})
+    now = clock_now()
+    today = local_today(agreement=invoice.agreement, now=now)
+    form = PaymentForm(
+        request.POST or None, initial={"currency": invoice.currency, "token": uuid4().hex}
+    )
+    form.fields["received_on"].widget.attrs.update(
+        {"min": invoice.issue_date.isoformat() if invoice.issue_date else "", "max": today}
+    )
     status = 200
     if request.method == "POST":
         if not staff:
             raise Forbidden("Only provider staff record payments.")
         if form.is_valid():
+            data = form.cleaned_data
+            transfer = BankTransfer(
+                invoice_id=invoice.pk,
+                amount=data["amount"],
+                currency=data["currency"],
+                received_on=data["received_on"],
+                idempotency_key=f"form:{data['token']}",
+            )
             try:
-                payment_record_manual(
-                    actor=actor,
-                    invoice_id=invoice.pk,
-                    amount=form.cleaned_data["amount"],
-                    currency=form.cleaned_data["currency"],
-                    received_on=form.cleaned_data["received_on"],
-                    now=clock_now(),
-                )
+                recorded = bank_transfer_record(actor=actor, transfer=transfer, now=now)
             except ApplicationError as error:
-                form.add_error("amount", f"{error.message} ({error.code})")
+                field = error.field if error.field in form.fields else "amount"
+                form.add_error(field, f"{error.message} ({error.code})")
                 status = error.http_status
             else:
-                messages.success(request, f"Payment recorded on {invoice.number}.")
+                messages.success(
+                    request,
+                    f"Payment recorded on {invoice.number}."
+                    if recorded.made_now
+                    else f"This payment was recorded already on {invoice.number}: not twice.",
+                )
                 return redirect("web:billing_invoice", invoice_id=invoice.pk)
         else:
             status = 422
