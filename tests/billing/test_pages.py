@@ -63,7 +63,7 @@ def test_cancel_shows_the_refund_first_then_cancels_once(hire, client_admin) -> 
     again = browser.post(f"/billing/hires/{hire.pk}/cancel/", follow=True)
 
     assert "Hire cancelled. Credit note CN-" in done.content.decode()
-    assert "cancelled already: nothing changed" in again.content.decode()
+    assert "This hire was cancelled already on " in again.content.decode()
     assert CreditNote.objects.count() == 1
 
 

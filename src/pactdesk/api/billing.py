@@ -56,6 +56,7 @@ class InvoiceOut(Schema):
     currency: str
     period_start: str
     period_end: str
+    period_last_day: str
     issue_date: str | None
     due_date: str | None
     paid_on: str | None
@@ -74,7 +75,7 @@ class HireOut(Schema):
     guarantee_days: int
     status: str
     cancelled_on: str | None
-    end_date: str | None
+    last_day: str | None
 
 
 class RefundLineOut(Schema):
@@ -91,8 +92,8 @@ class PreviewOut(Schema):
     on: str
     in_window: bool
     day: int
-    window_ends: str
-    ends_on: str
+    guarantee_last_day: str
+    last_day: str
     currency: str
     already: bool
     lines: list[RefundLineOut]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from pactdesk.billing.models import Hire, Invoice, Payment
@@ -15,17 +16,20 @@ def amount_text(value: Decimal, currency: str) -> str:
 
 
 def preview_as_dict(preview: CancelPreview) -> dict[str, object]:
-    """Shape: {hire, on, in_window, day, window_ends, ends_on, currency, already,
+    """Shape: {hire, on, in_window, day, guarantee_last_day, last_day, currency, already,
     lines: [{description, kind, charged, net, tax, total}], total, refund} with amounts
-    as strings at the currency's minor unit and dates as ISO strings."""
+    as strings at the currency's minor unit and dates as ISO strings. Days are named
+    for what they are: ``last_day`` is the hire's last day hired and
+    ``guarantee_last_day`` the guarantee's last day, both inclusive (the page, the API
+    and the CLI show the same days)."""
     currency = preview.currency
     return {
         "hire": preview.hire.pk,
         "on": preview.on.isoformat(),
         "in_window": preview.in_window,
         "day": preview.day,
-        "window_ends": preview.window_ends.isoformat(),
-        "ends_on": preview.ends_on.isoformat(),
+        "guarantee_last_day": preview.window_ends.isoformat(),
+        "last_day": preview.last_day.isoformat(),
         "currency": currency,
         "already": preview.already,
         "lines": [
@@ -47,13 +51,23 @@ def preview_as_dict(preview: CancelPreview) -> dict[str, object]:
 def preview_table(preview: CancelPreview) -> str:
     """The preview as a plain-text table, one line per invoice line, then the totals."""
     data = preview_as_dict(preview)
-    head = f"Hire {preview.hire.pk}, cancelled on {data['on']} (day {preview.day}): " + (
-        "nothing changes (already cancelled)"
-        if preview.already
-        else f"inside the guarantee (until {data['window_ends']}), ends on {data['ends_on']}"
-        if preview.in_window
-        else f"after the guarantee, ends at its period's end on {data['ends_on']}, nothing refunded"
-    )
+    last, window = data["last_day"], data["guarantee_last_day"]
+    if preview.already:
+        head = (
+            f"Hire {preview.hire.pk} was cancelled on {data['on']} (day {preview.day}),"
+            f" its last day {last}: nothing changes"
+            + (" (inside the guarantee)" if preview.in_window else "")
+        )
+    elif preview.in_window:
+        head = (
+            f"Hire {preview.hire.pk}, cancelled on {data['on']} (day {preview.day}): inside"
+            f" the guarantee (its last day {window}), the hire's last day {last}"
+        )
+    else:
+        head = (
+            f"Hire {preview.hire.pk}, cancelled on {data['on']} (day {preview.day}): after the"
+            f" guarantee, the hire's last day {last} (its period's end), nothing refunded"
+        )
     rows = [("line", "charged", "net back", "tax back", "back")]
     rows += [
         (str(line["description"])[:60], line["charged"], line["net"], line["tax"], line["total"])
@@ -72,8 +86,10 @@ def preview_table(preview: CancelPreview) -> str:
 
 
 def invoice_as_dict(invoice: Invoice) -> dict[str, object]:
-    """Shape: {id, number, status, currency, period_start, period_end, issue_date,
-    due_date, paid_on, net_total, tax_rate, tax_total, total, hire}."""
+    """Shape: {id, number, status, currency, period_start, period_end, period_last_day,
+    issue_date, due_date, paid_on, net_total, tax_rate, tax_total, total, hire}.
+    ``period_end`` is the day after the period (exclusive, the next period's start);
+    ``period_last_day`` its last day (inclusive, what the page and the PDF show)."""
     currency = invoice.currency
     return {
         "id": invoice.pk,
@@ -82,6 +98,7 @@ def invoice_as_dict(invoice: Invoice) -> dict[str, object]:
         "currency": currency,
         "period_start": invoice.period_start.isoformat(),
         "period_end": invoice.period_end.isoformat(),
+        "period_last_day": (invoice.period_end - timedelta(days=1)).isoformat(),
         "issue_date": invoice.issue_date.isoformat() if invoice.issue_date else None,
         "due_date": invoice.due_date.isoformat() if invoice.due_date else None,
         "paid_on": invoice.paid_on.isoformat() if invoice.paid_on else None,
@@ -95,7 +112,8 @@ def invoice_as_dict(invoice: Invoice) -> dict[str, object]:
 
 def hire_as_dict(hire: Hire) -> dict[str, object]:
     """Shape: {id, kind, seat, start_date, guarantee_days, status, cancelled_on,
-    end_date}."""
+    last_day}: ``last_day`` is the last day hired (inclusive; None while the hire runs
+    on), the day the page shows."""
     return {
         "id": hire.pk,
         "kind": hire.kind,
@@ -104,7 +122,7 @@ def hire_as_dict(hire: Hire) -> dict[str, object]:
         "guarantee_days": hire.guarantee_days,
         "status": hire.status,
         "cancelled_on": hire.cancelled_on.isoformat() if hire.cancelled_on else None,
-        "end_date": hire.end_date.isoformat() if hire.end_date else None,
+        "last_day": (hire.end_date - timedelta(days=1)).isoformat() if hire.end_date else None,
     }
 
 

@@ -8,7 +8,7 @@ hire or invoice is a 404, as the actor-scoped selectors answer."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from uuid import uuid4
 
@@ -41,6 +41,8 @@ from pactdesk.billing.selectors import (
 )
 from pactdesk.billing.services.access import STAFF_BILLING_ROLES, local_today
 from pactdesk.billing.services.cancel import (
+    CancelOutcome,
+    guarantee_notes,
     guarantee_window,
     hire_cancel,
     hire_cancel_preview,
@@ -99,7 +101,11 @@ def billing_home(request: HttpRequest) -> HttpResponse:
         _refuse(error)
         raise
     now = clock_now()
-    rows = [(hire, guarantee_window(hire=hire, now=now)) for hire in hires]
+    notes = guarantee_notes(hires=hires)
+    rows = [
+        (hire, guarantee_window(hire=hire, now=now, used=hire.pk in notes), notes.get(hire.pk))
+        for hire in hires
+    ]
     context = {
         "current": "billing",
         "balances": client_balances(client_id=actor.client_id or 0),
@@ -301,29 +307,51 @@ def hire_cancel_page(request: HttpRequest, hire_id: int) -> HttpResponse:
         _refuse(error)
         raise
     now = clock_now()
+    staff = actor.role in STAFF_BILLING_ROLES
     if request.method == "POST":
         outcome = hire_cancel(actor=actor, hire_id=hire.pk, now=now, gateway=gateway_configured())
-        if not outcome.changed:
-            messages.info(request, "This hire was cancelled already: nothing changed.")
-        elif outcome.credit_note is not None:
-            refund = outcome.refund
-            note = f"Credit note {outcome.credit_note.number} issued"
-            if refund is not None:
-                amount = money(refund.amount, refund.currency)
-                note += {
-                    "failed": f"; the refund of {amount} could not be sent yet and is retried",
-                    "by_hand": f"; we pay {amount} back to the account you paid from",
-                    "completed": f"; {amount} refunded",
-                }.get(refund.status, f"; a refund of {amount} is on its way")
-            messages.success(request, f"Hire cancelled. {note}.")
-        else:
-            ends = outcome.preview.ends_on
-            last = ends - timedelta(days=1)
-            messages.success(request, f"Hire cancelled: its last day is {last:%d %B %Y}.")
+        level = messages.success if outcome.changed else messages.info
+        level(request, _cancel_message(outcome, staff=staff))
         return redirect("web:billing")
     preview = hire_cancel_preview(hire=hire, now=now)
     return render(
         request,
         "web/billing/cancel.html",
-        {"current": "billing", "hire": hire, "preview": preview, "zero": Decimal(0)},
+        {
+            "current": "billing",
+            "hire": hire,
+            "preview": preview,
+            "zero": Decimal(0),
+            "staff": staff,
+        },
     )
+
+
+def _cancel_message(outcome: CancelOutcome, *, staff: bool) -> str:
+    """What the cancel did, worded for the viewer: the client admin ("paid back to
+    you") or provider staff acting for the client ("pay ... back to Thames")."""
+    client = outcome.hire.client.name
+    last = f"{outcome.preview.last_day:%-d %B %Y}"
+    if outcome.credit_note is None:
+        done = f"Hire cancelled: its last day is {last}."
+        return done if outcome.changed else f"This hire was cancelled already: {done[15:]}"
+    note = f"Credit note {outcome.credit_note.number} issued"
+    refund = outcome.refund
+    if refund is not None:
+        amount = money(refund.amount, refund.currency)
+        by_hand = (
+            f"; pay {amount} back to {client} by bank transfer, then mark the refund paid"
+            if staff
+            else f"; we pay {amount} back to the account you paid from"
+        )
+        note += {
+            "failed": f"; the refund of {amount} could not be sent yet and is retried",
+            "by_hand": by_hand,
+            "completed": f"; {amount} refunded",
+        }.get(refund.status, f"; a refund of {amount} is on its way")
+    else:
+        owes = f"what {client} owes" if staff else "what you owe"
+        note += f": it reduces {owes}; nothing was paid, so nothing is paid back"
+    if not outcome.changed:
+        return f"This hire was cancelled already on {outcome.preview.on:%-d %B %Y}: {note}."
+    return f"Hire cancelled. {note}."
