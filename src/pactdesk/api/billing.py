@@ -37,6 +37,7 @@ from pactdesk.billing.gateway import gateway_configured
 from pactdesk.billing.selectors import hire_list, invoice_list
 from pactdesk.billing.services.cancel import hire_cancel, hire_cancel_preview, hire_get
 from pactdesk.billing.services.payments import BankTransfer, bank_transfer_record
+from pactdesk.billing.settlement import invoice_settlements
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.ids import Id
 
@@ -64,6 +65,12 @@ class InvoiceOut(Schema):
     tax_rate: str
     tax_total: str
     total: str
+    credited: str
+    paid: str
+    refunded: str
+    settlement: str
+    to_pay: str
+    to_refund: str
     hire: int
 
 
@@ -153,8 +160,9 @@ def _actor(request: HttpRequest) -> User:
 )
 def list_invoices(request: HttpRequest) -> object:
     query_check(request, NoQuery)
-    invoices = invoice_list(actor=_actor(request))[:PAGE]
-    return Status(200, [invoice_as_dict(invoice) for invoice in invoices])
+    invoices = list(invoice_list(actor=_actor(request))[:PAGE])
+    accounts = invoice_settlements(invoices=invoices)
+    return Status(200, [invoice_as_dict(invoice, accounts[invoice.pk]) for invoice in invoices])
 
 
 @router.get("/billing/hires", response={200: list[HireOut], **REFUSALS}, summary="Hires")

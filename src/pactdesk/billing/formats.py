@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from pactdesk.billing.models import Hire, Invoice, Payment
 from pactdesk.billing.services.cancel import CancelPreview
+from pactdesk.billing.settlement import Settlement, invoice_settlement
 from pactdesk.domain.billing_money import rounded
 
 
@@ -85,12 +86,17 @@ def preview_table(preview: CancelPreview) -> str:
     return "\n".join(lines) + "\n"
 
 
-def invoice_as_dict(invoice: Invoice) -> dict[str, object]:
+def invoice_as_dict(invoice: Invoice, settlement: Settlement | None = None) -> dict[str, object]:
     """Shape: {id, number, status, currency, period_start, period_end, period_last_day,
-    issue_date, due_date, paid_on, net_total, tax_rate, tax_total, total, hire}.
+    issue_date, due_date, paid_on, net_total, tax_rate, tax_total, total, credited,
+    paid, refunded, settlement, to_pay, to_refund, hire}.
     ``period_end`` is the day after the period (exclusive, the next period's start);
-    ``period_last_day`` its last day (inclusive, what the page and the PDF show)."""
+    ``period_last_day`` its last day (inclusive, what the page and the PDF show).
+    ``settlement`` is ``due`` (``to_pay`` above zero), ``settled``, ``refund_due``
+    (``to_refund`` goes back to the client) or ``void``; neither amount is negative.
+    ``settlement`` is read when not given (three queries)."""
     currency = invoice.currency
+    account = settlement or invoice_settlement(invoice=invoice)
     return {
         "id": invoice.pk,
         "number": invoice.number,
@@ -106,6 +112,12 @@ def invoice_as_dict(invoice: Invoice) -> dict[str, object]:
         "tax_rate": str(invoice.tax_rate),
         "tax_total": amount_text(invoice.tax_total, currency),
         "total": amount_text(invoice.total, currency),
+        "credited": amount_text(account.credited, currency),
+        "paid": amount_text(account.paid, currency),
+        "refunded": amount_text(account.refunded, currency),
+        "settlement": str(account.state),
+        "to_pay": amount_text(account.to_pay, currency),
+        "to_refund": amount_text(account.to_refund, currency),
         "hire": invoice.hire_id,
     }
 

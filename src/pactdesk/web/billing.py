@@ -52,10 +52,10 @@ from pactdesk.billing.services.payments import (
     BankTransfer,
     bank_transfer_record,
     invoice_get,
-    invoice_outstanding,
     invoice_pay_return,
     invoice_pay_start,
 )
+from pactdesk.billing.settlement import Settlement
 from pactdesk.billing.templatetags.billing import money
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ApplicationError, NotFound, PermissionDenied
@@ -191,25 +191,21 @@ def invoice_page(request: HttpRequest, invoice_id: int) -> HttpResponse:
                 return redirect("web:billing_invoice", invoice_id=invoice.pk)
         else:
             status = 422
-    outstanding = invoice_outstanding(invoice=invoice)
-    payments = list(invoice.payments.all())
-    capture_pending = any(p.status == "pending" and p.capture_id for p in payments)
+    document = invoice_context(invoice=invoice)
+    settlement: Settlement = document["settlement"]  # type: ignore[assignment]
+    capture_pending = invoice.payments.filter(status="pending", capture_id__isnull=False).exists()
     context = {
         "current": "billing",
-        "invoice": invoice,
-        **invoice_context(invoice=invoice),
-        "outstanding": outstanding,
+        **document,
         "can_pay_online": paypal_configured()
         and not staff
         and invoice.status == "issued"
-        and outstanding > 0
+        and settlement.to_pay > 0
         and not capture_pending,
         "capture_pending": capture_pending,
         "paypal_cancelled": request.GET.get("paypal") == "cancelled",
         "staff": staff,
         "form": form,
-        "payments": [p for p in payments if p.status != "pending"],
-        "credit_notes": list(invoice.credit_notes.all()),
     }
     response = render(request, "web/billing/invoice.html", context, status=status)
     if context["can_pay_online"]:

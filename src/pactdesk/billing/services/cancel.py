@@ -37,7 +37,11 @@ from pactdesk.billing.models import (
 from pactdesk.billing.services.access import actor_row, billing_actor_check, local_today
 from pactdesk.billing.services.ledger import ledger_record
 from pactdesk.billing.services.numbering import CREDIT_NOTE_SERIES, document_number_next
-from pactdesk.billing.services.payments import invoice_refundable, refund_send
+from pactdesk.billing.services.payments import (
+    invoice_outstanding,
+    invoice_refundable,
+    refund_send,
+)
 from pactdesk.domain.billing import guarantee_refund
 from pactdesk.domain.billing_money import period_bounds, period_index_on
 from pactdesk.platform.errors import Conflict, NotFound
@@ -192,7 +196,7 @@ def hire_cancel_preview(*, hire: Hire, now: datetime) -> CancelPreview:
         ends_on = period_bounds(start=hire.start_date, index=index)[1]
     zero = Decimal(0)
     total = sum((line.total for line in lines), zero)
-    refund = min(total, invoice_refundable(invoice=invoice)) if invoice and lines else zero
+    refund = _money_back(invoice=invoice, credit=total) if invoice and lines else zero
     return CancelPreview(
         hire=hire,
         on=on,
@@ -246,6 +250,16 @@ def cancel_done(*, hire: Hire, now: datetime) -> CancelPreview:
         credit_note=note,
         refund_row=refund,
     )
+
+
+def _money_back(*, invoice: Invoice, credit: Decimal) -> Decimal:
+    """What of a ``credit`` against ``invoice`` goes back as money: only what the client
+    paid beyond what the invoice still charges after the credit (and no more than is
+    left of its payments). Unpaid: nothing (the credit reduces what is owed); paid in
+    full: all of it; paid in part: the overpayment, so the invoice ends settled rather
+    than refunded and then owed again."""
+    overpaid = credit - invoice_outstanding(invoice=invoice)
+    return max(min(overpaid, invoice_refundable(invoice=invoice)), Decimal(0))
 
 
 def _refund_lines(*, hire: Hire, invoice: Invoice, on: date) -> list[RefundLine]:
