@@ -354,6 +354,10 @@ API_FIELDS: dict[str, Callable[[Victim], Any]] = {
     # the work order: a victim's ticket in a reorder of the list
     "version": lambda v: 0,
     "items": lambda v: [{"kind": "ticket", "id": v.ticket.pk}],
+    # a bank transfer against the victim's invoice (the path names it)
+    "amount": lambda v: "1.00",
+    "currency": lambda v: v.invoice.currency,
+    "received_on": lambda v: v.invoice.issue_date.isoformat(),
 }
 # One form for every POST to a web page: every field a page reads, victim references
 # where a field names a row.
@@ -386,6 +390,11 @@ FORM: Callable[[Victim], dict[str, Any]] = lambda v: {  # noqa: E731
     "minutes": "5",
     "new_password1": "matrix-password-9931",
     "new_password2": "matrix-password-9931",
+    # a bank transfer recorded on an invoice page (one-time token)
+    "amount": "1.00",
+    "currency": v.invoice.currency,
+    "received_on": v.invoice.issue_date.isoformat(),
+    "token": "0" * 32,
 }
 
 
@@ -568,6 +577,7 @@ def test_no_outsider_reads_or_changes_the_victim_s_rows(
             path = template.replace("{ticket_id}", str(victim.ticket.pk))
             path = path.replace("{client_id}", str(victim.client.pk))
             path = path.replace("{hire_id}", str(victim.hire.pk))
+            path = path.replace("{invoice_id}", str(victim.invoice.pk))
             send = getattr(actor.browser(), method.lower())
             if method == "GET":  # bare, then each query parameter alone
                 names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]

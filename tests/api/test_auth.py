@@ -175,6 +175,7 @@ def test_docs_and_schema_are_served_without_a_key(anonymous_api) -> None:
         "/api/billing/hires",
         "/api/billing/hires/{hire_id}/refund-preview",
         "/api/billing/hires/{hire_id}/cancel",
+        "/api/billing/invoices/{invoice_id}/payments",
         "/api/reports/monthly",
         "/api/reports/monthly/{month}",
     }

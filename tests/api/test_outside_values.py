@@ -28,6 +28,7 @@ FROM_OUTSIDE = {
     "notify.OutboundMail.to_address",
     "notify.OutboundMail.subject",
     "desk.IdempotencyKey.key",
+    "billing.Payment.idempotency_key",  # "api:" + the header (200 at most) or a form token
     "desk.Ticket.invalid_reason",
     "desk.TicketEvent.value",
 }

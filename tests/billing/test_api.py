@@ -59,7 +59,7 @@ def test_a_client_key_lists_its_invoices_and_hires(api, hire) -> None:
             "guarantee_days": 14,
             "status": "active",
             "cancelled_on": None,
-            "end_date": None,
+            "last_day": None,
         }
     ]
 
@@ -86,7 +86,7 @@ def test_preview_then_cancel_twice(api, hire) -> None:
     assert (second.status, second.body["changed"], second.body["credit_note"]) == (
         200,
         False,
-        None,
+        "CN-2026-000001",  # what the first cancel did
     )
     assert CreditNote.objects.count() == 1
 

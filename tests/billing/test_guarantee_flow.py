@@ -155,7 +155,11 @@ def test_cancelling_twice_changes_nothing_the_second_time(
         actor=client_admin, hire_id=hire.pk, now=at(date(2026, 3, 10)), gateway=gateway
     )
 
-    assert (again.changed, again.credit_note, again.refund.status) == (False, None, "completed")
+    assert (again.changed, again.credit_note.number, again.refund.status) == (
+        False,
+        "CN-2026-000001",
+        "completed",
+    )
     assert (CreditNote.objects.count(), Refund.objects.count()) == (1, 1)
     assert (len(paypal_server.posts("/v2/")), LedgerEntry.objects.count()) == (calls, entries)
     assert HireEvent.objects.filter(hire=hire, kind="cancelled").count() == 1

@@ -93,7 +93,9 @@ def test_pay_approve_return_and_reload_capture_once(
     invoice.refresh_from_db()
     assert invoice.status == "paid"
     text = reload.content.decode()
-    assert "PayPal £5,760.00" in text
+    assert "Paid by PayPal on " in text
+    assert "\u2212£5,760.00" in text
+    assert "Settled: nothing to pay" in text
     assert "with PayPal</button>" not in text
 
 

@@ -5,7 +5,10 @@
 `GET /api/billing/hires/{hire_id}/refund-preview` is what cancelling now would refund,
 per line of the first invoice, changing nothing; `POST /api/billing/hires/{hire_id}/cancel`
 cancels (inside the guarantee: credit note, refund, hire ended; after it: the hire ends at
-its period's end). Cancelling again answers 200 with `changed: false`.
+its period's end). Cancelling again answers 200 with `changed: false` and what the first
+cancel did (the same credit note and refund). `POST /api/billing/invoices/{invoice_id}/payments`
+(staff tokens of provider admins and managers) records a bank transfer; a retry with the
+same `Idempotency-Key` answers 200 with the payment recorded first, never a second one.
 
 A client key acts as its client's billing admin here. Another client's hire is a 404
 `hire_not_found`, exactly as an unknown one. Amounts are strings with exactly the
@@ -14,19 +17,27 @@ currency's decimals ("4087.75", "500" in JPY).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Header, Router, Schema, Status
+from pydantic import ConfigDict, StringConstraints
 
 from pactdesk.accounts.models import Role, User
 from pactdesk.api.auth import principal_of
 from pactdesk.api.tickets.lookups import query_check
 from pactdesk.api.tickets.outputs import ErrorOut
-from pactdesk.billing.formats import hire_as_dict, invoice_as_dict, preview_as_dict
+from pactdesk.billing.formats import (
+    hire_as_dict,
+    invoice_as_dict,
+    payment_as_dict,
+    preview_as_dict,
+)
 from pactdesk.billing.gateway import gateway_configured
 from pactdesk.billing.selectors import hire_list, invoice_list
 from pactdesk.billing.services.cancel import hire_cancel, hire_cancel_preview, hire_get
+from pactdesk.billing.services.payments import BankTransfer, bank_transfer_record
+from pactdesk.billing.settlement import invoice_settlements
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.ids import Id
 
@@ -46,6 +57,7 @@ class InvoiceOut(Schema):
     currency: str
     period_start: str
     period_end: str
+    period_last_day: str
     issue_date: str | None
     due_date: str | None
     paid_on: str | None
@@ -53,6 +65,12 @@ class InvoiceOut(Schema):
     tax_rate: str
     tax_total: str
     total: str
+    credited: str
+    paid: str
+    refunded: str
+    settlement: str
+    to_pay: str
+    to_refund: str
     hire: int
 
 
@@ -64,7 +82,7 @@ class HireOut(Schema):
     guarantee_days: int
     status: str
     cancelled_on: str | None
-    end_date: str | None
+    last_day: str | None
 
 
 class RefundLineOut(Schema):
@@ -81,8 +99,8 @@ class PreviewOut(Schema):
     on: str
     in_window: bool
     day: int
-    window_ends: str
-    ends_on: str
+    guarantee_last_day: str
+    last_day: str
     currency: str
     already: bool
     lines: list[RefundLineOut]
@@ -96,6 +114,29 @@ class CancelOut(Schema):
     preview: PreviewOut
     credit_note: str | None
     refund_status: str | None
+
+
+class BankTransferIn(Schema):
+    """A payment received by bank transfer: the amount as on the statement ("5760.00"),
+    its currency (the invoice's), the day it arrived (``YYYY-MM-DD``, from the invoice's
+    issue day to the client's today)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    amount: Annotated[str, StringConstraints(min_length=1, max_length=30)]
+    currency: Annotated[str, StringConstraints(min_length=3, max_length=3)]
+    received_on: Annotated[str, StringConstraints(min_length=10, max_length=10)]
+
+
+class PaymentOut(Schema):
+    id: int
+    invoice: int
+    method: str
+    status: str
+    amount: str
+    currency: str
+    received_on: str | None
+    invoice_status: str
 
 
 def _actor(request: HttpRequest) -> User:
@@ -119,8 +160,9 @@ def _actor(request: HttpRequest) -> User:
 )
 def list_invoices(request: HttpRequest) -> object:
     query_check(request, NoQuery)
-    invoices = invoice_list(actor=_actor(request))[:PAGE]
-    return Status(200, [invoice_as_dict(invoice) for invoice in invoices])
+    invoices = list(invoice_list(actor=_actor(request))[:PAGE])
+    accounts = invoice_settlements(invoices=invoices)
+    return Status(200, [invoice_as_dict(invoice, accounts[invoice.pk]) for invoice in invoices])
 
 
 @router.get("/billing/hires", response={200: list[HireOut], **REFUSALS}, summary="Hires")
@@ -160,3 +202,32 @@ def cancel_hire(request: HttpRequest, hire_id: Id) -> object:
             "refund_status": outcome.refund.status if outcome.refund else None,
         },
     )
+
+
+@router.post(
+    "/billing/invoices/{invoice_id}/payments",
+    response={200: PaymentOut, 201: PaymentOut, **REFUSALS},
+    summary="Record a bank transfer received (provider staff; idempotent with a key)",
+)
+def record_bank_transfer(
+    request: HttpRequest,
+    invoice_id: Id,
+    payload: BankTransferIn,
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="Retrying with the same key answers 200 with the payment made first.",
+    ),
+) -> object:
+    query_check(request, NoQuery)
+    transfer = BankTransfer(
+        invoice_id=invoice_id,
+        amount=payload.amount,
+        currency=payload.currency,
+        received_on=payload.received_on,
+        idempotency_key=f"api:{idempotency_key}" if idempotency_key is not None else None,
+    )
+    recorded = bank_transfer_record(actor=_actor(request), transfer=transfer, now=clock_now())
+    return Status(201 if recorded.made_now else 200, payment_as_dict(recorded.payment))

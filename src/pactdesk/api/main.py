@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
 from pactdesk.api.auth import ApiKeyAuth
@@ -39,7 +40,10 @@ api.add_router("/", billing)
 api.add_router("/", monthly_reports)
 
 
+@csrf_exempt
 def api_path_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
-    """Any /api/ path no operation has: JSON like every other API error, not HTML."""
+    """Any /api/ path no operation has, whatever the method: JSON like every other API
+    error, not HTML. CSRF-exempt like Ninja's own operations (the API authenticates by
+    key, never by session cookie): else a mistyped POST got Django's HTML CSRF 403."""
     message = f"No API operation at {request.path}; see /api/docs."
     return JsonResponse(error_body(ApiErrorCode.NOT_FOUND, message), status=404)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
-from pactdesk.billing.models import Hire, Invoice
+from pactdesk.billing.models import Hire, Invoice, Payment
 from pactdesk.billing.services.cancel import CancelPreview
+from pactdesk.billing.settlement import Settlement, invoice_settlement
 from pactdesk.domain.billing_money import rounded
 
 
@@ -15,17 +17,20 @@ def amount_text(value: Decimal, currency: str) -> str:
 
 
 def preview_as_dict(preview: CancelPreview) -> dict[str, object]:
-    """Shape: {hire, on, in_window, day, window_ends, ends_on, currency, already,
+    """Shape: {hire, on, in_window, day, guarantee_last_day, last_day, currency, already,
     lines: [{description, kind, charged, net, tax, total}], total, refund} with amounts
-    as strings at the currency's minor unit and dates as ISO strings."""
+    as strings at the currency's minor unit and dates as ISO strings. Days are named
+    for what they are: ``last_day`` is the hire's last day hired and
+    ``guarantee_last_day`` the guarantee's last day, both inclusive (the page, the API
+    and the CLI show the same days)."""
     currency = preview.currency
     return {
         "hire": preview.hire.pk,
         "on": preview.on.isoformat(),
         "in_window": preview.in_window,
         "day": preview.day,
-        "window_ends": preview.window_ends.isoformat(),
-        "ends_on": preview.ends_on.isoformat(),
+        "guarantee_last_day": preview.window_ends.isoformat(),
+        "last_day": preview.last_day.isoformat(),
         "currency": currency,
         "already": preview.already,
         "lines": [
@@ -47,13 +52,23 @@ def preview_as_dict(preview: CancelPreview) -> dict[str, object]:
 def preview_table(preview: CancelPreview) -> str:
     """The preview as a plain-text table, one line per invoice line, then the totals."""
     data = preview_as_dict(preview)
-    head = f"Hire {preview.hire.pk}, cancelled on {data['on']} (day {preview.day}): " + (
-        "nothing changes (already cancelled)"
-        if preview.already
-        else f"inside the guarantee (until {data['window_ends']}), ends on {data['ends_on']}"
-        if preview.in_window
-        else f"after the guarantee, ends at its period's end on {data['ends_on']}, nothing refunded"
-    )
+    last, window = data["last_day"], data["guarantee_last_day"]
+    if preview.already:
+        head = (
+            f"Hire {preview.hire.pk} was cancelled on {data['on']} (day {preview.day}),"
+            f" its last day {last}: nothing changes"
+            + (" (inside the guarantee)" if preview.in_window else "")
+        )
+    elif preview.in_window:
+        head = (
+            f"Hire {preview.hire.pk}, cancelled on {data['on']} (day {preview.day}): inside"
+            f" the guarantee (its last day {window}), the hire's last day {last}"
+        )
+    else:
+        head = (
+            f"Hire {preview.hire.pk}, cancelled on {data['on']} (day {preview.day}): after the"
+            f" guarantee, the hire's last day {last} (its period's end), nothing refunded"
+        )
     rows = [("line", "charged", "net back", "tax back", "back")]
     rows += [
         (str(line["description"])[:60], line["charged"], line["net"], line["tax"], line["total"])
@@ -71,10 +86,17 @@ def preview_table(preview: CancelPreview) -> str:
     return "\n".join(lines) + "\n"
 
 
-def invoice_as_dict(invoice: Invoice) -> dict[str, object]:
-    """Shape: {id, number, status, currency, period_start, period_end, issue_date,
-    due_date, paid_on, net_total, tax_rate, tax_total, total, hire}."""
+def invoice_as_dict(invoice: Invoice, settlement: Settlement | None = None) -> dict[str, object]:
+    """Shape: {id, number, status, currency, period_start, period_end, period_last_day,
+    issue_date, due_date, paid_on, net_total, tax_rate, tax_total, total, credited,
+    paid, refunded, settlement, to_pay, to_refund, hire}.
+    ``period_end`` is the day after the period (exclusive, the next period's start);
+    ``period_last_day`` its last day (inclusive, what the page and the PDF show).
+    ``settlement`` is ``due`` (``to_pay`` above zero), ``settled``, ``refund_due``
+    (``to_refund`` goes back to the client) or ``void``; neither amount is negative.
+    ``settlement`` is read when not given (three queries)."""
     currency = invoice.currency
+    account = settlement or invoice_settlement(invoice=invoice)
     return {
         "id": invoice.pk,
         "number": invoice.number,
@@ -82,6 +104,7 @@ def invoice_as_dict(invoice: Invoice) -> dict[str, object]:
         "currency": currency,
         "period_start": invoice.period_start.isoformat(),
         "period_end": invoice.period_end.isoformat(),
+        "period_last_day": (invoice.period_end - timedelta(days=1)).isoformat(),
         "issue_date": invoice.issue_date.isoformat() if invoice.issue_date else None,
         "due_date": invoice.due_date.isoformat() if invoice.due_date else None,
         "paid_on": invoice.paid_on.isoformat() if invoice.paid_on else None,
@@ -89,13 +112,20 @@ def invoice_as_dict(invoice: Invoice) -> dict[str, object]:
         "tax_rate": str(invoice.tax_rate),
         "tax_total": amount_text(invoice.tax_total, currency),
         "total": amount_text(invoice.total, currency),
+        "credited": amount_text(account.credited, currency),
+        "paid": amount_text(account.paid, currency),
+        "refunded": amount_text(account.refunded, currency),
+        "settlement": str(account.state),
+        "to_pay": amount_text(account.to_pay, currency),
+        "to_refund": amount_text(account.to_refund, currency),
         "hire": invoice.hire_id,
     }
 
 
 def hire_as_dict(hire: Hire) -> dict[str, object]:
     """Shape: {id, kind, seat, start_date, guarantee_days, status, cancelled_on,
-    end_date}."""
+    last_day}: ``last_day`` is the last day hired (inclusive; None while the hire runs
+    on), the day the page shows."""
     return {
         "id": hire.pk,
         "kind": hire.kind,
@@ -104,5 +134,20 @@ def hire_as_dict(hire: Hire) -> dict[str, object]:
         "guarantee_days": hire.guarantee_days,
         "status": hire.status,
         "cancelled_on": hire.cancelled_on.isoformat() if hire.cancelled_on else None,
-        "end_date": hire.end_date.isoformat() if hire.end_date else None,
+        "last_day": (hire.end_date - timedelta(days=1)).isoformat() if hire.end_date else None,
+    }
+
+
+def payment_as_dict(payment: Payment) -> dict[str, object]:
+    """Shape: {id, invoice, method, status, amount, currency, received_on,
+    invoice_status} (``invoice_status`` as the payment left it: ``paid`` when settled)."""
+    return {
+        "id": payment.pk,
+        "invoice": payment.invoice_id,
+        "method": payment.method,
+        "status": payment.status,
+        "amount": amount_text(payment.amount, payment.currency),
+        "currency": payment.currency,
+        "received_on": payment.received_on.isoformat() if payment.received_on else None,
+        "invoice_status": payment.invoice.status,
     }

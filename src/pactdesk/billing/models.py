@@ -256,10 +256,21 @@ class Payment(ClientOwned):
     recorded_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    idempotency_key = models.CharField(
+        max_length=210,
+        null=True,
+        blank=True,
+        help_text="A bank transfer's retry key: 'form:<one-time token>' or 'api:<header>'.",
+    )
     created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "idempotency_key"], name="payment_idempotency_key_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} {self.amount} {self.currency} ({self.status})"

@@ -371,9 +371,12 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"expected_refusals": {"()": "pactdesk.platform.log_filters.ExpectedRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PACTDESK_LOG_LEVEL", "INFO")},
     "loggers": {
+        # A 403/404/400 is an expected outcome: one line, no traceback.
+        "django.request": {"filters": ["expected_refusals"]},
         "axes": {"level": "WARNING"},
         "huey": {"propagate": False},
         # WeasyPrint logs every rendering step at INFO ("Step 1 - Fetching ...").

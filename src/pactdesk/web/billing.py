@@ -8,8 +8,9 @@ hire or invoice is a 404, as the actor-scoped selectors answer."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
+from uuid import uuid4
 
 from django import forms
 from django.conf import settings
@@ -38,20 +39,23 @@ from pactdesk.billing.selectors import (
     refund_list,
     revenue_by_plan_month,
 )
-from pactdesk.billing.services.access import STAFF_BILLING_ROLES
+from pactdesk.billing.services.access import STAFF_BILLING_ROLES, local_today
 from pactdesk.billing.services.cancel import (
+    CancelOutcome,
+    guarantee_notes,
     guarantee_window,
     hire_cancel,
     hire_cancel_preview,
     hire_get,
 )
 from pactdesk.billing.services.payments import (
+    BankTransfer,
+    bank_transfer_record,
     invoice_get,
-    invoice_outstanding,
     invoice_pay_return,
     invoice_pay_start,
-    payment_record_manual,
 )
+from pactdesk.billing.settlement import Settlement
 from pactdesk.billing.templatetags.billing import money
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ApplicationError, NotFound, PermissionDenied
@@ -61,9 +65,15 @@ MRR_MONTHS = 12
 
 
 class PaymentForm(forms.Form):
+    """A bank transfer received. ``token`` is a one-time value the page draws for each
+    form it shows: a double submit (or a resubmit after Back) sends the same token and
+    answers the payment recorded first instead of recording it again. The day's bounds
+    are the service's (``billing.services.dates``); the browser's min/max only help."""
+
     amount = forms.CharField(max_length=30, help_text="As on the bank statement, e.g. 5760.00")
     currency = forms.CharField(max_length=3)
-    received_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.CharField(max_length=10, widget=forms.DateInput(attrs={"type": "date"}))
+    token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
 
 
 def _actor(request: HttpRequest) -> User:
@@ -91,7 +101,11 @@ def billing_home(request: HttpRequest) -> HttpResponse:
         _refuse(error)
         raise
     now = clock_now()
-    rows = [(hire, guarantee_window(hire=hire, now=now)) for hire in hires]
+    notes = guarantee_notes(hires=hires)
+    rows = [
+        (hire, guarantee_window(hire=hire, now=now, used=hire.pk in notes), notes.get(hire.pk))
+        for hire in hires
+    ]
     context = {
         "current": "billing",
         "balances": client_balances(client_id=actor.client_id or 0),
@@ -140,48 +154,58 @@ def invoice_page(request: HttpRequest, invoice_id: int) -> HttpResponse:
         _refuse(error)
         raise
     staff = actor.role in STAFF_BILLING_ROLES
-    form = PaymentForm(request.POST or None, initial={"currency": invoice.currency})
+    now = clock_now()
+    today = local_today(agreement=invoice.agreement, now=now)
+    form = PaymentForm(
+        request.POST or None, initial={"currency": invoice.currency, "token": uuid4().hex}
+    )
+    form.fields["received_on"].widget.attrs.update(
+        {"min": invoice.issue_date.isoformat() if invoice.issue_date else "", "max": today}
+    )
     status = 200
     if request.method == "POST":
         if not staff:
             raise Forbidden("Only provider staff record payments.")
         if form.is_valid():
+            data = form.cleaned_data
+            transfer = BankTransfer(
+                invoice_id=invoice.pk,
+                amount=data["amount"],
+                currency=data["currency"],
+                received_on=data["received_on"],
+                idempotency_key=f"form:{data['token']}",
+            )
             try:
-                payment_record_manual(
-                    actor=actor,
-                    invoice_id=invoice.pk,
-                    amount=form.cleaned_data["amount"],
-                    currency=form.cleaned_data["currency"],
-                    received_on=form.cleaned_data["received_on"],
-                    now=clock_now(),
-                )
+                recorded = bank_transfer_record(actor=actor, transfer=transfer, now=now)
             except ApplicationError as error:
-                form.add_error("amount", f"{error.message} ({error.code})")
+                field = error.field if error.field in form.fields else "amount"
+                form.add_error(field, f"{error.message} ({error.code})")
                 status = error.http_status
             else:
-                messages.success(request, f"Payment recorded on {invoice.number}.")
+                messages.success(
+                    request,
+                    f"Payment recorded on {invoice.number}."
+                    if recorded.made_now
+                    else f"This payment was recorded already on {invoice.number}: not twice.",
+                )
                 return redirect("web:billing_invoice", invoice_id=invoice.pk)
         else:
             status = 422
-    outstanding = invoice_outstanding(invoice=invoice)
-    payments = list(invoice.payments.all())
-    capture_pending = any(p.status == "pending" and p.capture_id for p in payments)
+    document = invoice_context(invoice=invoice)
+    settlement: Settlement = document["settlement"]  # type: ignore[assignment]
+    capture_pending = invoice.payments.filter(status="pending", capture_id__isnull=False).exists()
     context = {
         "current": "billing",
-        "invoice": invoice,
-        **invoice_context(invoice=invoice),
-        "outstanding": outstanding,
+        **document,
         "can_pay_online": paypal_configured()
         and not staff
         and invoice.status == "issued"
-        and outstanding > 0
+        and settlement.to_pay > 0
         and not capture_pending,
         "capture_pending": capture_pending,
         "paypal_cancelled": request.GET.get("paypal") == "cancelled",
         "staff": staff,
         "form": form,
-        "payments": [p for p in payments if p.status != "pending"],
-        "credit_notes": list(invoice.credit_notes.all()),
     }
     response = render(request, "web/billing/invoice.html", context, status=status)
     if context["can_pay_online"]:
@@ -279,29 +303,51 @@ def hire_cancel_page(request: HttpRequest, hire_id: int) -> HttpResponse:
         _refuse(error)
         raise
     now = clock_now()
+    staff = actor.role in STAFF_BILLING_ROLES
     if request.method == "POST":
         outcome = hire_cancel(actor=actor, hire_id=hire.pk, now=now, gateway=gateway_configured())
-        if not outcome.changed:
-            messages.info(request, "This hire was cancelled already: nothing changed.")
-        elif outcome.credit_note is not None:
-            refund = outcome.refund
-            note = f"Credit note {outcome.credit_note.number} issued"
-            if refund is not None:
-                amount = money(refund.amount, refund.currency)
-                note += {
-                    "failed": f"; the refund of {amount} could not be sent yet and is retried",
-                    "by_hand": f"; we pay {amount} back to the account you paid from",
-                    "completed": f"; {amount} refunded",
-                }.get(refund.status, f"; a refund of {amount} is on its way")
-            messages.success(request, f"Hire cancelled. {note}.")
-        else:
-            ends = outcome.preview.ends_on
-            last = ends - timedelta(days=1)
-            messages.success(request, f"Hire cancelled: its last day is {last:%d %B %Y}.")
+        level = messages.success if outcome.changed else messages.info
+        level(request, _cancel_message(outcome, staff=staff))
         return redirect("web:billing")
     preview = hire_cancel_preview(hire=hire, now=now)
     return render(
         request,
         "web/billing/cancel.html",
-        {"current": "billing", "hire": hire, "preview": preview, "zero": Decimal(0)},
+        {
+            "current": "billing",
+            "hire": hire,
+            "preview": preview,
+            "zero": Decimal(0),
+            "staff": staff,
+        },
     )
+
+
+def _cancel_message(outcome: CancelOutcome, *, staff: bool) -> str:
+    """What the cancel did, worded for the viewer: the client admin ("paid back to
+    you") or provider staff acting for the client ("pay ... back to Thames")."""
+    client = outcome.hire.client.name
+    last = f"{outcome.preview.last_day:%-d %B %Y}"
+    if outcome.credit_note is None:
+        done = f"Hire cancelled: its last day is {last}."
+        return done if outcome.changed else f"This hire was cancelled already: {done[15:]}"
+    note = f"Credit note {outcome.credit_note.number} issued"
+    refund = outcome.refund
+    if refund is not None:
+        amount = money(refund.amount, refund.currency)
+        by_hand = (
+            f"; pay {amount} back to {client} by bank transfer, then mark the refund paid"
+            if staff
+            else f"; we pay {amount} back to the account you paid from"
+        )
+        note += {
+            "failed": f"; the refund of {amount} could not be sent yet and is retried",
+            "by_hand": by_hand,
+            "completed": f"; {amount} refunded",
+        }.get(refund.status, f"; a refund of {amount} is on its way")
+    else:
+        owes = f"what {client} owes" if staff else "what you owe"
+        note += f": it reduces {owes}; nothing was paid, so nothing is paid back"
+    if not outcome.changed:
+        return f"This hire was cancelled already on {outcome.preview.on:%-d %B %Y}: {note}."
+    return f"Hire cancelled. {note}."

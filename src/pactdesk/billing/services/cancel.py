@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from enum import StrEnum
 
 from django.db import transaction
 
@@ -36,7 +37,11 @@ from pactdesk.billing.models import (
 from pactdesk.billing.services.access import actor_row, billing_actor_check, local_today
 from pactdesk.billing.services.ledger import ledger_record
 from pactdesk.billing.services.numbering import CREDIT_NOTE_SERIES, document_number_next
-from pactdesk.billing.services.payments import invoice_refundable, refund_send
+from pactdesk.billing.services.payments import (
+    invoice_outstanding,
+    invoice_refundable,
+    refund_send,
+)
 from pactdesk.domain.billing import guarantee_refund
 from pactdesk.domain.billing_money import period_bounds, period_index_on
 from pactdesk.platform.errors import Conflict, NotFound
@@ -59,12 +64,16 @@ class RefundLine:
 
 @dataclass(frozen=True)
 class CancelPreview:
-    """What cancelling ``hire`` on ``on`` (the client's day) would do.
+    """What cancelling ``hire`` on ``on`` (the client's day) would do — or, for a hire
+    cancelled before (``already``), what its cancellation did: the same lines, credit
+    and refund, ``on`` the day it was cancelled.
 
-    ``in_window``: inside the guarantee (a credit note of ``total``, the hire ends on
-    ``ends_on``); otherwise the hire ends at its period's end (``ends_on``) and
-    nothing comes back. ``refund``: how much of ``total`` goes back as money (what
-    was paid of the first invoice); the rest reduces what is still owed.
+    ``in_window``: inside the guarantee (a credit note of ``total``); otherwise the
+    hire ends at its period's end and nothing comes back. ``refund``: how much of
+    ``total`` goes back as money (what was paid of the first invoice); the rest
+    reduces what is still owed. Days: ``last_day`` is the hire's last day hired
+    (inclusive), ``ends_on`` the first day no longer hired (exclusive, as
+    ``Hire.end_date``); ``window_ends`` the guarantee's last day (inclusive).
     """
 
     hire: Hire
@@ -78,6 +87,24 @@ class CancelPreview:
     total: Decimal
     refund: Decimal
     already: bool  # cancelled or ended before: nothing would change
+    # For a hire cancelled before: its guarantee credit note and refund (if any).
+    credit_note: CreditNote | None = None
+    refund_row: Refund | None = None
+
+    @property
+    def last_day(self) -> date:
+        """The hire's last day hired (inclusive): the day before ``ends_on``."""
+        return self.ends_on - timedelta(days=1)
+
+
+class GuaranteeState(StrEnum):
+    """Where a hire stands with its money-back guarantee, as the hires list words it."""
+
+    NONE = "none"  # no guarantee (a shared plan)
+    OPEN = "open"  # cancelling now refunds the unused part (until ``ends``)
+    USED = "used"  # cancelled inside the window (on ``cancelled_on``): credited, refunded
+    CLOSED = "closed"  # cancelled (on ``cancelled_on``) without using it
+    ENDED = "ended"  # its last day (``ends``) has passed
 
 
 @dataclass(frozen=True)
@@ -88,18 +115,46 @@ class GuaranteeWindow:
     ends: date | None  # its last day; None when the hire has no guarantee
     open: bool  # cancelling now would refund the unused part
     days_left: int
+    state: GuaranteeState = GuaranteeState.NONE
+    cancelled_on: date | None = None
 
 
-def guarantee_window(*, hire: Hire, now: datetime) -> GuaranteeWindow:
-    """Whether ``hire`` (its agreement loaded) can still be cancelled with a refund."""
+def guarantee_window(*, hire: Hire, now: datetime, used: bool = False) -> GuaranteeWindow:
+    """Whether ``hire`` (its agreement loaded) can still be cancelled with a refund.
+    ``used``: the hire has a guarantee credit note (the caller knows; no query here).
+    A cancelled hire's window is never "ended" on a future day: it was used (cancelled
+    inside it, with a credit) or closed by the cancellation."""
     on = local_today(agreement=hire.agreement, now=now)
     if hire.guarantee_days <= 0:
         return GuaranteeWindow(on=on, ends=None, open=False, days_left=0)
     ends = hire.start_date + timedelta(days=hire.guarantee_days - 1)
-    is_open = hire.status == HireStatus.ACTIVE and on <= ends
+    cancelled = hire.status != HireStatus.ACTIVE
+    is_open = not cancelled and on <= ends
+    if used:
+        state = GuaranteeState.USED
+    elif is_open:
+        state = GuaranteeState.OPEN
+    elif cancelled and (hire.cancelled_on is None or hire.cancelled_on <= ends) and on <= ends:
+        state = GuaranteeState.CLOSED
+    else:
+        state = GuaranteeState.ENDED
     return GuaranteeWindow(
-        on=on, ends=ends, open=is_open, days_left=(ends - on).days + 1 if is_open else 0
+        on=on,
+        ends=ends,
+        open=is_open,
+        days_left=(ends - on).days + 1 if is_open else 0,
+        state=state,
+        cancelled_on=hire.cancelled_on,
     )
+
+
+def guarantee_notes(*, hires: list[Hire]) -> dict[int, CreditNote]:
+    """The guarantee credit notes of ``hires`` by hire id, each with its refund loaded
+    (``note.refund``, when money went back); one query whatever their number."""
+    notes = CreditNote.objects.filter(
+        hire__in=[hire.pk for hire in hires], reason="guarantee"
+    ).select_related("refund")
+    return {note.hire_id: note for note in notes}
 
 
 def hire_get(*, actor: User, hire_id: int) -> Hire:
@@ -122,14 +177,16 @@ def hire_get(*, actor: User, hire_id: int) -> Hire:
 
 
 def hire_cancel_preview(*, hire: Hire, now: datetime) -> CancelPreview:
-    """What cancelling ``hire`` now would refund, line by line, before anything is done."""
+    """What cancelling ``hire`` now would refund, line by line, before anything is done;
+    for a hire cancelled before, what that cancellation did (:func:`cancel_done`)."""
+    if hire.status != HireStatus.ACTIVE:
+        return cancel_done(hire=hire, now=now)
     on = local_today(agreement=hire.agreement, now=now)
     invoice = Invoice.objects.filter(hire=hire, period_index=0).first()
     currency = invoice.currency if invoice else hire.agreement.plan.currency
     day = (on - hire.start_date).days + 1 if on >= hire.start_date else 0
     window_ends = hire.start_date + timedelta(days=max(hire.guarantee_days - 1, 0))
     in_window = hire.guarantee_days > 0 and day <= hire.guarantee_days and invoice is not None
-    already = hire.status != HireStatus.ACTIVE
     lines: tuple[RefundLine, ...] = ()
     if in_window and invoice is not None:
         lines = tuple(_refund_lines(hire=hire, invoice=invoice, on=on))
@@ -137,24 +194,72 @@ def hire_cancel_preview(*, hire: Hire, now: datetime) -> CancelPreview:
     else:
         index = max(period_index_on(start=hire.start_date, on=on), 0)
         ends_on = period_bounds(start=hire.start_date, index=index)[1]
-    if already and hire.end_date is not None:
-        ends_on = hire.end_date
     zero = Decimal(0)
     total = sum((line.total for line in lines), zero)
-    refund = min(total, invoice_refundable(invoice=invoice)) if invoice and lines else zero
+    refund = _money_back(invoice=invoice, credit=total) if invoice and lines else zero
     return CancelPreview(
         hire=hire,
         on=on,
-        in_window=in_window and not already,
+        in_window=in_window,
         day=day,
         window_ends=window_ends,
         ends_on=ends_on,
         currency=currency,
-        lines=lines if not already else (),
-        total=total if not already else zero,
-        refund=refund if not already else zero,
-        already=already,
+        lines=lines,
+        total=total,
+        refund=refund,
+        already=False,
     )
+
+
+def cancel_done(*, hire: Hire, now: datetime) -> CancelPreview:
+    """What the cancellation of ``hire`` (no longer active) did, from its rows: the day
+    it was cancelled, the guarantee credit note's lines, total and refund (none after
+    the window), its last day. A repeated cancel answers this: what the first did."""
+    note = (
+        CreditNote.objects.filter(hire=hire, reason="guarantee")
+        .select_related("refund")
+        .prefetch_related("lines__invoice_line")
+        .first()
+    )
+    on = hire.cancelled_on or local_today(agreement=hire.agreement, now=now)
+    zero = Decimal(0)
+    lines = tuple(
+        RefundLine(
+            description=line.invoice_line.description,
+            kind=line.invoice_line.kind,
+            charged=line.invoice_line.amount + line.invoice_line.tax,
+            net=line.amount,
+            tax=line.tax,
+        )
+        for line in (note.lines.all() if note else ())
+    )
+    refund = getattr(note, "refund", None) if note else None
+    return CancelPreview(
+        hire=hire,
+        on=on,
+        in_window=note is not None,
+        day=(on - hire.start_date).days + 1 if on >= hire.start_date else 0,
+        window_ends=hire.start_date + timedelta(days=max(hire.guarantee_days - 1, 0)),
+        ends_on=hire.end_date or on,
+        currency=note.currency if note else hire.agreement.plan.currency,
+        lines=lines,
+        total=note.total if note else zero,
+        refund=refund.amount if refund is not None else zero,
+        already=True,
+        credit_note=note,
+        refund_row=refund,
+    )
+
+
+def _money_back(*, invoice: Invoice, credit: Decimal) -> Decimal:
+    """What of a ``credit`` against ``invoice`` goes back as money: only what the client
+    paid beyond what the invoice still charges after the credit (and no more than is
+    left of its payments). Unpaid: nothing (the credit reduces what is owed); paid in
+    full: all of it; paid in part: the overpayment, so the invoice ends settled rather
+    than refunded and then owed again."""
+    overpaid = credit - invoice_outstanding(invoice=invoice)
+    return max(min(overpaid, invoice_refundable(invoice=invoice)), Decimal(0))
 
 
 def _refund_lines(*, hire: Hire, invoice: Invoice, on: date) -> list[RefundLine]:
@@ -198,7 +303,8 @@ def hire_cancel(
     to ``gateway`` after the commit with request id ``refund-hire-<id>``; a provider
     failure leaves the refund ``failed`` for the billing run to retry). After it: the
     hire ends at its period's end. A second call changes nothing (``changed`` False)
-    but retries a refund that failed.
+    but retries a refund that failed, and answers what the first did: the same
+    credit note, refund and preview (:func:`cancel_done`).
 
     Raises:
         PermissionDenied: ``not_allowed``; NotFound: ``hire_not_found``.
@@ -232,6 +338,8 @@ def hire_cancel(
                     "refund": str(preview.refund),
                 },
             )
+    if credit_note is None:
+        credit_note = CreditNote.objects.filter(hire=hire, reason="guarantee").first()
     if refund is None:
         refund = Refund.objects.filter(request_id=f"refund-hire-{hire.pk}").first()
     if refund is not None and refund.status in (RefundStatus.REQUESTED, RefundStatus.FAILED):

@@ -11,6 +11,7 @@ from pactdesk.agreements.models import Agreement, PlanKind, Seat
 from pactdesk.billing.error_codes import BillingErrorCode
 from pactdesk.billing.models import Hire, HireEvent, HireKind, HireStatus, Invoice
 from pactdesk.billing.services.access import actor_row, billing_staff_check, local_today, terms_of
+from pactdesk.billing.services.dates import hire_start_check
 from pactdesk.billing.services.invoices import invoice_issue
 from pactdesk.domain.billing import currency_minor_unit
 from pactdesk.platform.errors import Conflict, ValidationFailed
@@ -33,6 +34,8 @@ def hire_start(
         NotFound: ``no_billing_terms``.
         ValidationFailed: ``seat_not_in_agreement`` (a seat of another agreement, a
             dedicated hire without a seat, a shared one with a seat).
+        ValidationFailed: ``date_too_early``, ``date_too_late`` (``start_date`` outside
+            the agreement, more than a month back or a year ahead: ``services.dates``).
         Conflict: ``seat_already_hired`` (the seat has a hire not yet ended).
     """
     billing_staff_check(actor)
@@ -45,7 +48,13 @@ def hire_start(
             code=BillingErrorCode.SEAT_NOT_IN_AGREEMENT,
             field="seat",
         )
-    start = start_date or local_today(agreement=agreement, now=now)
+    today = local_today(agreement=agreement, now=now)
+    start = hire_start_check(
+        value=start_date or today,
+        today=today,
+        agreement_start=agreement.start_date,
+        agreement_end=agreement.end_date,
+    )
     try:
         with transaction.atomic():
             hire = Hire.objects.create(
@@ -62,7 +71,7 @@ def hire_start(
                 hire=hire,
                 kind="started",
                 at=now,
-                on=local_today(agreement=agreement, now=now),
+                on=today,
                 actor=actor_row(actor),
                 detail={"start": start.isoformat(), "guarantee_days": hire.guarantee_days},
             )

@@ -3,12 +3,13 @@ reminders of an unpaid one. Queued in the transaction that issues or reminds."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 
 from pactdesk.billing.documents import invoice_filename, invoice_pdf
 from pactdesk.billing.models import Invoice
+from pactdesk.billing.settlement import invoice_settlement
 from pactdesk.notify.services import MailFile, MailOut, mail_queue_many
 
 INVOICE_KIND = "invoice"
@@ -37,7 +38,7 @@ def invoice_mail_queue(*, invoice: Invoice, now: datetime) -> int:
         f"Invoice {invoice.number} for {invoice.client.name} is attached.\n\n"
         f"Total: {invoice.total.normalize():f} {invoice.currency}, due on "
         f"{invoice.due_date:%d %B %Y}.\nPeriod: {invoice.period_start:%d %B %Y} to "
-        f"{invoice.period_end:%d %B %Y} (excluded).\n\nSee it and pay: {url}\n"
+        f"{invoice.period_end - timedelta(days=1):%d %B %Y}.\n\nSee it and pay: {url}\n"
     )
     mails = [
         MailOut(
@@ -59,6 +60,7 @@ def invoice_reminder_queue(*, invoice: Invoice, days: int, now: datetime) -> int
     """Queue a reminder that the invoice is ``days`` days overdue; the count queued."""
     contacts = _contacts(invoice)
     url = f"{settings.PACTDESK_BASE_URL}/billing/invoices/{invoice.pk}/"
+    to_pay = invoice_settlement(invoice=invoice).to_pay
     mails = [
         MailOut(
             client_id=invoice.client_id,
@@ -68,7 +70,8 @@ def invoice_reminder_queue(*, invoice: Invoice, days: int, now: datetime) -> int
             subject=f"Reminder: invoice {invoice.number} is {days} days overdue",
             body=(
                 f"Invoice {invoice.number} ({invoice.total.normalize():f} {invoice.currency}) "
-                f"was due on {invoice.due_date:%d %B %Y} and is not paid yet.\n\n"
+                f"was due on {invoice.due_date:%d %B %Y} and is not paid yet: "
+                f"{to_pay:f} {invoice.currency} is still to pay.\n\n"
                 f"See it and pay: {url}\nIf you have paid already, thank you: please ignore "
                 "this reminder.\n"
             ),

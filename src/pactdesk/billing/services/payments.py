@@ -10,6 +10,7 @@ logged and ignored.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -37,6 +38,7 @@ from pactdesk.billing.services.access import (
     currency_check,
     local_today,
 )
+from pactdesk.billing.services.dates import day_parse, received_on_check
 from pactdesk.billing.services.ledger import ledger_record
 from pactdesk.domain.billing_money import rounded
 from pactdesk.platform.clock import clock_now
@@ -113,29 +115,57 @@ def _payable(invoice: Invoice) -> Decimal:
     return outstanding
 
 
-def payment_record_manual(
-    *,
-    actor: User,
-    invoice_id: int,
-    amount: Decimal | str,
-    currency: str,
-    received_on: date,
-    now: datetime,
-) -> Payment:
-    """Record a payment received by bank transfer.
+@dataclass(frozen=True)
+class BankTransfer:
+    """A payment received by bank transfer, as typed: ``amount`` as on the statement,
+    ``received_on`` a day (``YYYY-MM-DD`` text or a date), ``idempotency_key`` the
+    form's one-time token (``form:<token>``) or the API's header (``api:<key>``)."""
+
+    invoice_id: int
+    amount: Decimal | str
+    currency: str
+    received_on: date | str
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
+class TransferRecorded:
+    payment: Payment
+    made_now: bool  # False: a retry answered with the payment recorded first
+
+
+def bank_transfer_record(*, actor: User, transfer: BankTransfer, now: datetime) -> TransferRecorded:
+    """Record a payment received by bank transfer, once per idempotency key: a retry (a
+    double submit, a repeated API call) with the same key and values answers the payment
+    recorded first, even once the invoice is paid; nothing is written twice.
+
+    ``received_on`` must lie from the invoice's issue day to the client's today (the
+    agreement's time zone).
 
     Raises:
         PermissionDenied: ``not_allowed`` (provider admins and managers only).
         NotFound: ``invoice_not_found``.
-        ValidationFailed: ``currency_mismatch``, ``too_many_decimals``, ``invalid_amount``.
-        Conflict: ``invoice_not_payable``, ``amount_exceeds_balance``.
+        ValidationFailed: ``currency_mismatch``, ``too_many_decimals``, ``invalid_amount``,
+            ``invalid_date``, ``date_in_future``, ``date_too_early``.
+        Conflict: ``invoice_not_payable``, ``amount_exceeds_balance``,
+            ``idempotency_key_reused`` (the key was used for other values).
     """
     billing_staff_check(actor)
-    invoice = invoice_get(actor=actor, invoice_id=invoice_id)
-    currency_check(given=currency, expected=invoice.currency)
-    value = amount_parse(amount, currency=invoice.currency)
+    invoice = invoice_get(actor=actor, invoice_id=transfer.invoice_id)
+    currency_check(given=transfer.currency, expected=invoice.currency)
+    value = amount_parse(transfer.amount, currency=invoice.currency)
+    received_on = received_on_check(
+        value=day_parse(transfer.received_on, field="received_on"),
+        today=local_today(agreement=invoice.agreement, now=now),
+        issued=invoice.issue_date,
+    )
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        earlier = _transfer_of_retry(
+            invoice=invoice, key=transfer.idempotency_key, amount=value, received_on=received_on
+        )
+        if earlier is not None:
+            return TransferRecorded(payment=earlier, made_now=False)
         outstanding = _payable(invoice)
         if value > outstanding:
             raise Conflict(
@@ -153,6 +183,7 @@ def payment_record_manual(
             currency=invoice.currency,
             received_on=received_on,
             recorded_by=actor_row(actor),
+            idempotency_key=transfer.idempotency_key,
             created_at=now,
         )
         ledger_record(
@@ -165,7 +196,51 @@ def payment_record_manual(
             now=now,
         )
         _settle(invoice=invoice, on=received_on)
+    return TransferRecorded(payment=payment, made_now=True)
+
+
+def _transfer_of_retry(
+    *, invoice: Invoice, key: str | None, amount: Decimal, received_on: date
+) -> Payment | None:
+    """The payment an earlier request with ``key`` recorded (None: no key, or unused).
+
+    Raises:
+        Conflict: ``idempotency_key_reused`` (another invoice, amount or day).
+    """
+    if key is None:
+        return None
+    payment = Payment.objects.filter(client_id=invoice.client_id, idempotency_key=key).first()
+    if payment is None:
+        return None
+    if (payment.invoice_id, payment.amount, payment.received_on) != (
+        invoice.pk,
+        amount,
+        received_on,
+    ):
+        raise Conflict(
+            "This idempotency key already recorded another payment"
+            f" ({payment.amount} {payment.currency} on {payment.received_on}).",
+            code=BillingErrorCode.IDEMPOTENCY_KEY_REUSED,
+            field="idempotency_key",
+        )
     return payment
+
+
+def payment_record_manual(
+    *,
+    actor: User,
+    invoice_id: int,
+    amount: Decimal | str,
+    currency: str,
+    received_on: date,
+    now: datetime,
+) -> Payment:
+    """Record a payment received by bank transfer (no retry key): the payment of
+    :func:`bank_transfer_record`, which says what is refused."""
+    transfer = BankTransfer(
+        invoice_id=invoice_id, amount=amount, currency=currency, received_on=received_on
+    )
+    return bank_transfer_record(actor=actor, transfer=transfer, now=now).payment
 
 
 def invoice_pay_start(
