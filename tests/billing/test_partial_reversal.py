@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from pactdesk.billing.models import LedgerEntry, Payment, Refund
+from pactdesk.billing.models import LedgerEntry, Refund
 from pactdesk.billing.selectors import client_balances
 from pactdesk.billing.settlement import invoice_settlement
 from tests.billing.test_paypal_end_to_end import TOTAL, notify, paid_hire, state
@@ -63,7 +63,7 @@ def test_a_partial_reversal_takes_back_only_its_amount_once(
 def test_two_partial_reversals_then_the_rest_reverse_the_whole_payment(
     agreement, admin, client_admin, gateway, paypal_server, paypal_signer
 ) -> None:
-    hire, invoice, payment = paid_hire(agreement, admin, client_admin, gateway, paypal_server)
+    hire, _, payment = paid_hire(agreement, admin, client_admin, gateway, paypal_server)
 
     answers = [
         notify(_reversal("WH-A", "REVA000000000001", payment.capture_id, "1000.00"), paypal_signer),
