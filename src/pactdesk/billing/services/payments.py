@@ -389,17 +389,79 @@ def payment_capture_apply(
             payment.status = PaymentStatus.DENIED
             payment.save(update_fields=["status"])
         elif state == "REVERSED" and payment.status == PaymentStatus.COMPLETED:
-            payment.status = PaymentStatus.REVERSED
-            payment.save(update_fields=["status"])
-            _refund_completed(
+            _reverse(
                 payment=payment,
-                refund_id=None,
-                request_id=f"reversal-{capture_id}",
-                amount=payment.amount,
+                reversal_id=None,
+                amount=amount_parse(amount, currency=payment.currency),
                 now=now,
             )
         _settle(invoice=invoice, on=on)
     return payment
+
+
+def payment_reversal_apply(
+    *,
+    capture_id: str,
+    reversal_id: str | None,
+    amount: Decimal,
+    currency: str,
+    now: datetime | None = None,
+) -> Refund | None:
+    """Apply a reversal (a chargeback) of ``amount`` of a captured payment, as
+    ``PAYMENT.CAPTURE.REVERSED`` reports it: a completed refund row of that amount
+    (request id ``reversal-<reversal id>``, its ledger entry) — a part of the payment,
+    or all of it; the payment is ``reversed`` once nothing of it is left, and the
+    invoice payable again for what came back. The same reversal again changes nothing;
+    None for a capture that is not ours (logged).
+
+    Raises:
+        ValidationFailed: ``currency_mismatch``, ``too_many_decimals``,
+            ``invalid_amount``, ``refund_exceeds_capture`` (more than is left of the
+            payment): nothing written.
+    """
+    now = now or clock_now()
+    if not _ids_fit(capture_id, reversal_id or ""):
+        logger.warning("reversal id %.80r is longer than any of ours: ignored", reversal_id)
+        return None
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().filter(capture_id=capture_id).first()
+        if payment is None:
+            logger.warning("reversal of capture %s is not ours: ignored", capture_id)
+            return None
+        currency_check(given=currency, expected=payment.currency)
+        value = amount_parse(amount, currency=payment.currency)
+        if payment.status not in RECEIVED:
+            logger.warning("reversal of capture %s, not completed: ignored", capture_id)
+            return None
+        invoice = Invoice.objects.select_for_update().get(pk=payment.invoice_id)
+        refund = _reverse(payment=payment, reversal_id=reversal_id, amount=value, now=now)
+        _settle(invoice=invoice, on=local_today(agreement=invoice.agreement, now=now))
+    return refund
+
+
+def _reverse(
+    *, payment: Payment, reversal_id: str | None, amount: Decimal, now: datetime
+) -> Refund:
+    """The reversal's refund (once per reversal id; the capture's id when the provider
+    names none) and the payment ``reversed`` when nothing of it is left."""
+    request_id = f"reversal-{reversal_id or payment.capture_id}"
+    done = Refund.objects.filter(request_id=request_id).first()
+    if done is not None:
+        return done
+    _check_refundable(payment=payment, amount=amount)
+    refund = _refund_completed(
+        payment=payment, refund_id=reversal_id, request_id=request_id, amount=amount, now=now
+    )
+    if _left(payment) <= 0 and payment.status == PaymentStatus.COMPLETED:
+        payment.status = PaymentStatus.REVERSED
+        payment.save(update_fields=["status"])
+    return refund
+
+
+def _left(payment: Payment) -> Decimal:
+    """What of the payment has not been refunded, reversed or asked back."""
+    taken = payment.refunds.exclude(status=RefundStatus.FAILED).aggregate(s=Sum("amount"))
+    return payment.amount - (taken["s"] or ZERO)
 
 
 def _ids_fit(*ids: str) -> bool:
@@ -476,12 +538,10 @@ def payment_refund_apply(
 
 
 def _check_refundable(*, payment: Payment, amount: Decimal) -> None:
-    refunded = (
-        payment.refunds.exclude(status=RefundStatus.FAILED).aggregate(s=Sum("amount"))["s"] or ZERO
-    )
-    if amount > payment.amount - refunded:
+    left = _left(payment)
+    if amount > left:
         raise ValidationFailed(
-            f"A refund of {amount} is more than the {payment.amount - refunded} "
+            f"A refund of {amount} is more than the {rounded(left, payment.currency)} "
             f"{payment.currency} left of the capture.",
             code=BillingErrorCode.REFUND_EXCEEDS_CAPTURE,
             field="amount",

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import logging
 
-from pactdesk.billing.services.payments import payment_capture_apply, payment_refund_apply
+from pactdesk.billing.services.payments import (
+    payment_capture_apply,
+    payment_refund_apply,
+    payment_reversal_apply,
+)
 from pactdesk.payments.types import CaptureEventType, PayPalEvent
 
 logger = logging.getLogger(__name__)
@@ -19,15 +23,15 @@ logger = logging.getLogger(__name__)
 CAPTURE_STATES = {
     CaptureEventType.COMPLETED: "COMPLETED",
     CaptureEventType.DENIED: "DENIED",
-    CaptureEventType.REVERSED: "REVERSED",
 }
 
 
 def capture_event_apply(event: PayPalEvent) -> None:
     """Apply one notification: ``PAYMENT.CAPTURE.COMPLETED`` pays the invoice (payment
     row completed, ledger entry); ``.DENIED`` marks a pending payment denied (the invoice
-    stays payable); ``.REVERSED`` reverses a completed payment (a reversal refund and its
-    ledger entry; the invoice is payable again); ``.REFUNDED`` completes our refund, or
+    stays payable); ``.REVERSED`` reverses the amount it carries of a completed payment
+    (a part or all: a reversal refund and its ledger entry; the invoice is payable
+    again for it); ``.REFUNDED`` completes our refund, or
     records one made at PayPal. Each is idempotent; a capture that is not ours, or an
     event without a capture id, amount or currency, is logged and changes nothing.
 
@@ -50,6 +54,16 @@ def capture_event_apply(event: PayPalEvent) -> None:
             refund_id=event.refund_id,
             capture_id=event.capture_id,
             status=event.status or "COMPLETED",
+            amount=event.amount,
+            currency=event.currency,
+        )
+        return
+    if event.event_type == CaptureEventType.REVERSED:
+        # The resource is the reversal (a refund-like object): its own amount, which
+        # may be a part of the capture.
+        payment_reversal_apply(
+            capture_id=event.capture_id,
+            reversal_id=event.refund_id,
             amount=event.amount,
             currency=event.currency,
         )
