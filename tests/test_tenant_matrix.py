@@ -43,7 +43,16 @@ from pactdesk.alerts.services import sla_alerts_sweep
 from pactdesk.api.main import api
 from pactdesk.api.models import ApiKey
 from pactdesk.api.services import api_key_create
-from pactdesk.billing.models import CreditNote, Hire, Invoice, LedgerEntry, Payment
+from pactdesk.billing.models import (
+    BillingChange,
+    BillingTerms,
+    CreditNote,
+    Hire,
+    Invoice,
+    LedgerEntry,
+    Payment,
+    Refund,
+)
 from pactdesk.billing.services.hires import hire_start
 from pactdesk.billing.services.terms import TermsSpec, billing_terms_set
 from pactdesk.desk.models import Attachment, Channel, Message, Ticket, TicketEvent
@@ -193,7 +202,30 @@ def _victim_hire(agreement: Agreement, now: datetime) -> Hire:
         agreement=agreement,
         spec=TermsSpec(currency="USD", fee="1200.00", contacts=(BILLING_CONTACT,)),
     )
-    return hire_start(actor=provider, agreement=agreement, seat=None, now=now)
+    hire = hire_start(actor=provider, agreement=agreement, seat=None, now=now)
+    _victim_credit_note(hire, now)
+    return hire
+
+
+def _victim_credit_note(hire: Hire, now: datetime) -> None:
+    """A credit note of the victim's invoice and a refund to pay back by hand (rows: a
+    shared plan has no guarantee), for the credit-note and refund routes."""
+    invoice = Invoice.objects.get(hire=hire)
+    common = {"client_id": hire.client_id, "currency": "USD", "created_at": now}
+    note = CreditNote.objects.create(
+        invoice=invoice,
+        hire=hire,
+        reason="goodwill",
+        number="CN-2026-000001",
+        issue_date=invoice.issue_date,
+        net_total=10,
+        tax_total=0,
+        total=10,
+        **common,
+    )
+    Refund.objects.create(
+        credit_note=note, amount=10, status="by_hand", request_id="victim-refund", **common
+    )
 
 
 @pytest.fixture
@@ -268,6 +300,12 @@ PARAMS: dict[str, Values] = {
     "uidb64": lambda v, o: [urlsafe_base64_encode(str(v.admin.pk).encode())],
     "hire_id": lambda v, o: [v.hire.pk],
     "invoice_id": lambda v, o: [v.invoice.pk],
+    "credit_note_id": lambda v, o: list(
+        CreditNote.objects.filter(client=v.client).values_list("pk", flat=True)
+    ),
+    "refund_id": lambda v, o: list(
+        Refund.objects.filter(client=v.client).values_list("pk", flat=True)
+    ),
     "prefix": lambda v, o: [v.key.prefix],
     # A client's public pages: the victim's, and the outsider's own with victim ids.
     "slug": lambda v, o: [v.client.slug, o.client.slug],
@@ -532,6 +570,9 @@ def victim_rows(victim: Victim) -> dict[str, list[dict[str, Any]]]:
         "credit_notes": CreditNote.objects.filter(client=victim.client),
         "payments": Payment.objects.filter(client=victim.client),
         "ledger": LedgerEntry.objects.filter(client=victim.client),
+        "refunds": Refund.objects.filter(client=victim.client),
+        "terms": BillingTerms.objects.filter(client=victim.client),
+        "billing_changes": BillingChange.objects.filter(client=victim.client),
     }
     return {name: list(query.order_by("pk").values()) for name, query in rows.items()}
 
