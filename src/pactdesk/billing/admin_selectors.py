@@ -168,3 +168,17 @@ def billing_changes(*, actor: User, client: Client, limit: int = 50) -> list[Bil
         .select_related("actor")
         .order_by("-at", "-id")[:limit]
     )
+
+
+def invoice_by_number(*, actor: User, number: str) -> Invoice:
+    """The issued (or paid, or void) invoice numbered ``number`` that ``actor`` may see.
+
+    Raises:
+        PermissionDenied: ``not_allowed``. NotFound: ``invoice_not_found``."""
+    billing_actor_check(actor)
+    invoice = Invoice.objects.for_actor(actor).filter(number=number.strip()).first()
+    if invoice is None:
+        raise NotFound(
+            f"No invoice {number[:20]!r}.", code=BillingErrorCode.INVOICE_NOT_FOUND, field="invoice"
+        )
+    return invoice
