@@ -392,6 +392,22 @@ API_FIELDS: dict[str, Callable[[Victim], Any]] = {
     # the work order: a victim's ticket in a reorder of the list
     "version": lambda v: 0,
     "items": lambda v: [{"kind": "ticket", "id": v.ticket.pk}],
+    # billing administration (staff tokens only): the victim's terms, seat, invoice, refund
+    "currency": lambda v: "EUR",
+    "monthly_fee": lambda v: "1.00",
+    "seat_fee": lambda v: "0",
+    "round_the_clock_fee": lambda v: "0",
+    "tax_rate": lambda v: "50",
+    "tax_label": lambda v: "Matrix",
+    "payment_days": lambda v: "1",
+    "billing_contacts": lambda v: "mallory@evil.test",
+    "credit_percent_per_point": lambda v: "1",
+    "credit_cap_percent": lambda v: "1",
+    "seat": lambda v: None,
+    "start": lambda v: v.invoice.issue_date.isoformat(),
+    "reason": lambda v: "matrix",
+    "paid_on": lambda v: v.invoice.issue_date.isoformat(),
+    "reference": lambda v: "matrix",
 }
 # One form for every POST to a web page: every field a page reads, victim references
 # where a field names a row.
@@ -609,6 +625,11 @@ def test_no_outsider_reads_or_changes_the_victim_s_rows(
             path = template.replace("{ticket_id}", str(victim.ticket.pk))
             path = path.replace("{client_id}", str(victim.client.pk))
             path = path.replace("{hire_id}", str(victim.hire.pk))
+            path = path.replace("{invoice_id}", str(victim.invoice.pk))
+            path = path.replace("{slug}", victim.client.slug)
+            for name, model in (("credit_note_id", CreditNote), ("refund_id", Refund)):
+                row = model.objects.filter(client=victim.client).first()
+                path = path.replace(f"{{{name}}}", str(row.pk if row else 1))
             send = getattr(actor.browser(), method.lower())
             if method == "GET":  # bare, then each query parameter alone
                 names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
