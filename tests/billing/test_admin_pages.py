@@ -158,6 +158,7 @@ def test_void_asks_first_then_the_client_sees_void_with_the_reason(hire, admin, 
     listing = client.get("/billing/").content.decode()
     assert "Hired by mistake" in page
     assert "Status: Void" in page
+    assert "Still to pay" not in page  # nothing is owed on a void invoice
     assert 'class="pill invoice-void">Void<' in listing
 
 

@@ -73,7 +73,7 @@ class TermsForm(forms.Form):
 
 class HireForm(forms.Form):
     seat = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Start date")
+    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), label="Start date")
 
 
 class VoidForm(forms.Form):
@@ -81,7 +81,7 @@ class VoidForm(forms.Form):
 
 
 class RefundPaidForm(forms.Form):
-    paid_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Paid on")
+    paid_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), label="Paid on")
     reference = forms.CharField(max_length=100, label="Bank reference")
 
 
