@@ -54,6 +54,8 @@ from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ApplicationError, NotFound, PermissionDenied
 
 INVOICES_SHOWN = 24
+# A date input's value must be ISO (YYYY-MM-DD) for the browser to show it.
+ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class TermsForm(forms.Form):
@@ -73,7 +75,7 @@ class TermsForm(forms.Form):
 
 class HireForm(forms.Form):
     seat = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), label="Start date")
+    start = forms.DateField(widget=ISO_DATE, label="Start date")
 
 
 class VoidForm(forms.Form):
@@ -81,7 +83,7 @@ class VoidForm(forms.Form):
 
 
 class RefundPaidForm(forms.Form):
-    paid_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), label="Paid on")
+    paid_on = forms.DateField(widget=ISO_DATE, label="Paid on")
     reference = forms.CharField(max_length=100, label="Bank reference")
 
 
