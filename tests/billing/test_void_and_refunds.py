@@ -16,6 +16,7 @@ from pactdesk.billing.models import (
     Invoice,
     LedgerEntry,
     Refund,
+    ServiceCredit,
 )
 from pactdesk.billing.selectors import client_balances
 from pactdesk.billing.services.cancel import hire_cancel
@@ -26,6 +27,7 @@ from pactdesk.billing.services.payments import (
     payment_record_manual,
 )
 from pactdesk.billing.services.refund_by_hand import refund_pay_by_hand
+from pactdesk.billing.services.run import billing_run
 from pactdesk.billing.services.void import invoice_void
 from pactdesk.platform.errors import ApplicationError, Conflict, PermissionDenied
 from tests.billing.conftest import FakeGateway, at, seat_hire
@@ -355,3 +357,39 @@ def test_a_client_admin_may_not_mark_a_refund_paid(by_hand, client_admin) -> Non
             now=at(START + timedelta(9)),
         )
     assert Refund.objects.get().status == "by_hand"
+
+
+def test_a_service_credit_carried_by_a_void_invoice_is_carried_again(shared, admin) -> None:
+    hire = hire_start_for_seat(
+        actor=admin, agreement=shared, seat_number=None, start_date=START, now=at(START)
+    )
+    ServiceCredit.objects.create(
+        client_id=shared.client_id,
+        agreement=shared,
+        month=START,
+        metric="first_response",
+        goal=Decimal("90"),
+        attainment=Decimal("50"),
+        fee=Decimal("1200"),
+        percent=Decimal("10"),
+        amount=Decimal("120"),
+        currency="USD",
+        decided_at=at(START),
+    )
+    billing_run(now=at(date(2026, 4, 1)), gateway=None)
+    april = Invoice.objects.get(hire=hire, period_index=1)
+    invoice_void(actor=admin, invoice_id=april.pk, reason="wrong month", now=at(date(2026, 4, 2)))
+
+    billing_run(now=at(date(2026, 5, 1)), gateway=None)
+
+    may = Invoice.objects.get(hire=hire, period_index=2)
+    assert [(line.kind, line.amount) for line in april.lines.all()] == [
+        ("plan", Decimal("1200.000")),
+        ("service_credit", Decimal("-120.000")),
+    ]
+    assert [(line.kind, line.amount) for line in may.lines.all()] == [
+        ("plan", Decimal("1200.000")),
+        ("service_credit", Decimal("-120.000")),
+    ]
+    # March 1,200.00 + May 1,080.00; April's 1,080.00 reversed.
+    assert client_balances(client_id=hire.client_id) == {"USD": Decimal("2280.00")}
