@@ -9,6 +9,7 @@ shown beside the form with its code, with the service's status (422, 409)."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -176,10 +177,11 @@ def _client_render(
     return render(request, "web/billing/admin_client.html", context, status=status)
 
 
-def _fee(terms: BillingTerms | None, *, dedicated: bool) -> str | None:
+def _fee(terms: BillingTerms | None, *, dedicated: bool) -> Decimal | None:
+    """The monthly fee a new hire is billed (None: no terms yet)."""
     if terms is None:
         return None
-    return str(terms.seat_fee if dedicated else terms.monthly_fee)
+    return terms.seat_fee if dedicated else terms.monthly_fee
 
 
 def _seat_choices(form: HireForm, *, seats: list, dedicated: bool) -> None:
