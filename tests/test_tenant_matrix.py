@@ -43,7 +43,16 @@ from pactdesk.alerts.services import sla_alerts_sweep
 from pactdesk.api.main import api
 from pactdesk.api.models import ApiKey
 from pactdesk.api.services import api_key_create
-from pactdesk.billing.models import CreditNote, Hire, Invoice, LedgerEntry, Payment
+from pactdesk.billing.models import (
+    BillingChange,
+    BillingTerms,
+    CreditNote,
+    Hire,
+    Invoice,
+    LedgerEntry,
+    Payment,
+    Refund,
+)
 from pactdesk.billing.services.hires import hire_start
 from pactdesk.billing.services.terms import TermsSpec, billing_terms_set
 from pactdesk.desk.models import Attachment, Channel, Message, Ticket, TicketEvent
@@ -193,7 +202,30 @@ def _victim_hire(agreement: Agreement, now: datetime) -> Hire:
         agreement=agreement,
         spec=TermsSpec(currency="USD", fee="1200.00", contacts=(BILLING_CONTACT,)),
     )
-    return hire_start(actor=provider, agreement=agreement, seat=None, now=now)
+    hire = hire_start(actor=provider, agreement=agreement, seat=None, now=now)
+    _victim_credit_note(hire, now)
+    return hire
+
+
+def _victim_credit_note(hire: Hire, now: datetime) -> None:
+    """A credit note of the victim's invoice and a refund to pay back by hand (rows: a
+    shared plan has no guarantee), for the credit-note and refund routes."""
+    invoice = Invoice.objects.get(hire=hire)
+    common = {"client_id": hire.client_id, "currency": "USD", "created_at": now}
+    note = CreditNote.objects.create(
+        invoice=invoice,
+        hire=hire,
+        reason="goodwill",
+        number="CN-2026-000001",
+        issue_date=invoice.issue_date,
+        net_total=10,
+        tax_total=0,
+        total=10,
+        **common,
+    )
+    Refund.objects.create(
+        credit_note=note, amount=10, status="by_hand", request_id="victim-refund", **common
+    )
 
 
 @pytest.fixture
@@ -268,6 +300,12 @@ PARAMS: dict[str, Values] = {
     "uidb64": lambda v, o: [urlsafe_base64_encode(str(v.admin.pk).encode())],
     "hire_id": lambda v, o: [v.hire.pk],
     "invoice_id": lambda v, o: [v.invoice.pk],
+    "credit_note_id": lambda v, o: list(
+        CreditNote.objects.filter(client=v.client).values_list("pk", flat=True)
+    ),
+    "refund_id": lambda v, o: list(
+        Refund.objects.filter(client=v.client).values_list("pk", flat=True)
+    ),
     "prefix": lambda v, o: [v.key.prefix],
     # A client's public pages: the victim's, and the outsider's own with victim ids.
     "slug": lambda v, o: [v.client.slug, o.client.slug],
@@ -354,10 +392,26 @@ API_FIELDS: dict[str, Callable[[Victim], Any]] = {
     # the work order: a victim's ticket in a reorder of the list
     "version": lambda v: 0,
     "items": lambda v: [{"kind": "ticket", "id": v.ticket.pk}],
-    # a bank transfer against the victim's invoice (the path names it)
+    # a bank transfer against the victim's invoice (the path names it); for the terms
+    # the same currency (a change of it alone would be a no-op, the fees below are not)
     "amount": lambda v: "1.00",
     "currency": lambda v: v.invoice.currency,
     "received_on": lambda v: v.invoice.issue_date.isoformat(),
+    # billing administration (staff tokens only): the victim's terms, seat, invoice, refund
+    "monthly_fee": lambda v: "1.00",
+    "seat_fee": lambda v: "0",
+    "round_the_clock_fee": lambda v: "0",
+    "tax_rate": lambda v: "50",
+    "tax_label": lambda v: "Matrix",
+    "payment_days": lambda v: "1",
+    "billing_contacts": lambda v: "mallory@evil.test",
+    "credit_percent_per_point": lambda v: "1",
+    "credit_cap_percent": lambda v: "1",
+    "seat": lambda v: None,
+    "start": lambda v: v.invoice.issue_date.isoformat(),
+    "reason": lambda v: "matrix",
+    "paid_on": lambda v: v.invoice.issue_date.isoformat(),
+    "reference": lambda v: "matrix",
 }
 # One form for every POST to a web page: every field a page reads, victim references
 # where a field names a row.
@@ -541,6 +595,9 @@ def victim_rows(victim: Victim) -> dict[str, list[dict[str, Any]]]:
         "credit_notes": CreditNote.objects.filter(client=victim.client),
         "payments": Payment.objects.filter(client=victim.client),
         "ledger": LedgerEntry.objects.filter(client=victim.client),
+        "refunds": Refund.objects.filter(client=victim.client),
+        "terms": BillingTerms.objects.filter(client=victim.client),
+        "billing_changes": BillingChange.objects.filter(client=victim.client),
     }
     return {name: list(query.order_by("pk").values()) for name, query in rows.items()}
 
@@ -578,6 +635,10 @@ def test_no_outsider_reads_or_changes_the_victim_s_rows(
             path = path.replace("{client_id}", str(victim.client.pk))
             path = path.replace("{hire_id}", str(victim.hire.pk))
             path = path.replace("{invoice_id}", str(victim.invoice.pk))
+            path = path.replace("{slug}", victim.client.slug)
+            for name, model in (("credit_note_id", CreditNote), ("refund_id", Refund)):
+                row = model.objects.filter(client=victim.client).first()
+                path = path.replace(f"{{{name}}}", str(row.pk if row else 1))
             send = getattr(actor.browser(), method.lower())
             if method == "GET":  # bare, then each query parameter alone
                 names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]

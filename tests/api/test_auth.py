@@ -176,6 +176,12 @@ def test_docs_and_schema_are_served_without_a_key(anonymous_api) -> None:
         "/api/billing/hires/{hire_id}/refund-preview",
         "/api/billing/hires/{hire_id}/cancel",
         "/api/billing/invoices/{invoice_id}/payments",
+        "/api/billing/credit-notes",
+        "/api/billing/credit-notes/{credit_note_id}",
+        "/api/billing/clients/{slug}/terms",
+        "/api/billing/clients/{slug}/hires",
+        "/api/billing/invoices/{invoice_id}/void",
+        "/api/billing/refunds/{refund_id}/paid",
         "/api/reports/monthly",
         "/api/reports/monthly/{month}",
     }

@@ -88,6 +88,8 @@ OURS = {
     "billing.Invoice.number": "ours",
     "billing.Invoice.currency": "the terms' currency",
     "billing.Invoice.tax_label": "the terms' label",
+    "billing.Invoice.void_reason": "provider staff, 1 to 300 characters (invoice_void checks)",
+    "billing.Refund.paid_reference": "provider staff, 1 to 100 (refund_pay_by_hand checks)",
     "billing.InvoiceLine.description": "ours: the plan's name (200) and our words",
     "billing.CreditNote.reason": "ours",
     "billing.CreditNote.number": "ours",

@@ -1,6 +1,7 @@
 """A client's balance, summed from its ledger, equals the sum of its documents, whatever
 happens: invoices issued, paid by hand or through the gateway, hires cancelled inside
-or outside the window, refunds completed or failing."""
+or outside the window, refunds completed or failing, invoices voided (or refused a void
+once paid or credited), refunds paid back by hand."""
 
 from __future__ import annotations
 
@@ -22,11 +23,16 @@ from pactdesk.billing.services.payments import (
     invoice_pay_start,
     payment_record_manual,
 )
+from pactdesk.billing.services.refund_by_hand import refund_pay_by_hand
+from pactdesk.billing.services.void import invoice_void
+from pactdesk.platform.errors import Conflict
 from tests.billing.conftest import FakeGateway, at, seat_hire
 
 pytestmark = pytest.mark.django_db
 
-step = st.sampled_from(["pay_paypal", "pay_hand", "pay_part", "cancel", "fail", "heal"])
+step = st.sampled_from(
+    ["pay_paypal", "pay_hand", "pay_part", "cancel", "fail", "heal", "void", "refund_by_hand"]
+)
 
 
 class Rollback(Exception):
@@ -79,6 +85,18 @@ def _play(agreement, admin, client_admin, steps, seat) -> None:
             gateway.fail_with = None
         elif action == "cancel":
             hire_cancel(actor=client_admin, hire_id=hire.pk, now=now, gateway=gateway)
+        elif action == "void":
+            refused = None
+            try:
+                invoice_void(actor=admin, invoice_id=invoice.pk, reason="property", now=now)
+            except Conflict as error:  # paid, part-paid or credited: nothing written
+                refused = error.code
+            assert refused in (None, "invoice_paid", "invoice_credited")
+        elif action == "refund_by_hand":
+            for refund in Refund.objects.filter(status="by_hand"):
+                refund_pay_by_hand(
+                    actor=admin, refund_id=refund.pk, paid_on=now.date(), reference="r", now=now
+                )
         elif owed > 0 and invoice.status == "issued" and action == "pay_paypal":
             if gateway.fail_with is None:
                 order = invoice_pay_start(

@@ -128,6 +128,8 @@ def world(lodge, agreement, agent):
         "uidb64": "MQ",
         "hire_id": 1,
         "invoice_id": 1,
+        "credit_note_id": 1,
+        "refund_id": 1,
         "name": "all",
         "action": "reply",
         "slug": agreement.client.slug,

@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from pactdesk.api.auth import ApiKeyAuth
 from pactdesk.api.billing import router as billing
+from pactdesk.api.billing_admin import router as billing_admin
 from pactdesk.api.error_codes import ApiErrorCode
 from pactdesk.api.errors import error_body, install_error_map
 from pactdesk.api.monthly_reports import router as monthly_reports
@@ -37,6 +38,7 @@ api.add_router("/", reports)
 api.add_router("/", routing)
 api.add_router("/", work)
 api.add_router("/", billing)
+api.add_router("/", billing_admin)
 api.add_router("/", monthly_reports)
 
 

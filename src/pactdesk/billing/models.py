@@ -152,6 +152,8 @@ class Invoice(ClientOwned):
     issue_date = models.DateField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
     paid_on = models.DateField(null=True, blank=True)
+    voided_on = models.DateField(null=True, blank=True, help_text="The client's day it was voided.")
+    void_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:
@@ -302,6 +304,12 @@ class Refund(ClientOwned):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
+    paid_on = models.DateField(
+        null=True, blank=True, help_text="The day a refund paid back by hand left our account."
+    )
+    paid_reference = models.CharField(
+        max_length=100, blank=True, help_text="The bank's reference of a refund paid by hand."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -349,11 +357,13 @@ class LedgerKind(models.TextChoices):
     CREDIT_NOTE = "credit_note", "Credit note"
     REFUND = "refund", "Refund"
     SERVICE_CREDIT = "service_credit", "Service credit"
+    INVOICE_VOID = "invoice_void", "Invoice voided"
 
 
 class LedgerEntry(ClientOwned):
     """One money movement: + what the client owes us more, - what it owes less, in
-    minor units of ``currency``. One entry per document (``kind``, ``document_id``)."""
+    minor units of ``currency``. One entry per document (``kind``, ``document_id``);
+    a voided invoice's reversal is its own kind (``invoice_void``, the invoice's id)."""
 
     kind = models.CharField(max_length=20, choices=LedgerKind.choices)
     document_id = models.BigIntegerField()
@@ -386,3 +396,31 @@ class InvoiceReminder(ClientOwned):
 
     def __str__(self) -> str:
         return f"reminder {self.days}d of invoice {self.invoice_id}"
+
+
+class BillingChangeKind(models.TextChoices):
+    TERMS_SET = "terms_set", "Billing terms changed"
+    INVOICE_VOIDED = "invoice_voided", "Invoice voided"
+    REFUND_PAID = "refund_paid", "Refund paid back by hand"
+
+
+class BillingChange(ClientOwned):
+    """The audit trail of what provider staff change in a client's billing (hires have
+    their own, ``HireEvent``): who, when, and the values before and after in ``detail``
+    (JSON: amounts as strings)."""
+
+    kind = models.CharField(max_length=20, choices=BillingChangeKind.choices)
+    subject_id = models.BigIntegerField(help_text="The terms', invoice's or refund's id.")
+    at = models.DateTimeField()
+    on = models.DateField(help_text="The client's local day of the change.")
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["client", "at", "id"]
+        indexes = [models.Index(fields=["kind", "subject_id"], name="billing_change_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_id} on {self.on}"

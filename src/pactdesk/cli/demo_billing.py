@@ -11,11 +11,13 @@ from decimal import Decimal
 from pactdesk.accounts.models import Role, User
 from pactdesk.agreements.models import Agreement, Seat
 from pactdesk.billing.models import Hire, Invoice
+from pactdesk.billing.services.cancel import hire_cancel
 from pactdesk.billing.services.credits import service_credits_decide
 from pactdesk.billing.services.hires import hire_start
 from pactdesk.billing.services.payments import payment_record_manual
 from pactdesk.billing.services.run import billing_run
 from pactdesk.billing.services.terms import TermsSpec, billing_terms_set
+from pactdesk.billing.services.void import invoice_void
 from pactdesk.domain.billing_money import add_months
 
 
@@ -71,7 +73,18 @@ def billing_demo_load(*, now: datetime) -> None:
         _pay(admin, Invoice.objects.get(hire=hire, period_index=0), today)
     _pay(admin, Invoice.objects.get(hire=shared, period_index=1), today)
     _service_credit(northwind, now)
+    _hired_by_mistake(admin, lotus, now)
     billing_run(now=now, gateway=None)
+
+
+def _hired_by_mistake(admin: User, agreement: Agreement, now: datetime) -> None:
+    """A second hire of Lotus's plan started today by mistake: its invoice voided (the
+    staff list shows one void invoice, its number kept) and the hire cancelled."""
+    hire = hire_start(actor=admin, agreement=agreement, seat=None, now=now)
+    invoice = Invoice.objects.get(hire=hire, period_index=0)
+    reason = "Duplicate of the plan's hire, started by mistake: nothing is owed on it."
+    invoice_void(actor=admin, invoice_id=invoice.pk, reason=reason, now=now)
+    hire_cancel(actor=admin, hire_id=hire.pk, now=now, gateway=None)
 
 
 def _hire(admin: User, agreement: Agreement, seat: Seat | None, start: date, now: datetime) -> Hire:

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pactdesk.accounts.models import User
+from pactdesk.billing.admin_selectors import credit_note_list
 from pactdesk.billing.documents import invoice_context, invoice_filename, invoice_pdf
 from pactdesk.billing.gateway import (
     gateway_configured,
@@ -113,6 +114,7 @@ def billing_home(request: HttpRequest) -> HttpResponse:
         "hires": rows,
         "payments": list(payment_list(actor=actor)[:50]),
         "refunds": list(refund_list(actor=actor)[:50]),
+        "credit_notes": list(credit_note_list(actor=actor)[:50]),
     }
     return render(request, "web/billing/client.html", context)
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 from pactdesk.web import (
     acknowledgements,
     billing,
+    billing_admin,
     notifications,
     operations,
     portal,
@@ -149,5 +150,39 @@ urlpatterns = [
     ),
     path(
         "billing/hires/<id:hire_id>/cancel/", billing.hire_cancel_page, name="billing_hire_cancel"
+    ),
+    # Billing administration (provider admins and managers) and credit notes.
+    path("billing/clients/", billing_admin.clients_page, name="billing_admin_clients"),
+    path("billing/clients/<slug:slug>/", billing_admin.client_page, name="billing_admin_client"),
+    path(
+        "billing/clients/<slug:slug>/terms/",
+        billing_admin.terms_save,
+        name="billing_admin_terms",
+    ),
+    path(
+        "billing/clients/<slug:slug>/hires/",
+        billing_admin.hire_start_page,
+        name="billing_admin_hire_start",
+    ),
+    path(
+        "billing/invoices/<id:invoice_id>/void/",
+        billing_admin.invoice_void_page,
+        name="billing_invoice_void",
+    ),
+    path("billing/refunds/", billing_admin.refunds_page, name="billing_refunds_by_hand"),
+    path(
+        "billing/refunds/<id:refund_id>/paid/",
+        billing_admin.refund_paid,
+        name="billing_refund_paid",
+    ),
+    path(
+        "billing/credit-notes/<id:credit_note_id>/",
+        billing_admin.credit_note_page,
+        name="billing_credit_note",
+    ),
+    path(
+        "billing/credit-notes/<id:credit_note_id>/pdf/",
+        billing_admin.credit_note_pdf_download,
+        name="billing_credit_note_pdf",
     ),
 ]

@@ -29,6 +29,7 @@ from pactdesk.billing.models import (
     HireStatus,
     Invoice,
     InvoiceLine,
+    InvoiceStatus,
     LedgerKind,
     LineKind,
     Refund,
@@ -182,7 +183,10 @@ def hire_cancel_preview(*, hire: Hire, now: datetime) -> CancelPreview:
     if hire.status != HireStatus.ACTIVE:
         return cancel_done(hire=hire, now=now)
     on = local_today(agreement=hire.agreement, now=now)
-    invoice = Invoice.objects.filter(hire=hire, period_index=0).first()
+    # A void first invoice was never owed: nothing to credit, the hire ends at period end.
+    invoice = (
+        Invoice.objects.filter(hire=hire, period_index=0).exclude(status=InvoiceStatus.VOID).first()
+    )
     currency = invoice.currency if invoice else hire.agreement.plan.currency
     day = (on - hire.start_date).days + 1 if on >= hire.start_date else 0
     window_ends = hire.start_date + timedelta(days=max(hire.guarantee_days - 1, 0))

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from pactdesk.billing.models import (
     BillingTerms,
@@ -171,7 +171,9 @@ def _credits(*, hire: Hire, terms: BillingTerms, charges: Decimal) -> list[LineD
     room = charges
     credits = (
         ServiceCredit.objects.filter(agreement_id=hire.agreement_id, amount__gt=0)
-        .annotate(carried=Sum("lines__amount"))
+        .annotate(
+            carried=Sum("lines__amount", filter=~Q(lines__invoice__status=InvoiceStatus.VOID))
+        )
         .order_by("month", "id")
     )
     for credit in credits:

@@ -13,6 +13,7 @@ from pactdesk.billing.formats import preview_as_dict, preview_table
 from pactdesk.billing.gateway import gateway_configured
 from pactdesk.billing.services.cancel import hire_cancel_preview, hire_get
 from pactdesk.billing.services.run import billing_run
+from pactdesk.cli.billing_admin import ADMIN_KINDS, admin_handle, admin_parsers_add
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import NotFound
 from pactdesk.platform.ids import id_parse
@@ -23,7 +24,9 @@ class Command(BaseCommand):
         "Billing. `billing run` issues the invoices due, ends hires whose period ran out, "
         "decides last month's service credits, mails reminders and retries refunds (safe "
         "to run twice). `billing refund-preview --hire ID` shows what cancelling the hire "
-        "today would refund, per line, without changing anything. Errors exit with "
+        "today would refund, per line, without changing anything. `billing terms`, "
+        "`billing hire start|list|cancel`, `billing invoice void` and `billing refund paid` "
+        "administer a client's billing (see each one's --help). Errors exit with "
         "status 2 and a stable code."
     )
 
@@ -34,9 +37,13 @@ class Command(BaseCommand):
         preview = kinds.add_parser("refund-preview", help="what cancelling a hire refunds")
         preview.add_argument("--hire", required=True, help="the hire's id")
         preview.add_argument("--json", action="store_true", help="JSON for programs")
+        admin_parsers_add(kinds)
 
     def handle(self, *args: Any, kind: str, **options: Any) -> None:
         now = clock_now()
+        if kind in ADMIN_KINDS:
+            admin_handle(kind=kind, options=options, out=self.stdout, actor=_operator())
+            return
         if kind == "run":
             summary = billing_run(now=now, gateway=gateway_configured())
             data = {
