@@ -201,3 +201,31 @@ def test_an_error_repeats_at_most_20_characters_of_the_input():
     with pytest.raises(ValidationFailed) as refused:
         period_spec_parse(month="9" * 3000, first=None, last=None, today=date(2026, 1, 1))
     assert refused.value.message == "'99999999999999999999…' is not a month; write YYYY-MM."
+
+
+def test_the_summary_names_each_clients_month_when_the_zones_disagree(agreement):
+    """At 20:00 UTC on 30 November it is already December in Kolkata."""
+    from pactdesk.agreements.models import Agreement
+    from pactdesk.reports.formats import summary_table
+    from tests.factories import ClientFactory
+    from tests.reports.conftest import agreement_for
+
+    lotus = agreement_for(ClientFactory(name="Lotus", slug="lotus", support_email="l@lotus.test"))
+    Agreement.objects.filter(pk=lotus.pk).update(timezone="Asia/Kolkata")
+    now = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)
+    guess = period_spec_parse(month=None, first=None, last=None, today=now.date())
+
+    summary = provider_summary(spec=guess, now=now)
+
+    assert [(s.client.slug, s.period.spec.label) for s in summary] == [
+        ("lotus", "2026-12"),
+        ("northwind", "2026-11"),
+    ]
+    lines = summary_table(summary).splitlines()
+    assert lines[0] == (
+        "Attainment of every client for 2026-11 / 2026-12 (each in its agreement's time zone)"
+    )
+    assert [line for line in lines if not line.startswith(" ")][2:] == [
+        "Lotus (2026-12, Asia/Kolkata)",
+        "Northwind (2026-11, America/New_York)",
+    ]

@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -322,8 +323,8 @@ def alerts_deliver(*, alerts: list[Alert], audience: Audience, now: datetime) ->
                 value=alert.metric.label,
             )
         )
-        text = alert_text(alert=alert, now=now)
         for user in audience.recipients(alert):
+            text = alert_text(alert=alert, now=now, zone=user.time_zone or "UTC")
             notes.append(
                 Notification(
                     client_id=ticket.client_id,
@@ -344,10 +345,13 @@ def alerts_deliver(*, alerts: list[Alert], audience: Audience, now: datetime) ->
     return SweepResult(warned, len(alerts) - warned, len(notes), len(mails))
 
 
-def alert_text(*, alert: Alert, now: datetime) -> str:
-    """One line: "PD-7 Printer on fire: first response due in 9 min (15:30 UTC)"."""
+def alert_text(*, alert: Alert, now: datetime, zone: str = "UTC") -> str:
+    """One line: "PD-7 Printer on fire: first response due in 9 min (15:30 UTC)", the
+    time in the recipient's own zone (`User.time_zone`) with its name, else UTC (a mail
+    cannot know the browser's zone the pages use)."""
     ticket, what = alert.ticket, alert.metric.label.lower()
-    due = f"{alert.due_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    local = alert.due_at.astimezone(ZoneInfo(zone) if zone != "UTC" else UTC)
+    due = f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
     if alert.kind == EventKind.SLA_WARNING:
         minutes = max(0, int((alert.due_at - now).total_seconds() // 60))
         when = f"due in {minutes} min ({due})"
