@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0006_user_time_zone'),
-        ('billing', '0001_hires_invoices_ledger'),
+        ('billing', '0002_payment_idempotency_key'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
