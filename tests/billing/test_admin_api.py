@@ -91,7 +91,7 @@ def test_start_a_hire_then_the_seat_is_taken(staff, agreement) -> None:
         "guarantee_days": 14,
         "status": "active",
         "cancelled_on": None,
-        "end_date": None,
+        "last_day": None,
         "invoice": "2026-000001",
     }
     assert (again.status, again.body["code"]) == (409, "seat_already_hired")

@@ -126,7 +126,7 @@ class HireStarted(Schema):
     guarantee_days: int
     status: str
     cancelled_on: str | None
-    end_date: str | None
+    last_day: str | None
     invoice: str | None
 
 

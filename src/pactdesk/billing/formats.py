@@ -134,7 +134,7 @@ def hire_as_dict(hire: Hire) -> dict[str, object]:
         "guarantee_days": hire.guarantee_days,
         "status": hire.status,
         "cancelled_on": hire.cancelled_on.isoformat() if hire.cancelled_on else None,
-        "last_day": (hire.end_date - timedelta(days=1)).isoformat() if hire.end_date else None,
+        "last_day": hire.last_day.isoformat() if hire.last_day else None,
     }
 
 

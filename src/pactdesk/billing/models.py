@@ -8,6 +8,8 @@ periods, lines and totals never change; a correction is a credit note.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.db import models
 from django.db.models import Q
 
@@ -86,6 +88,12 @@ class Hire(ClientOwned):
 
     def __str__(self) -> str:
         return f"hire {self.pk} ({self.get_kind_display()}) from {self.start_date}"
+
+    @property
+    def last_day(self) -> date | None:
+        """The last day hired (inclusive; ``end_date`` is the first day not hired), or
+        None while the hire runs on. What pages, the API and the CLI show."""
+        return self.end_date - timedelta(days=1) if self.end_date else None
 
 
 class HireEvent(ClientOwned):

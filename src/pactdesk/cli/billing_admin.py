@@ -152,7 +152,7 @@ def _hire(options: dict[str, object], out: TextIO, actor: User) -> None:
                 f" {outcome.preview.total} {outcome.preview.currency}.\n"
             )
         else:
-            out.write(f"Hire {hire_id} ends on {outcome.hire.end_date} (not renewed).\n")
+            out.write(f"Hire {hire_id}'s last day is {outcome.hire.last_day} (not renewed).\n")
         return
     if action == "start":
         client = billing_client_get(actor=actor, slug=str(options["client"]))
@@ -180,10 +180,10 @@ def _hire(options: dict[str, object], out: TextIO, actor: User) -> None:
         data = [{**hire_as_dict(h), "client": h.client.slug} for h in rows]
         out.write(json.dumps(data, indent=2) + "\n")
         return
-    out.write(f"{'id':>5}  {'client':<16} {'seat':>4}  {'start':<10}  {'status':<10}  ends\n")
+    out.write(f"{'id':>5}  {'client':<16} {'seat':>4}  {'start':<10}  {'status':<10}  last day\n")
     for h in rows:
         seat_text = str(h.seat.number) if h.seat else "-"
-        ends = h.end_date.isoformat() if h.end_date else "-"
+        ends = h.last_day.isoformat() if h.last_day else "-"
         out.write(
             f"{h.pk:>5}  {h.client.slug[:16]:<16} {seat_text:>4}  {h.start_date}  "
             f"{h.status:<10}  {ends}\n"

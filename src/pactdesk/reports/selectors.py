@@ -27,6 +27,7 @@ from typing import Any, cast
 
 import numpy as np
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -43,6 +44,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.sql.compiler import SQLCompiler
 
 from pactdesk.accounts.error_codes import AccountsErrorCode
 from pactdesk.accounts.models import Client, User
@@ -478,9 +480,12 @@ class Micros(Func):
     output_field = BigIntegerField()
     template = "%(expressions)s"
 
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **_: object
+    ) -> tuple[str, tuple[object, ...]]:
         template = "round(date_part('epoch', %(expressions)s) * 1000000)::bigint"
-        return self.as_sql(compiler, connection, template=template, **extra)
+        sql, params = self.as_sql(compiler, connection, template=template)
+        return sql, tuple(params)
 
 
 def period_read(
