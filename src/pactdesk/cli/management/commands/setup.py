@@ -5,6 +5,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from pactdesk.platform.services import planner_statistics_refresh
+
 
 class Command(BaseCommand):
     help = "Migrate, collect static files, and load the demo data into an empty database."
@@ -18,3 +20,4 @@ class Command(BaseCommand):
         self.stdout.write("Database migrated, static files collected.")
         if not no_demo:
             call_command("demo", stdout=self.stdout)
+        planner_statistics_refresh()  # the demo's tables, planned with statistics
