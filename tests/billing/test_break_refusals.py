@@ -7,13 +7,15 @@ answers its stable code and writes nothing."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.test import Client as Browser
 
+from pactdesk.agreements.models import Agreement
 from pactdesk.api.services import api_key_create
+from pactdesk.billing.admin_selectors import billing_agreement_of
 from pactdesk.billing.models import (
     BillingChange,
     BillingTerms,
@@ -371,3 +373,62 @@ def test_a_refund_paid_back_by_hand_is_booked_on_the_day_it_was_paid(
     assert change.on == date(2026, 3, 20)  # the audit says when staff recorded it
     assert client_balances(client_id=invoice.client_id) == {"GBP": Decimal("0.00")}
     assert paid_on - timedelta(days=3) == DAY_9.date()
+
+
+# --- the client's day, not the server's UTC day ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("zone", "now", "found"),
+    [
+        ("Asia/Kolkata", datetime(2026, 3, 9, 20, 0, tzinfo=UTC), True),  # 01:30 on the 10th
+        ("Asia/Kolkata", datetime(2026, 3, 9, 18, 0, tzinfo=UTC), False),  # 23:30 on the 9th
+        ("America/New_York", datetime(2026, 3, 10, 2, 0, tzinfo=UTC), False),  # 22:00, 9th
+        ("America/New_York", datetime(2026, 3, 10, 5, 0, tzinfo=UTC), True),  # 01:00, 10th
+    ],
+)
+def test_the_agreement_billed_is_the_one_in_force_on_the_client_s_day(
+    shared, zone, now, found
+) -> None:
+    Agreement.objects.filter(pk=shared.pk).update(start_date=date(2026, 3, 10), timezone=zone)
+
+    if found:
+        assert billing_agreement_of(client=shared.client, now=now).pk == shared.pk
+    else:
+        with pytest.raises(ApplicationError) as caught:
+            billing_agreement_of(client=shared.client, now=now)
+        assert caught.value.code == "agreement_not_found"
+
+
+def test_the_refund_form_offers_the_client_s_today_not_utc_s(shared, admin, monkeypatch):
+    evening = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # 22:00 on 9 March in New York
+    monkeypatch.setattr("pactdesk.web.billing_admin.clock_now", lambda: evening)
+    hire = hire_start(
+        actor=admin, agreement=shared, seat=None, start_date=date(2026, 3, 20), now=DAY_9
+    )
+    invoice = Invoice.objects.get(hire=hire)
+    payment_record_manual(
+        actor=admin,
+        invoice_id=invoice.pk,
+        amount="1200.00",
+        currency="USD",
+        received_on=date(2026, 3, 9),
+        now=DAY_9,
+    )
+    hire_cancel(actor=admin, hire_id=hire.pk, now=DAY_9, gateway=None)  # before its start
+    refund = Refund.objects.get()
+    browser = Browser()
+    browser.force_login(admin)
+
+    page = browser.get("/billing/refunds/").content.decode()
+    paid = browser.post(
+        f"/billing/refunds/{refund.pk}/paid/",
+        {f"r{refund.pk}-paid_on": "2026-03-09", f"r{refund.pk}-reference": "ACH 7"},
+    )
+
+    assert (refund.status, refund.amount) == ("by_hand", Decimal("1200.000"))
+    assert 'value="2026-03-09"' in page
+    assert 'value="2026-03-10"' not in page
+    assert paid.status_code == 302
+    refund.refresh_from_db()
+    assert (refund.status, refund.paid_on) == ("completed", date(2026, 3, 9))

@@ -248,7 +248,7 @@ def _terms_answer(request: HttpRequest, slug: str, values: dict[str, str]) -> ob
     actor = _actor(request)
     now = clock_now()
     client = billing_client_get(actor=actor, slug=slug)
-    agreement = billing_agreement_of(client=client, today=now.date())
+    agreement = billing_agreement_of(client=client, now=now)
     changed: dict[str, tuple[str, str]] = {}
     if values:
         change = billing_terms_update(actor=actor, agreement=agreement, values=values, now=now)
@@ -298,7 +298,7 @@ def start_hire(request: HttpRequest, slug: str, payload: HireIn) -> object:
     client = billing_client_get(actor=actor, slug=slug[:60])
     hire = hire_start_for_seat(
         actor=actor,
-        agreement=billing_agreement_of(client=client, today=now.date()),
+        agreement=billing_agreement_of(client=client, now=now),
         seat_number=payload.seat,
         start_date=payload.start,
         now=now,
