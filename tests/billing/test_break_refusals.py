@@ -16,6 +16,8 @@ from django.test import Client as Browser
 from pactdesk.agreements.models import Agreement
 from pactdesk.api.services import api_key_create
 from pactdesk.billing.admin_selectors import billing_agreement_of
+from pactdesk.billing.credit_note_documents import credit_note_html, credit_note_reason
+from pactdesk.billing.documents import invoice_html
 from pactdesk.billing.models import (
     BillingChange,
     BillingTerms,
@@ -432,3 +434,47 @@ def test_the_refund_form_offers_the_client_s_today_not_utc_s(shared, admin, monk
     assert paid.status_code == 302
     refund.refresh_from_db()
     assert (refund.status, refund.paid_on) == ("completed", date(2026, 3, 9))
+
+
+# --- the guarantee is worded only where there is one, with its own length --------------
+
+
+def test_a_shared_plan_s_invoice_promises_no_guarantee_and_a_seat_s_its_own(
+    shared, agreement, admin
+) -> None:
+    plan_invoice = Invoice.objects.get(
+        hire=hire_start(actor=admin, agreement=shared, seat=None, start_date=START, now=DAY_9)
+    )
+    agreement.plan.guarantee_days = 7
+    agreement.plan.save(update_fields=["guarantee_days"])
+    seat_invoice = Invoice.objects.get(hire=seat_hire(agreement, admin, start=START))
+
+    assert "money-back guarantee" not in invoice_html(invoice=plan_invoice)
+    assert (
+        "Month-to-month staff hires carry a 7-day money-back guarantee: cancel within the"
+        " first 7 days" in invoice_html(invoice=seat_invoice)
+    )
+
+
+def test_a_credit_note_says_why_in_the_hire_s_own_terms(shared, agreement, admin) -> None:
+    early = hire_start(
+        actor=admin, agreement=shared, seat=None, start_date=date(2026, 3, 20), now=DAY_9
+    )
+    agreement.plan.guarantee_days = 10
+    agreement.plan.save(update_fields=["guarantee_days"])
+    seat = seat_hire(agreement, admin, start=START)
+
+    hire_cancel(actor=admin, hire_id=early.pk, now=DAY_9, gateway=None)
+    hire_cancel(actor=admin, hire_id=seat.pk, now=DAY_9, gateway=None)
+
+    before, inside = CreditNote.objects.get(hire=early), CreditNote.objects.get(hire=seat)
+    assert credit_note_reason(before) == "the hire was called off before its start"
+    assert [line.description for line in before.lines.all()] == [
+        "Refund of Shared, 2026-03-20 to 2026-04-19 (called off before its start)"
+    ]
+    assert credit_note_reason(inside) == "cancelled under the 10-day money-back guarantee"
+    assert [line.description for line in inside.lines.all()] == [
+        "Refund of Dedicated seat 1, staff hire 2, 2026-03-01 to 2026-03-31 (guarantee, day 9)",
+        "Refund of Round-the-clock option, 2026-03-01 to 2026-03-31 (guarantee, day 9)",
+    ]
+    assert "the hire was called off before its start" in credit_note_html(note=before)

@@ -396,7 +396,12 @@ def _credit(
             client_id=hire.client_id,
             credit_note=note,
             invoice_line=originals[line.description],
-            description=f"Refund of {line.description} (guarantee, day {preview.day})",
+            description=f"Refund of {line.description} "
+            + (
+                "(called off before its start)"
+                if preview.day == 0
+                else f"(guarantee, day {preview.day})"
+            ),
             amount=line.net,
             tax=line.tax,
         )

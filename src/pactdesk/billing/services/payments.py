@@ -611,7 +611,7 @@ def refund_send(*, refund: Refund, gateway: PaymentGateway | None, now: datetime
             amount=refund.amount,
             currency=refund.currency,
             request_id=refund.request_id,
-            note="Refund under the 14-day money-back guarantee",
+            note="Refund of the unused part of a cancelled staff hire",
         )
     except PaymentError as error:
         refused = isinstance(error, PaymentRefused)
