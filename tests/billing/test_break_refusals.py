@@ -40,6 +40,7 @@ from pactdesk.billing.services.payments import (
     refund_mark_paid,
 )
 from pactdesk.billing.services.refund_by_hand import refund_pay_by_hand
+from pactdesk.billing.services.run import billing_run
 from pactdesk.billing.services.terms import TermsSpec, billing_terms_set
 from pactdesk.billing.services.void import invoice_void
 from pactdesk.platform.errors import ApplicationError
@@ -478,3 +479,39 @@ def test_a_credit_note_says_why_in_the_hire_s_own_terms(shared, agreement, admin
         "Refund of Round-the-clock option, 2026-03-01 to 2026-03-31 (guarantee, day 9)",
     ]
     assert "the hire was called off before its start" in credit_note_html(note=before)
+
+
+# --- the agreement's end (its first day not in force) ---------------------------------
+
+
+def test_no_period_is_billed_that_starts_once_the_agreement_is_over(shared, admin) -> None:
+    hire = hire_start(actor=admin, agreement=shared, seat=None, start_date=START, now=at(START))
+    Agreement.objects.filter(pk=shared.pk).update(end_date=date(2026, 5, 1))
+
+    for day in (date(2026, 4, 1), date(2026, 5, 1), date(2026, 6, 1)):
+        billing_run(now=at(day), gateway=None)
+
+    assert list(
+        Invoice.objects.filter(hire=hire).order_by("period_index").values_list("period_start")
+    ) == [(date(2026, 3, 1),), (date(2026, 4, 1),)]
+
+
+@pytest.mark.parametrize(("start", "code"), [("2026-03-31", None), ("2026-04-01", "date_too_late")])
+def test_a_hire_starts_at_the_latest_on_the_agreement_s_last_day(shared, admin, start, code):
+    Agreement.objects.filter(pk=shared.pk).update(end_date=date(2026, 4, 1))
+    shared.refresh_from_db()
+    day = date.fromisoformat(start)
+
+    if code is None:
+        hire = hire_start(actor=admin, agreement=shared, seat=None, start_date=day, now=DAY_9)
+        assert hire.start_date == day
+    else:
+        assert (
+            _code(
+                lambda: hire_start(
+                    actor=admin, agreement=shared, seat=None, start_date=day, now=DAY_9
+                )
+            )
+            == code
+        )
+        assert not Hire.objects.exists()
