@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from django.db import transaction
 
-from pactdesk.billing.models import Hire, HireKind, Invoice
+from pactdesk.billing.models import Hire, HireKind, HireStatus, Invoice
 from pactdesk.billing.services.invoices import invoice_issue
 from pactdesk.billing.services.numbering import document_number_next
 from tests.alerts.test_concurrency import run_at_once, threads_on_a_file
@@ -19,15 +19,18 @@ WORKERS = 8
 
 
 def _hires(agreement, count: int) -> list[Hire]:
+    # A shared plan has one open hire at a time: the others are rows of ended hires,
+    # which is all numbering needs (invoice_issue numbers whatever it is given).
     return [
         Hire.objects.create(
             client_id=agreement.client_id,
             agreement=agreement,
             kind=HireKind.PLAN,
             start_date=date(2026, 3, 1),
+            status=HireStatus.ACTIVE if n == 0 else HireStatus.ENDED,
             created_at=at(date(2026, 3, 1)),
         )
-        for _ in range(count)
+        for n in range(count)
     ]
 
 

@@ -17,12 +17,13 @@ Amounts are strings with exactly the currency's decimals.
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field, Strict
 
 from pactdesk.accounts.models import Role, User
 from pactdesk.api.auth import principal_of
@@ -111,11 +112,30 @@ class TermsIn(Schema):
     credit_cap_percent: str | None = Field(None, max_length=10)
 
 
-class HireIn(Schema):
-    model_config = ConfigDict(extra="forbid")  # not strict: dates come as JSON strings
+DAY_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
-    seat: int | None = Field(None, ge=1, le=9999, description="The seat's number; none: shared")
-    start: date = Field(description="The hire's first day (the client's calendar).")
+
+def _day_text(value: object) -> object:
+    """A day comes as JSON text ``YYYY-MM-DD`` only: pydantic's lax dates would also
+    take a number (a Unix time), ``true``, or a date-time at midnight."""
+    if not isinstance(value, str) or not DAY_TEXT.fullmatch(value):
+        raise ValueError("a day is text written YYYY-MM-DD (e.g. 2026-03-01)")
+    return value
+
+
+# Not strict as a whole (strict dates would refuse JSON's text), so each field says
+# what it takes: a day as YYYY-MM-DD text, a number as a JSON integer (not "2", 2.0 or
+# true).
+JsonDay = Annotated[date, BeforeValidator(_day_text)]
+
+
+class HireIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    seat: Annotated[int, Strict()] | None = Field(
+        None, ge=1, le=9999, description="The seat's number; none: shared"
+    )
+    start: JsonDay = Field(description="The hire's first day (the client's calendar).")
 
 
 class HireStarted(Schema):
@@ -147,9 +167,9 @@ class InvoiceVoided(Schema):
 
 
 class RefundPaidIn(Schema):
-    model_config = ConfigDict(extra="forbid")  # not strict: dates come as JSON strings
+    model_config = ConfigDict(extra="forbid")
 
-    paid_on: date
+    paid_on: JsonDay
     reference: str = Field(max_length=100, description="The bank's reference.")
 
 
@@ -228,7 +248,7 @@ def _terms_answer(request: HttpRequest, slug: str, values: dict[str, str]) -> ob
     actor = _actor(request)
     now = clock_now()
     client = billing_client_get(actor=actor, slug=slug)
-    agreement = billing_agreement_of(client=client, today=now.date())
+    agreement = billing_agreement_of(client=client, now=now)
     changed: dict[str, tuple[str, str]] = {}
     if values:
         change = billing_terms_update(actor=actor, agreement=agreement, values=values, now=now)
@@ -278,7 +298,7 @@ def start_hire(request: HttpRequest, slug: str, payload: HireIn) -> object:
     client = billing_client_get(actor=actor, slug=slug[:60])
     hire = hire_start_for_seat(
         actor=actor,
-        agreement=billing_agreement_of(client=client, today=now.date()),
+        agreement=billing_agreement_of(client=client, now=now),
         seat_number=payload.seat,
         start_date=payload.start,
         now=now,

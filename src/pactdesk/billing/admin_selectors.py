@@ -4,7 +4,7 @@ and hires for the staff, credit notes (both sides, scoped by the actor), the aud
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 
 from django.db.models import F, Q, QuerySet
 
@@ -22,7 +22,11 @@ from pactdesk.billing.models import (
     Refund,
     RefundStatus,
 )
-from pactdesk.billing.services.access import billing_actor_check, billing_staff_check
+from pactdesk.billing.services.access import (
+    billing_actor_check,
+    billing_staff_check,
+    local_today,
+)
 from pactdesk.platform.errors import NotFound
 
 
@@ -40,21 +44,24 @@ def billing_client_get(*, actor: User, slug: str) -> Client:
     return client
 
 
-def billing_agreement_of(*, client: Client, today: date) -> Agreement:
-    """The agreement the client is billed on: the latest in force ``today`` (else the
-    latest begun), with its plan.
+def billing_agreement_of(*, client: Client, now: datetime) -> Agreement:
+    """The agreement the client is billed on at ``now``: the latest in force on its own
+    calendar day (each agreement's time zone, not the server's UTC day: Lotus's new
+    agreement is in force from 18:30 UTC the evening before), else the latest begun,
+    with its plan.
 
     Raises:
         NotFound: ``agreement_not_found`` (the client has no agreement begun)."""
     agreements = (
-        Agreement.objects.filter(client=client, start_date__lte=today)
+        Agreement.objects.filter(client=client)
         .select_related("plan", "client")
         .order_by("-start_date", "-id")
     )
-    agreement = (
-        agreements.filter(Q(end_date__isnull=True) | Q(end_date__gt=today)).first()
-        or agreements.first()
-    )
+    begun = [a for a in agreements if a.start_date <= local_today(agreement=a, now=now)]
+    in_force = [
+        a for a in begun if a.end_date is None or a.end_date > local_today(agreement=a, now=now)
+    ]
+    agreement = (in_force or begun or [None])[0]
     if agreement is None:
         raise NotFound(
             f"{client.name} has no agreement to bill.",
@@ -155,7 +162,7 @@ def refunds_by_hand(*, actor: User) -> QuerySet[Refund]:
     billing_staff_check(actor)
     return (
         Refund.objects.filter(Q(status=RefundStatus.BY_HAND) | Q(paid_on__isnull=False))
-        .select_related("client", "credit_note__invoice", "payment__invoice")
+        .select_related("client", "credit_note__invoice__agreement", "payment__invoice__agreement")
         .order_by(F("paid_on").desc(nulls_first=True), "-created_at", "-id")
     )
 

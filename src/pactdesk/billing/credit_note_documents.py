@@ -7,7 +7,16 @@ from django.template.loader import render_to_string
 
 from pactdesk.billing.models import CreditNote
 
-REASONS = {"guarantee": "cancelled under the 14-day money-back guarantee"}
+
+def credit_note_reason(note: CreditNote) -> str:
+    """Why the credit note was issued, in words: a guarantee credit names the hire's own
+    guarantee (its length is the plan's, not always 14 days), or says the hire was
+    called off before its start (any hire, a shared plan's too: the whole fee back)."""
+    if note.reason != "guarantee":
+        return note.reason
+    if note.issue_date < note.hire.start_date:
+        return "the hire was called off before its start"
+    return f"cancelled under the {note.hire.guarantee_days}-day money-back guarantee"
 
 
 def credit_note_context(*, note: CreditNote) -> dict[str, object]:
@@ -18,7 +27,7 @@ def credit_note_context(*, note: CreditNote) -> dict[str, object]:
         "invoice": note.invoice,
         "lines": list(note.lines.all()),
         "contacts": terms.billing_contacts if terms else [],
-        "reason": REASONS.get(note.reason, note.reason),
+        "reason": credit_note_reason(note),
     }
 
 

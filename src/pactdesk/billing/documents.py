@@ -29,7 +29,7 @@ def invoice_context(*, invoice: Invoice) -> dict[str, object]:
         "lines": list(invoice.lines.all()),
         "contacts": terms.billing_contacts if terms else [],
         "period_last": invoice.period_end - timedelta(days=1),
-        "guarantee_days": invoice.hire.guarantee_days or 14,
+        "guarantee_days": invoice.hire.guarantee_days,  # 0: no guarantee, no note
         "credit_notes": list(invoice.credit_notes.order_by("issue_date", "id")),
         "payments": list(
             invoice.payments.exclude(status__in=("pending", "denied")).order_by("created_at", "id")

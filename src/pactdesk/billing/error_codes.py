@@ -37,6 +37,7 @@ class BillingErrorCode(ErrorCode):
     NOT_ALLOWED = "not_allowed"
     NO_BILLING_TERMS = "no_billing_terms"
     PAYMENT_NOT_CONFIGURED = "payment_not_configured"
+    PLAN_ALREADY_HIRED = "plan_already_hired"
     REFUND_EXCEEDS_CAPTURE = "refund_exceeds_capture"
     REFUND_NOT_BY_HAND = "refund_not_by_hand"
     REFUND_NOT_FOUND = "refund_not_found"

@@ -84,6 +84,13 @@ class Hire(ClientOwned):
                 condition=~Q(status="ended") & Q(seat__isnull=False),
                 name="hire_one_open_per_seat",
             ),
+            # A shared plan is hired once at a time: a second open hire of it would
+            # bill the same plan twice (a double submit, a retry, a second start).
+            models.UniqueConstraint(
+                fields=["agreement"],
+                condition=~Q(status="ended") & Q(seat__isnull=True),
+                name="hire_one_open_plan_per_agreement",
+            ),
         ]
 
     def __str__(self) -> str:

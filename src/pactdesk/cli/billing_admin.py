@@ -108,7 +108,7 @@ def admin_handle(*, kind: str, options: dict[str, object], out: TextIO, actor: U
 def _terms(options: dict[str, object], out: TextIO, actor: User) -> None:
     now = clock_now()
     client = billing_client_get(actor=actor, slug=str(options["client"]))
-    agreement = billing_agreement_of(client=client, today=now.date())
+    agreement = billing_agreement_of(client=client, now=now)
     values: dict[str, str] = {}
     for pair in options["set"]:  # type: ignore[attr-defined]
         name, sep, value = str(pair).partition("=")
@@ -159,7 +159,7 @@ def _hire(options: dict[str, object], out: TextIO, actor: User) -> None:
         seat = options["seat"]
         hire = hire_start_for_seat(
             actor=actor,
-            agreement=billing_agreement_of(client=client, today=now.date()),
+            agreement=billing_agreement_of(client=client, now=now),
             seat_number=_seat(seat) if seat is not None else None,
             start_date=_day(options["start"], field="start"),
             now=now,

@@ -68,21 +68,26 @@ def billing_demo_load(*, now: datetime) -> None:
     # Northwind's shared plan from three months back (this month's invoice is issued
     # after last month's service credit is decided, so it carries the credit); Lotus's.
     shared = _hire(admin, northwind, None, add_months(today, -3), now - timedelta(days=1))
-    _hire(admin, lotus, None, add_months(today, -1) + timedelta(days=3), now)
+    lotus_start = add_months(today, -1) + timedelta(days=3)
+    _hired_by_mistake(admin, lotus, lotus_start)
+    _hire(admin, lotus, None, lotus_start, now)
     for hire in (old, new, shared):
         _pay(admin, Invoice.objects.get(hire=hire, period_index=0), today)
     _pay(admin, Invoice.objects.get(hire=shared, period_index=1), today)
     _service_credit(northwind, now)
-    _hired_by_mistake(admin, lotus, now)
     billing_run(now=now, gateway=None)
 
 
-def _hired_by_mistake(admin: User, agreement: Agreement, now: datetime) -> None:
-    """A second hire of Lotus's plan started today by mistake: its invoice voided (the
-    staff list shows one void invoice, its number kept) and the hire cancelled."""
-    hire = hire_start(actor=admin, agreement=agreement, seat=None, now=now)
+def _hired_by_mistake(admin: User, agreement: Agreement, start: date) -> None:
+    """On the day Lotus's plan starts, staff first start it a month late by mistake:
+    that invoice is voided (the staff list shows one void invoice, its number kept) and
+    the hire, not begun, is cancelled (it ends at once); the plan is then started from
+    the right day (a shared plan has one open hire at a time)."""
+    now = _at(start)
+    wrong = add_months(start, 1)
+    hire = hire_start(actor=admin, agreement=agreement, seat=None, start_date=wrong, now=now)
     invoice = Invoice.objects.get(hire=hire, period_index=0)
-    reason = "Duplicate of the plan's hire, started by mistake: nothing is owed on it."
+    reason = "Started a month late by mistake: the plan starts on its own day. Nothing is owed."
     invoice_void(actor=admin, invoice_id=invoice.pk, reason=reason, now=now)
     hire_cancel(actor=admin, hire_id=hire.pk, now=now, gateway=None)
 

@@ -146,7 +146,7 @@ def _client_render(
 ) -> HttpResponse:
     now = clock_now()
     try:
-        agreement = billing_agreement_of(client=client, today=now.date())
+        agreement = billing_agreement_of(client=client, now=now)
     except ApplicationError as error:
         _refuse(error)
         raise
@@ -212,7 +212,7 @@ def terms_save(request: HttpRequest, slug: str) -> HttpResponse:
         return _client_render(request, actor, client, terms_form=form, status=422)
     values = {name: form.cleaned_data[name] for name in TERMS_FIELDS}
     try:
-        agreement = billing_agreement_of(client=client, today=clock_now().date())
+        agreement = billing_agreement_of(client=client, now=clock_now())
         change = billing_terms_update(
             actor=actor, agreement=agreement, values=values, now=clock_now()
         )
@@ -239,7 +239,7 @@ def hire_start_page(request: HttpRequest, slug: str) -> HttpResponse:
     now = clock_now()
     form = HireForm(request.POST)
     try:
-        agreement = billing_agreement_of(client=client, today=now.date())
+        agreement = billing_agreement_of(client=client, now=now)
     except ApplicationError as error:
         _refuse(error)
         raise
@@ -333,11 +333,15 @@ def _refunds_render(
     failed: tuple[int, RefundPaidForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    today = clock_now().date()
+    now = clock_now()
     rows = []
     for refund in refunds_by_hand(actor=actor):
         form = failed[1] if failed and failed[0] == refund.pk else None
         if form is None and refund.status == RefundStatus.BY_HAND:
+            # The client's today, the latest day the form takes (UTC's is tomorrow
+            # for New York in the evening: the day offered would be refused).
+            invoice = (refund.credit_note or refund.payment).invoice  # type: ignore[union-attr]
+            today = local_today(agreement=invoice.agreement, now=now)
             form = RefundPaidForm(initial={"paid_on": today}, prefix=f"r{refund.pk}")
         rows.append((refund, form))
     context = {"current": "billing", "rows": rows}

@@ -19,6 +19,21 @@ BILLING_ROLES = frozenset({Role.CLIENT_ADMIN, Role.ADMIN, Role.MANAGER})
 STAFF_BILLING_ROLES = frozenset({Role.ADMIN, Role.MANAGER})
 
 PLAIN_AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]+)?", re.ASCII)
+# Every amount typed or received is below this, in any currency: a month's fee with
+# its tax and options, and an invoice's total, then stay inside the columns' 12 whole
+# digits (``MONEY``); beyond them SQLite stores a value it cannot read back and
+# PostgreSQL refuses the row (a 500 either way).
+AMOUNT_MAX = Decimal(10) ** 10
+
+
+def amount_bound_check(amount: Decimal, *, field: str) -> None:
+    """Raises ValidationFailed ``invalid_amount`` for an amount of ``AMOUNT_MAX`` or more."""
+    if amount >= AMOUNT_MAX:
+        raise ValidationFailed(
+            f"{field} must be under {AMOUNT_MAX:,} (whole units of the currency), not {amount}.",
+            code=BillingErrorCode.INVALID_AMOUNT,
+            field=field,
+        )
 
 
 def billing_actor_check(actor: User) -> None:
@@ -77,7 +92,7 @@ def amount_parse(value: Decimal | str | int, *, currency: str, field: str = "amo
 
     Raises:
         ValidationFailed: ``too_many_decimals``, ``unknown_currency``,
-            ``invalid_amount`` (not a number, or not above zero).
+            ``invalid_amount`` (not a number, not above zero, or ``AMOUNT_MAX`` or more).
     """
     if isinstance(value, str) and not PLAIN_AMOUNT.fullmatch(value.strip()):
         # Decimal() also reads "1e3", Arabic-Indic digits, "+5" and "5_0":
@@ -102,6 +117,7 @@ def amount_parse(value: Decimal | str | int, *, currency: str, field: str = "amo
             code=BillingErrorCode.INVALID_AMOUNT,
             field=field,
         )
+    amount_bound_check(amount, field=field)
     return amount
 
 

@@ -190,11 +190,18 @@ def hire_cancel_preview(*, hire: Hire, now: datetime) -> CancelPreview:
     currency = invoice.currency if invoice else hire.agreement.plan.currency
     day = (on - hire.start_date).days + 1 if on >= hire.start_date else 0
     window_ends = hire.start_date + timedelta(days=max(hire.guarantee_days - 1, 0))
-    in_window = hire.guarantee_days > 0 and day <= hire.guarantee_days and invoice is not None
+    # Before its start any hire (a shared plan's too) is called off whole, as the
+    # domain's contract says (the whole fee back); after it, only inside the guarantee.
+    before_start = day == 0
+    in_window = invoice is not None and (
+        before_start or (hire.guarantee_days > 0 and day <= hire.guarantee_days)
+    )
     lines: tuple[RefundLine, ...] = ()
     if in_window and invoice is not None:
         lines = tuple(_refund_lines(hire=hire, invoice=invoice, on=on))
         ends_on = max(on + timedelta(days=1), hire.start_date)
+    elif before_start:
+        ends_on = hire.start_date  # its first invoice was void: nothing to credit
     else:
         index = max(period_index_on(start=hire.start_date, on=on), 0)
         ends_on = period_bounds(start=hire.start_date, index=index)[1]
@@ -322,6 +329,8 @@ def hire_cancel(
             if preview.in_window:
                 credit_note, refund = _credit(hire=hire, preview=preview, now=now)
                 hire.status = HireStatus.ENDED
+            elif preview.ends_on <= hire.start_date:
+                hire.status = HireStatus.ENDED  # called off before it began
             else:
                 hire.status = HireStatus.CANCELLING
             hire.cancelled_on = preview.on
@@ -387,7 +396,12 @@ def _credit(
             client_id=hire.client_id,
             credit_note=note,
             invoice_line=originals[line.description],
-            description=f"Refund of {line.description} (guarantee, day {preview.day})",
+            description=f"Refund of {line.description} "
+            + (
+                "(called off before its start)"
+                if preview.day == 0
+                else f"(guarantee, day {preview.day})"
+            ),
             amount=line.net,
             tax=line.tax,
         )

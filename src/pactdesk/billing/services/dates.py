@@ -80,8 +80,8 @@ def hire_start_check(
     """
     earliest = max(agreement_start, today - timedelta(days=START_BACKDATE_DAYS))
     latest = today + timedelta(days=START_AHEAD_DAYS)
-    if agreement_end is not None:
-        latest = min(latest, agreement_end)
+    if agreement_end is not None:  # the first day the agreement is not in force
+        latest = min(latest, agreement_end - timedelta(days=1))
     if value < earliest:
         raise ValidationFailed(
             f"start_date: {value.isoformat()} is before {earliest.isoformat()} (the"

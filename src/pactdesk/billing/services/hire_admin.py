@@ -42,7 +42,7 @@ def hire_start_for_seat(
         ValidationFailed: ``invalid_start_date``; ``seat_not_in_agreement`` (no such
             seat, a seat for a shared plan, none for a dedicated one).
         NotFound: ``no_billing_terms``.
-        Conflict: ``seat_already_hired``.
+        Conflict: ``seat_already_hired``, ``plan_already_hired``.
     """
     billing_staff_check(actor)
     today = local_today(agreement=agreement, now=now)

@@ -36,7 +36,9 @@ def hire_start(
             dedicated hire without a seat, a shared one with a seat).
         ValidationFailed: ``date_too_early``, ``date_too_late`` (``start_date`` outside
             the agreement, more than a month back or a year ahead: ``services.dates``).
-        Conflict: ``seat_already_hired`` (the seat has a hire not yet ended).
+        Conflict: ``seat_already_hired`` (the seat has a hire not yet ended),
+            ``plan_already_hired`` (a shared plan with a hire not yet ended: one
+            open hire per shared agreement, so a double submit never bills twice).
     """
     billing_staff_check(actor)
     terms = terms_of(agreement)
@@ -77,8 +79,15 @@ def hire_start(
             )
             invoice_issue(hire=hire, period_index=0, now=now)
     except IntegrityError:
+        if seat is None:
+            raise Conflict(
+                "The plan already has a hire that has not ended: it is hired once at a time"
+                " (cancel or end that hire first).",
+                code=BillingErrorCode.PLAN_ALREADY_HIRED,
+                field="seat",
+            ) from None
         raise Conflict(
-            f"Seat {seat.number if seat else '-'} already has a hire that has not ended.",
+            f"Seat {seat.number} already has a hire that has not ended.",
             code=BillingErrorCode.SEAT_ALREADY_HIRED,
             field="seat",
         ) from None

@@ -74,7 +74,11 @@ def invoice_get(*, actor: User, invoice_id: int) -> Invoice:
 
 def invoice_outstanding(*, invoice: Invoice) -> Decimal:
     """total - credit notes - payments received + refunds completed (a reversed payment
-    counts as received, and its reversal as a refund)."""
+    counts as received, and its reversal as a refund). A void invoice owes nothing: 0
+    (it is voided only while nothing was paid or credited on it, and its ledger
+    reversal takes its whole total back)."""
+    if invoice.status == InvoiceStatus.VOID:
+        return ZERO
     credited = invoice.credit_notes.aggregate(s=Sum("total"))["s"] or ZERO
     paid = invoice.payments.filter(status__in=RECEIVED).aggregate(s=Sum("amount"))
     refunded = Refund.objects.filter(
@@ -567,9 +571,11 @@ def _refund_completed(
     return refund
 
 
-def _complete(*, refund: Refund, now: datetime) -> None:
+def _complete(*, refund: Refund, now: datetime, on: date | None = None) -> None:
+    """Complete ``refund``: its ledger entry dated ``on`` (the day the money went back;
+    by default the client's today, the day PayPal says it did) and the invoice settled."""
     invoice = (refund.payment or refund.credit_note).invoice  # type: ignore[union-attr]
-    on = local_today(agreement=invoice.agreement, now=now)
+    on = on or local_today(agreement=invoice.agreement, now=now)
     refund.status, refund.completed_at, refund.last_error = RefundStatus.COMPLETED, now, ""
     refund.save(update_fields=["status", "completed_at", "last_error"])
     ledger_record(
@@ -605,7 +611,7 @@ def refund_send(*, refund: Refund, gateway: PaymentGateway | None, now: datetime
             amount=refund.amount,
             currency=refund.currency,
             request_id=refund.request_id,
-            note="Refund under the 14-day money-back guarantee",
+            note="Refund of the unused part of a cancelled staff hire",
         )
     except PaymentError as error:
         refused = isinstance(error, PaymentRefused)
@@ -628,16 +634,23 @@ def refund_send(*, refund: Refund, gateway: PaymentGateway | None, now: datetime
 def refund_mark_paid(*, actor: User, refund_id: int, now: datetime) -> Refund:
     """A refund to pay back by hand (the invoice was paid by bank transfer) was paid.
 
+    Its ledger entry is dated the day the money left the bank (``refund.paid_on``, as
+    a bank transfer's payment is dated the day it arrived), not the day it is recorded:
+    the client's statement then matches its bank's. Without ``paid_on``: the client's
+    today.
+
     Raises:
-        PermissionDenied ``not_allowed``; NotFound ``invoice_not_found``.
+        PermissionDenied ``not_allowed``; NotFound ``refund_not_found``.
     """
     billing_staff_check(actor)
     with transaction.atomic():
         refund = Refund.objects.select_for_update().filter(pk=refund_id).first()
         if refund is None:
-            raise NotFound(f"No refund {refund_id}.", code=BillingErrorCode.INVOICE_NOT_FOUND)
+            raise NotFound(
+                f"No refund {refund_id}.", code=BillingErrorCode.REFUND_NOT_FOUND, field="refund"
+            )
         if refund.status == RefundStatus.BY_HAND:
-            _complete(refund=refund, now=now)
+            _complete(refund=refund, now=now, on=refund.paid_on)
     return refund
 
 

@@ -90,6 +90,10 @@ def _issue_due(now: datetime) -> list[str]:
             start, _ = period_bounds(start=hire.start_date, index=index)
             if hire.end_date is not None and start >= hire.end_date:
                 break
+            # No period is billed that starts once the agreement is over (its
+            # ``end_date`` is the first day it is not in force, as everywhere).
+            if hire.agreement.end_date is not None and start >= hire.agreement.end_date:
+                break
             invoice = invoice_issue(hire=hire, period_index=index, now=now)
             if invoice.created_at == now:
                 issued.append(invoice.number or "")

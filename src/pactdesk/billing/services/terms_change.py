@@ -8,7 +8,8 @@ fields and their rules:
   no invoice (``currency_locked`` after), and every amount must fit the new one.
 * ``monthly_fee`` (a shared plan's), ``seat_fee`` (a dedicated plan's, per seat),
   ``round_the_clock_fee`` (per hire; 0 when not billed apart): plain digits with at
-  most the currency's decimals, 0 or more; the fee the plan does not bill stays 0.
+  most the currency's decimals, 0 or more and under ``AMOUNT_MAX`` (10 000 000 000);
+  the fee the plan does not bill stays 0.
 * ``tax_rate``, ``credit_percent_per_point``, ``credit_cap_percent``: 0 to 100, at
   most 2 decimals.
 * ``tax_label``: 1 to 40 characters. ``payment_days``: 0 to 365.
@@ -33,7 +34,12 @@ from pactdesk.accounts.models import User
 from pactdesk.agreements.models import Agreement, PlanKind
 from pactdesk.billing.error_codes import BillingErrorCode
 from pactdesk.billing.models import BillingChangeKind, BillingTerms, Invoice
-from pactdesk.billing.services.access import PLAIN_AMOUNT, billing_staff_check, local_today
+from pactdesk.billing.services.access import (
+    PLAIN_AMOUNT,
+    amount_bound_check,
+    billing_staff_check,
+    local_today,
+)
 from pactdesk.billing.services.audit import billing_change_record
 from pactdesk.domain.billing import currency_minor_unit
 from pactdesk.domain.billing_money import money
@@ -188,11 +194,13 @@ def _fee(text: str, *, currency: str, field: str) -> Decimal:
             field=field,
         )
     try:
-        return money(text, currency, field=field)
+        fee = money(text, currency, field=field)
     except BillingError as error:
         raise ValidationFailed(
             str(error), code=BillingErrorCode.TOO_MANY_DECIMALS, field=field
         ) from None
+    amount_bound_check(fee, field=field)
+    return fee
 
 
 def _percent(text: str, *, field: str, code: BillingErrorCode) -> Decimal:

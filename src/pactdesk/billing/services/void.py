@@ -40,7 +40,8 @@ class VoidOutcome:
 
 
 def invoice_void(*, actor: User, invoice_id: int, reason: str, now: datetime) -> VoidOutcome:
-    """Void an issued, unpaid invoice with ``reason`` (1 to 300 characters): status
+    """Void an issued, unpaid invoice with ``reason`` (1 to 300 printable characters,
+    runs of white space read as one space): status
     ``void``, ``voided_on`` the client's today, a reversing ledger entry, a
     ``BillingChange`` (``invoice_voided``) with the actor. PayPal orders opened for it
     and not captured are closed (``denied``), so a late approval captures nothing.
@@ -56,9 +57,11 @@ def invoice_void(*, actor: User, invoice_id: int, reason: str, now: datetime) ->
     """
     billing_staff_check(actor)
     text = " ".join(reason.split())
-    if not 1 <= len(text) <= REASON_MAX:
+    # Printable only: a control character (NUL above all: PostgreSQL refuses it in
+    # text, a 500) has no place on an invoice the client reads and prints.
+    if not 1 <= len(text) <= REASON_MAX or not text.isprintable():
         raise ValidationFailed(
-            f"Say why the invoice is void, in 1 to {REASON_MAX} characters.",
+            f"Say why the invoice is void, in 1 to {REASON_MAX} printable characters.",
             code=BillingErrorCode.INVALID_REASON,
             field="reason",
         )
