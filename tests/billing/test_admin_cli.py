@@ -24,6 +24,12 @@ def today(agreement):
     return clock_now().astimezone(ZoneInfo("Europe/London")).date()
 
 
+# `main` runs Django's `run_from_argv`, which closes every connection when the command
+# ends: a test that reads the database after a refusal needs its own transactions
+# (on PostgreSQL the test's wrapping transaction would be closed under it).
+after_main = pytest.mark.django_db(transaction=True)
+
+
 def _refused(capsys, *args: str) -> str:
     with pytest.raises(SystemExit) as exited:
         main(["billing", *args])
@@ -65,6 +71,7 @@ def test_terms_print_and_change(agreement, capsys) -> None:
         ("taxrate", "pactdesk: unknown_terms_field [set]: "),
     ],
 )
+@after_main
 def test_bad_terms_exit_2_with_the_code(agreement, capsys, setting, err) -> None:
     assert _refused(capsys, "terms", "--client", "thames", "--set", setting).startswith(err)
     assert BillingTerms.objects.get().tax_rate == 20
@@ -122,6 +129,7 @@ def test_hire_start_list_and_cancel(agreement, capsys, today) -> None:
         (("--seat", "1", "--start", "2001-01-01"), "pactdesk: invalid_start_date [start]: "),
     ],
 )
+@after_main
 def test_a_bad_hire_exits_2(agreement, capsys, today, args, err) -> None:
     start = () if "--start" in args else ("--start", today.isoformat())
     assert _refused(capsys, "hire", "start", "--client", "thames", *args, *start).startswith(err)
@@ -154,6 +162,7 @@ def test_void_an_invoice_by_its_number(agreement, admin, capsys, today) -> None:
     )
 
 
+@after_main
 def test_mark_a_refund_paid_by_hand(agreement, admin, client_admin, capsys, today) -> None:
     call_command(
         "billing",

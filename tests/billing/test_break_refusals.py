@@ -475,7 +475,8 @@ def test_a_credit_note_says_why_in_the_hire_s_own_terms(shared, agreement, admin
     ]
     assert credit_note_reason(inside) == "cancelled under the 10-day money-back guarantee"
     assert [line.description for line in inside.lines.all()] == [
-        "Refund of Dedicated seat 1, staff hire 2, 2026-03-01 to 2026-03-31 (guarantee, day 9)",
+        f"Refund of Dedicated seat 1, staff hire {seat.pk}, 2026-03-01 to 2026-03-31"
+        " (guarantee, day 9)",
         "Refund of Round-the-clock option, 2026-03-01 to 2026-03-31 (guarantee, day 9)",
     ]
     assert "the hire was called off before its start" in credit_note_html(note=before)

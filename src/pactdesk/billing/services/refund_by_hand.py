@@ -50,7 +50,8 @@ def refund_pay_by_hand(
         )
     with transaction.atomic():
         refund = (
-            Refund.objects.select_for_update()
+            # of=self: PostgreSQL locks no row on the nullable side of an outer join
+            Refund.objects.select_for_update(of=("self",))
             .select_related("credit_note__invoice__agreement", "payment__invoice__agreement")
             .filter(pk=refund_id)
             .first()
