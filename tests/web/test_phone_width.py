@@ -105,7 +105,8 @@ def test_no_page_is_wider_than_a_phone(live_server, browser) -> None:
             page.set_viewport_size({"width": width, "height": 900})
             for name, path in pages.items():
                 answer = page.goto(f"{live_server.url}{path}")
-                assert answer is not None and answer.status == 200, path
+                assert answer is not None, path
+                assert answer.status == 200, path
                 page.screenshot(path=str(ARTEFACTS / f"{name}-{width}.png"), full_page=True)
                 scroll_width, culprits = page.evaluate(MEASURE)
                 if scroll_width > width:
