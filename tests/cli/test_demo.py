@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -108,18 +109,47 @@ def test_history_is_made_through_the_services_and_is_deterministic() -> None:
 
 def test_the_histories_spam_looks_like_spam() -> None:
     from pactdesk.cli.demo import demo_load
-    from pactdesk.cli.demo_history import SPAM
+    from pactdesk.cli.demo_history import SPAM, dated_words
 
-    now = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+    now = datetime(2026, 10, 8, 12, 0, tzinfo=UTC)  # three weeks over two months
     with transaction.atomic():
         demo_load()
         history_load(now=now, weeks=3, seed=7)
-    invalid = list(Ticket.objects.filter(is_valid=False).values_list("subject", "invalid_reason"))
-    spam = {subject: f"spam ({kind})" for _, _, subject, _, kind in SPAM}
+    rows = Ticket.objects.filter(is_valid=False).select_related("agreement")
+    dated = sorted({t.subject for t in rows if "SaaS" in t.subject or "Weekly" in t.subject})
+    assert dated == [  # each newsletter's edition is the month, and week, it landed in
+        "Deals Weekly #207: this week's top gadgets",  # 18 September
+        "Deals Weekly #209: this week's top gadgets",  # 29 September, 1 October
+        "The SaaS Digest, October edition",  # 1 and 5 October
+        "The SaaS Digest, September edition",  # 21, 28 and 30 September
+    ]
+    invalid = [(t.subject, t.invalid_reason) for t in rows]
     assert len(invalid) >= 3
-    assert all(spam.get(subject) == reason for subject, reason in invalid), invalid
+    for ticket in rows:  # each subject is its template, dated at its lodging
+        local = ticket.lodged_at.astimezone(ZoneInfo(ticket.agreement.timezone))
+        words = dated_words(local)
+        spam = {subject.format(**words): f"spam ({kind})" for _, _, subject, _, kind in SPAM}
+        assert spam.get(ticket.subject) == ticket.invalid_reason, ticket.subject
     assert {reason for _, reason in invalid} <= {
         "spam (phishing)",
         "spam (link offer)",
         "spam (newsletter)",
+    }
+
+
+def test_the_demos_texts_are_dated_at_their_lodging() -> None:
+    from pactdesk.cli.demo_history import dated_words
+
+    september_night = datetime(2026, 9, 14, 3, 10, tzinfo=ZoneInfo("Asia/Kolkata"))
+    november_noon = datetime(2026, 11, 30, 12, 0, tzinfo=ZoneInfo("America/New_York"))
+
+    assert dated_words(september_night) == {
+        "month": "September",
+        "issue": "207",  # 3 Oct 2022 is issue 1; 14 Sep 2026 is 206 weeks on
+        "since": "last night",
+    }
+    assert dated_words(november_noon) == {
+        "month": "November",
+        "issue": "218",
+        "since": "this morning",
     }

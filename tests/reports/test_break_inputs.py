@@ -102,7 +102,7 @@ def test_a_stored_month_that_cannot_exist_is_a_4xx_never_a_500(
 
 def test_the_current_month_is_the_agreements_not_utcs(agreement, agent):
     """At 21:00 on 30 November in New York (1 December in UTC) "this month" of a New
-    York client is November, with its tickets and its projection."""
+    York client is November, with its tickets (one: too early to project)."""
     ticket_lodge(
         client=agreement.client,
         customer_email="jo@shop.test",
@@ -116,7 +116,7 @@ def test_the_current_month_is_the_agreements_not_utcs(agreement, agent):
 
     report = attainment_report(client=agreement.client, spec=guess, now=NOW)
     assert (report.period.spec.label, report.tickets, report.is_current) == ("2026-11", 1, True)
-    assert report.targets[0].projection is not None
+    assert report.targets[0].projection is None  # 1 ticket, none decided
     (summary,) = provider_summary(spec=guess, now=NOW)
     assert summary.period.spec.label == "2026-11"
     assert sum(t.in_flight for t in summary.targets if t.metric == "first_response") == 1
@@ -154,8 +154,9 @@ def test_the_api_and_the_command_default_to_the_agreements_month(
     out = io.StringIO()
     call_command("report", "attainment", "--client", "northwind", stdout=out)
     assert out.getvalue().startswith("Attainment of Northwind for 2026-11 (America/New_York)")
-    # The projection's budget is at most the tickets still to decide, and says so.
-    assert "~0 more tickets, 0 of the 1 still to decide may miss" in out.getvalue()
+    # One ticket in flight is too few to project (the rule: tests/reports/test_projection.py).
+    assert "\n  First response ≤ 30m" in out.getvalue()
+    assert "too early to project\n" in out.getvalue()
 
 
 def test_the_csv_exports_do_not_hand_a_spreadsheet_a_formula(agreement, agent):

@@ -144,3 +144,31 @@ def test_the_client_page_takes_the_same_queries_for_few_or_many(agreement, month
             assert browser.get("/reports/northwind/").status_code == 200
         counts.append(len(queries))
     assert counts == [12, 12], counts
+
+
+def test_the_client_page_says_too_early_until_the_month_can_be_projected(
+    agreement, agent, lodge, monkeypatch
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from pactdesk.desk.services import ticket_reply
+
+    # 4 November 12:00 in New York: 85 of the month's 721 hours gone (more than a tenth).
+    now = datetime(2026, 11, 4, 17, 0, tzinfo=UTC)
+    monkeypatch.setattr("pactdesk.web.report_pages.clock_now", lambda: now)
+    browser = browser_for(client_user(agreement.client, Role.CLIENT_ADMIN))
+    tickets = [lodge(now=now - timedelta(minutes=25)) for _ in range(10)]
+    for ticket in tickets[:9]:  # 9 first responses met, one in flight: one short of 10
+        ticket_reply(actor=agent, ticket=ticket, body="On it.", now=now - timedelta(minutes=15))
+
+    html = browser.get("/reports/northwind/").content.decode()
+    assert html.count('class="muted too-early">too early to project<') == 2
+    assert "How the month-end projection is made" in html
+
+    ticket_reply(actor=agent, ticket=tickets[9], body="On it.", now=now - timedelta(minutes=1))
+    html = browser.get("/reports/northwind/").content.decode()
+    # First response: 10 of 10 met, 10 tickets in 85/721 of the month: 85 expected, 75 to
+    # come, of which floor(10 + 75 - 0.9 x 85) = 8 may miss. Effective answer: none decided.
+    assert "100.00% <span" in html
+    assert "8 of the 75 still to decide may miss" in html
+    assert html.count("too early to project<") == 1

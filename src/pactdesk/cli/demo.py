@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
@@ -169,11 +170,13 @@ def demo_presences(*, agents: list[User]) -> None:
         presence_set(
             actor=agent, given=PresenceIn(status="available", cap=5 if n == 0 else None), now=now
         )
+    # The docstring's word, not "12 hours on": set up at 20:00 this read "back 08:00".
+    london = ZoneInfo("Europe/London")
+    tomorrow = now.astimezone(london).date() + timedelta(days=1)
+    back_at = datetime.combine(tomorrow, time(9, 0), tzinfo=london)
     presence_set(
         actor=agents[-1],
-        given=PresenceIn(
-            status="away", timezone="Europe/London", back_at=now + timedelta(hours=12)
-        ),
+        given=PresenceIn(status="away", timezone="Europe/London", back_at=back_at),
         now=now,
     )
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pactdesk.accounts.models import Role, User
@@ -52,7 +52,7 @@ SUBJECTS = {
         "Change delivery address",
     ],
     "lotus": [
-        "No signal since this morning",
+        "No signal since {since}",
         "Bill {n} charged twice",
         "Roaming not working",
         "Port my number",
@@ -73,6 +73,8 @@ ANSWERS = [
     "Thanks, we are looking into it and will come back to you shortly.",
 ]
 # (sender, name, subject, body, kind): what lands in a support inbox and is no query.
+# Subjects name their date through `dated_words` ({month}, {issue}), so a newsletter's
+# edition is the month it lands in (a November edition lodged in September read wrong).
 SPAM = [
     (
         "security@paypa1-verify.test",
@@ -109,7 +111,7 @@ SPAM = [
     (
         "news@deals-weekly.test",
         "Deals Weekly",
-        "Deals Weekly #214: this week's top gadgets",
+        "Deals Weekly #{issue}: this week's top gadgets",
         "This week's top 10 gadgets at up to 70% off.\n\nYou receive this newsletter because "
         "you signed up. Unsubscribe: http://deals-weekly.test/u",
         "newsletter",
@@ -117,12 +119,13 @@ SPAM = [
     (
         "hello@saas-digest.test",
         "SaaS Digest",
-        "The SaaS Digest, November edition",
+        "The SaaS Digest, {month} edition",
         "Five growth hacks, a webinar and our partners' offers.\n\nUnsubscribe at any time: "
         "http://saas-digest.test/unsubscribe",
         "newsletter",
     ),
 ]
+DEALS_WEEKLY_FIRST = date(2022, 10, 3)  # a Monday: issue 1 of the weekly newsletter
 DAILY_MEAN = {"northwind": 7.0, "lotus": 6.0, "thames": 4.0}
 HISTORY_WEEKS = 17
 # Months ago (0: the current month) -> the share of first responses and of effective
@@ -223,10 +226,24 @@ def _arrivals(agreement: Agreement, start: datetime, now: datetime, rng: random.
     return sorted(moments)
 
 
+def dated_words(local: datetime) -> dict[str, str]:
+    """The words a text lodged at `local` (the client's local time) dates itself with:
+    {month} "September"; {issue} the weekly newsletter's number that week ("208"; issue
+    1 the week of DEALS_WEEKLY_FIRST); {since} "last night" before 07:00, else "this
+    morning"."""
+    return {
+        "month": f"{local:%B}",
+        "issue": str((local.date() - DEALS_WEEKLY_FIRST).days // 7 + 1),
+        "since": "last night" if local.hour < 7 else "this morning",
+    }
+
+
 def _life(cast: Cast, lodged_at: datetime, now: datetime, rng: random.Random) -> None:
     client = cast.agreement.client
     email, name = rng.choice(cast.customers)
-    subject = rng.choice(SUBJECTS.get(client.slug, ["Question"])).format(n=rng.randint(1000, 9999))
+    words = dated_words(lodged_at.astimezone(ZoneInfo(cast.agreement.timezone)))
+    template = rng.choice(SUBJECTS.get(client.slug, ["Question"]))
+    subject = template.format(n=rng.randint(1000, 9999), **words)
     priority = rng.choices(
         [Priority.NORMAL, Priority.HIGH, Priority.URGENT, Priority.LOW], [80, 12, 3, 5]
     )[0]
@@ -237,7 +254,8 @@ def _life(cast: Cast, lodged_at: datetime, now: datetime, rng: random.Random) ->
     if roll < 0.05:
         # Spam looks like spam; picked from the roll, so the random stream (and with it
         # the rest of the history) is the one it always was.
-        sender, sender_name, subject, body, kind = SPAM[int(roll * 10_000) % len(SPAM)]
+        sender, sender_name, template, body, kind = SPAM[int(roll * 10_000) % len(SPAM)]
+        subject = template.format(**words)
         spam_query = LodgingRequest(
             client=client,
             customer_email=sender,

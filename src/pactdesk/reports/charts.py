@@ -26,6 +26,8 @@ WIDTH = 560
 HEIGHT = 200
 GOAL_COLOUR = "#b42318"
 BAR_COLOUR = "#2f5d8a"
+# Ticks at midnights only: a short month-so-far otherwise labels hours "02 Nov, 02 Nov".
+DAY_AXIS: dict[str, object] = {"format": "%d %b", "labelAngle": 0, "tickCount": "day"}
 
 
 def target_label(*, metric: str, priority: str | None, seconds: int) -> str:
@@ -68,8 +70,8 @@ def chart_specs(series: SeriesJson) -> dict[str, Spec | None]:
 
 
 def daily_attainment(series: SeriesJson) -> Spec | None:
-    """Each target's attainment per local day (the tickets lodged that day), with its
-    goal as a dashed line."""
+    """Each target's attainment per local day (the tickets lodged that day), with each
+    distinct goal as one dashed, labelled line (`goal_rules`)."""
     import altair as alt
 
     rows = [
@@ -80,23 +82,52 @@ def daily_attainment(series: SeriesJson) -> Spec | None:
     ]
     if not rows:
         return None
-    goals = [{"goal": target["goal"], "target": _label(target)} for target in series["targets"]]
     colour = alt.Color("target:N", title=None, legend=alt.Legend(orient="bottom", columns=2))
     lines = (
         alt.Chart(alt.Data(values=rows))
         .mark_line(point=True)
         .encode(
-            x=alt.X("day:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0)),
+            x=alt.X("day:T", title=None, axis=DAY_AXIS),
             y=alt.Y("percent:Q", title="% met", scale=alt.Scale(domain=[0, 100])),
             color=colour,
         )
     )
-    rules = (
-        alt.Chart(alt.Data(values=goals))
-        .mark_rule(strokeDash=[6, 4])
-        .encode(y="goal:Q", color=colour)
-    )
-    return _finish(alt.layer(lines, rules), title="Daily attainment against the goal")
+    goals = alt.Chart(alt.Data(values=goal_rules(series)))
+    rules = goals.mark_rule(color=GOAL_COLOUR, strokeDash=[6, 4]).encode(y="goal:Q")
+    words = [
+        goals.transform_filter(f"datum.below == {str(below).lower()}")
+        .mark_text(
+            align="right",
+            baseline="top" if below else "bottom",
+            dx=-2,
+            dy=3 if below else -3,
+            color=GOAL_COLOUR,
+            fontSize=11,
+        )
+        .encode(y="goal:Q", x=alt.value(WIDTH), text="label:N")
+        for below in (False, True)
+    ]
+    return _finish(alt.layer(lines, rules, *words), title="Daily attainment against the goal")
+
+
+def goal_rules(series: SeriesJson) -> list[dict[str, object]]:
+    """One goal line per distinct goal, in the goal colour (never a target's: equal goals
+    drew lines in several colours over each other), labelled "goal 90%"; when the
+    targets' goals differ, each label names its targets ("goal 95%: First response
+    ≤ 30m"). The lowest of several goals has its label under its line (`below`), so two
+    close goals' labels do not overlap."""
+    by_goal: dict[float, list[str]] = {}
+    for target in series["targets"]:
+        by_goal.setdefault(float(target["goal"]), []).append(_label(target))
+    alone = len(by_goal) == 1
+    return [
+        {
+            "goal": goal,
+            "label": f"goal {goal:g}%" if alone else f"goal {goal:g}%: {', '.join(labels)}",
+            "below": not alone and rank == 0,
+        }
+        for rank, (goal, labels) in enumerate(sorted(by_goal.items()))
+    ]
 
 
 def first_response_distribution(series: SeriesJson) -> Spec | None:
@@ -176,7 +207,7 @@ def burn_down(series: SeriesJson) -> Spec | None:
         alt.Chart(alt.Data(values=rows))
         .mark_line(interpolate="step-after", point=True)
         .encode(
-            x=alt.X("day:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0)),
+            x=alt.X("day:T", title=None, axis=DAY_AXIS),
             y=alt.Y("remaining:Q", title="misses still allowed"),
             color=alt.Color("target:N", title=None, legend=alt.Legend(orient="bottom", columns=2)),
         )

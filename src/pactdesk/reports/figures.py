@@ -25,8 +25,14 @@ from datetime import timedelta
 from decimal import Decimal
 from fractions import Fraction
 
+PROJECTION_MIN_ELAPSED = Fraction(1, 10)
+PROJECTION_MIN_DECIDED = 10
 PROJECTION_HELP = (
-    "Month-end projection (current month only). Pace: the valid tickets lodged so far, "
+    "Month-end projection (current month only). It is shown once a tenth of the month "
+    f"has gone and at least {PROJECTION_MIN_DECIDED} of its tickets are decided (met or "
+    "missed); before that "
+    'the report says "too early to project" (a pace taken from a few hours or a '
+    "rate taken from a few tickets would promise nothing). Pace: the valid tickets lodged so far, "
     "divided by the fraction of the month's wall-clock time gone, gives the month's "
     "expected total; the difference, rounded, is the expected number still to come. "
     "Expected attainment: the tickets decided so far keep their results; the in-flight "
@@ -54,9 +60,9 @@ class Projection:
     elapsed: Decimal  # fraction of the month gone, 0-1
     expected_total: int
     expected_remaining: int
-    percent: Decimal | None
-    percent_low: Decimal | None
-    percent_high: Decimal | None
+    percent: Decimal
+    percent_low: Decimal
+    percent_high: Decimal
     breach_budget: int
 
 
@@ -116,30 +122,26 @@ def nearest_ranks(count: int) -> tuple[int, int, int]:
 
 
 def projection(*, figures: TargetFigures, elapsed: Fraction) -> Projection | None:
-    """The month-end projection of `figures` with `elapsed` (0 < elapsed <= 1) of the
-    month gone; None before any ticket of the target is lodged."""
+    """The month-end projection of `figures` with `elapsed` (0 <= elapsed <= 1) of the
+    month gone; None ("too early to project") while elapsed < PROJECTION_MIN_ELAPSED or
+    fewer than PROJECTION_MIN_DECIDED of the target's tickets are met or missed.
+
+    The range (percent_low..percent_high) holds the expected percent, which is the
+    attainment so far (the rate carried forward), and lies between the month's worst
+    and best outcomes (every undecided ticket missed / met): all within 0-100."""
     lodged = figures.counted
-    if lodged == 0 or elapsed <= 0:
+    decided = figures.met + figures.missed
+    if elapsed < PROJECTION_MIN_ELAPSED or decided < PROJECTION_MIN_DECIDED:
         return None
     expected_total = max(lodged, round(Fraction(lodged) / elapsed))
     remaining = expected_total - lodged
     undecided = figures.in_flight + remaining
-    decided = figures.met + figures.missed
     budget = breach_budget(
         met=figures.met, missed=figures.missed, in_flight=undecided, goal=figures.goal
     )
-    if decided == 0:
-        return Projection(
-            Decimal(elapsed.numerator) / Decimal(elapsed.denominator),
-            expected_total,
-            remaining,
-            None,
-            None,
-            None,
-            budget,
-        )
     rate = Fraction(figures.met, decided)
     low, high = wilson(successes=figures.met, trials=decided)
+    low, high = min(low, rate), max(high, rate)  # the float interval, never past its centre
 
     def final(at_rate: Fraction) -> Decimal:
         value = (figures.met + at_rate * undecided) / (decided + undecided) * 100

@@ -123,10 +123,13 @@ def report_table(report: AttainmentReport) -> str:
     lines += ["", header, "-" * len(header)]
     for figures in report.targets:
         lines.append(_row(figures))
-    projections = [(t, t.projection) for t in report.targets if t.projection is not None]
-    if projections:
+    if report.is_current:
         lines += ["", "Month-end projection:"]
-        for figures, forecast in projections:
+        for figures in report.targets:
+            forecast = figures.projection
+            if forecast is None:
+                lines.append(f"  {_name(figures):<34} too early to project")
+                continue
             lines.append(
                 f"  {_name(figures):<34} expected {_show(forecast.percent)} "
                 f"(range {_show(forecast.percent_low)}–{_show(forecast.percent_high)}), "

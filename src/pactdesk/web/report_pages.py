@@ -19,6 +19,7 @@ from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ValidationFailed
 from pactdesk.reports.charts import chart_svgs
 from pactdesk.reports.dashboard import manager_dashboard, target_alarm
+from pactdesk.reports.figures import PROJECTION_HELP
 from pactdesk.reports.models import MonthlyReport
 from pactdesk.reports.monthly import monthly_context, monthly_report_get, monthly_report_list
 from pactdesk.reports.periods import period_spec_parse
@@ -76,6 +77,7 @@ def client_reports(request: HttpRequest, slug: str) -> HttpResponse:
             "report": report,
             "targets": [{"figures": t, "alarm": target_alarm(t)} for t in report.targets],
             "charts": {name: charts[name] for name in ("daily", "burn_down") if name in charts},
+            "projection_help": PROJECTION_HELP,
         }
     )
     return render(request, "web/reports/client.html", context)
