@@ -139,8 +139,9 @@ class PaymentOut(Schema):
     invoice_status: str
 
 
-def _actor(request: HttpRequest) -> User:
-    """The caller as billing sees it: a client key is its client's billing admin."""
+def billing_actor(request: HttpRequest) -> User:
+    """The caller as billing sees it: a client key is its client's billing admin; a
+    staff token is its member of staff (also used by `api.billing_admin`)."""
     principal = principal_of(request)
     if principal.is_staff:
         return principal.actor
@@ -160,7 +161,7 @@ def _actor(request: HttpRequest) -> User:
 )
 def list_invoices(request: HttpRequest) -> object:
     query_check(request, NoQuery)
-    invoices = list(invoice_list(actor=_actor(request))[:PAGE])
+    invoices = list(invoice_list(actor=billing_actor(request))[:PAGE])
     accounts = invoice_settlements(invoices=invoices)
     return Status(200, [invoice_as_dict(invoice, accounts[invoice.pk]) for invoice in invoices])
 
@@ -168,7 +169,7 @@ def list_invoices(request: HttpRequest) -> object:
 @router.get("/billing/hires", response={200: list[HireOut], **REFUSALS}, summary="Hires")
 def list_hires(request: HttpRequest) -> object:
     query_check(request, NoQuery)
-    return Status(200, [hire_as_dict(hire) for hire in hire_list(actor=_actor(request))])
+    return Status(200, [hire_as_dict(hire) for hire in hire_list(actor=billing_actor(request))])
 
 
 @router.get(
@@ -178,7 +179,7 @@ def list_hires(request: HttpRequest) -> object:
 )
 def refund_preview(request: HttpRequest, hire_id: Id) -> object:
     query_check(request, NoQuery)
-    hire = hire_get(actor=_actor(request), hire_id=hire_id)
+    hire = hire_get(actor=billing_actor(request), hire_id=hire_id)
     return Status(200, preview_as_dict(hire_cancel_preview(hire=hire, now=clock_now())))
 
 
@@ -190,7 +191,7 @@ def refund_preview(request: HttpRequest, hire_id: Id) -> object:
 def cancel_hire(request: HttpRequest, hire_id: Id) -> object:
     query_check(request, NoQuery)
     outcome = hire_cancel(
-        actor=_actor(request), hire_id=hire_id, now=clock_now(), gateway=gateway_configured()
+        actor=billing_actor(request), hire_id=hire_id, now=clock_now(), gateway=gateway_configured()
     )
     return Status(
         200,
@@ -229,5 +230,7 @@ def record_bank_transfer(
         received_on=payload.received_on,
         idempotency_key=f"api:{idempotency_key}" if idempotency_key is not None else None,
     )
-    recorded = bank_transfer_record(actor=_actor(request), transfer=transfer, now=clock_now())
+    recorded = bank_transfer_record(
+        actor=billing_actor(request), transfer=transfer, now=clock_now()
+    )
     return Status(201 if recorded.made_now else 200, payment_as_dict(recorded.payment))

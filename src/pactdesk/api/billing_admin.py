@@ -25,8 +25,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import BeforeValidator, ConfigDict, Field, Strict
 
-from pactdesk.accounts.models import Role, User
-from pactdesk.api.auth import principal_of
+from pactdesk.api.billing import billing_actor
 from pactdesk.api.tickets.lookups import query_check
 from pactdesk.api.tickets.outputs import ErrorOut
 from pactdesk.billing.admin_selectors import (
@@ -183,21 +182,6 @@ class RefundPaidOut(Schema):
     reference: str
 
 
-def _actor(request: HttpRequest) -> User:
-    """The caller as billing sees it: a client key is its client's billing admin (as in
-    `api.billing`); a staff token is its member of staff."""
-    principal = principal_of(request)
-    if principal.is_staff:
-        return principal.actor
-    return User(
-        email=principal.actor.email,
-        name=principal.actor.name,
-        role=Role.CLIENT_ADMIN,
-        client=principal.client,
-        is_active=True,
-    )
-
-
 def _note(note: CreditNote) -> dict[str, object]:
     currency = note.currency
     return {
@@ -230,7 +214,7 @@ def _note(note: CreditNote) -> dict[str, object]:
 )
 def list_credit_notes(request: HttpRequest) -> object:
     query_check(request, NoQuery)
-    notes = credit_note_list(actor=_actor(request)).prefetch_related("lines")[:PAGE]
+    notes = credit_note_list(actor=billing_actor(request)).prefetch_related("lines")[:PAGE]
     return Status(200, [_note(note) for note in notes])
 
 
@@ -241,11 +225,13 @@ def list_credit_notes(request: HttpRequest) -> object:
 )
 def get_credit_note(request: HttpRequest, credit_note_id: Id) -> object:
     query_check(request, NoQuery)
-    return Status(200, _note(credit_note_get(actor=_actor(request), credit_note_id=credit_note_id)))
+    return Status(
+        200, _note(credit_note_get(actor=billing_actor(request), credit_note_id=credit_note_id))
+    )
 
 
 def _terms_answer(request: HttpRequest, slug: str, values: dict[str, str]) -> object:
-    actor = _actor(request)
+    actor = billing_actor(request)
     now = clock_now()
     client = billing_client_get(actor=actor, slug=slug)
     agreement = billing_agreement_of(client=client, now=now)
@@ -293,7 +279,7 @@ def patch_terms(request: HttpRequest, slug: str, payload: TermsIn) -> object:
 )
 def start_hire(request: HttpRequest, slug: str, payload: HireIn) -> object:
     query_check(request, NoQuery)
-    actor = _actor(request)
+    actor = billing_actor(request)
     now = clock_now()
     client = billing_client_get(actor=actor, slug=slug[:60])
     hire = hire_start_for_seat(
@@ -315,7 +301,7 @@ def start_hire(request: HttpRequest, slug: str, payload: HireIn) -> object:
 def void_invoice(request: HttpRequest, invoice_id: Id, payload: VoidIn) -> object:
     query_check(request, NoQuery)
     outcome = invoice_void(
-        actor=_actor(request), invoice_id=invoice_id, reason=payload.reason, now=clock_now()
+        actor=billing_actor(request), invoice_id=invoice_id, reason=payload.reason, now=clock_now()
     )
     data = invoice_as_dict(outcome.invoice)
     invoice = outcome.invoice
@@ -341,7 +327,7 @@ def void_invoice(request: HttpRequest, invoice_id: Id, payload: VoidIn) -> objec
 def refund_paid(request: HttpRequest, refund_id: Id, payload: RefundPaidIn) -> object:
     query_check(request, NoQuery)
     outcome = refund_pay_by_hand(
-        actor=_actor(request),
+        actor=billing_actor(request),
         refund_id=refund_id,
         paid_on=payload.paid_on,
         reference=payload.reference,

@@ -81,8 +81,9 @@ def _actor(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _refuse(error: ApplicationError) -> None:
-    """A refusal of the selectors as the page answer: unknown → 404, not allowed → 403."""
+def page_refusal(error: ApplicationError) -> None:
+    """A refusal of the selectors as the page answer: unknown → 404, not allowed → 403;
+    anything else is raised as it is (also used by `web.billing_admin`)."""
     if isinstance(error, NotFound):
         raise Http404(error.message)
     if isinstance(error, PermissionDenied):
@@ -99,7 +100,7 @@ def billing_home(request: HttpRequest) -> HttpResponse:
         invoices = list(invoice_list(actor=actor)[:100])
         hires = list(hire_list(actor=actor))
     except ApplicationError as error:
-        _refuse(error)
+        page_refusal(error)
         raise
     now = clock_now()
     notes = guarantee_notes(hires=hires)
@@ -153,7 +154,7 @@ def invoice_page(request: HttpRequest, invoice_id: int) -> HttpResponse:
     try:
         invoice = invoice_get(actor=actor, invoice_id=invoice_id)
     except ApplicationError as error:
-        _refuse(error)
+        page_refusal(error)
         raise
     staff = actor.role in STAFF_BILLING_ROLES
     now = clock_now()
@@ -223,7 +224,7 @@ def invoice_pdf_download(request: HttpRequest, invoice_id: int) -> HttpResponse:
     try:
         invoice = invoice_get(actor=_actor(request), invoice_id=invoice_id)
     except ApplicationError as error:
-        _refuse(error)
+        page_refusal(error)
         raise
     response = HttpResponse(invoice_pdf(invoice=invoice), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{invoice_filename(invoice=invoice)}"'
@@ -255,7 +256,7 @@ def invoice_pay(request: HttpRequest, invoice_id: int) -> HttpResponse:
             now=clock_now(),
         )
     except (NotFound, PermissionDenied) as error:
-        _refuse(error)
+        page_refusal(error)
         raise
     except ApplicationError as error:
         messages.error(request, f"{error.message} ({error.code}). Nothing was charged.")
@@ -276,7 +277,7 @@ def invoice_pay_back(request: HttpRequest, invoice_id: int) -> HttpResponse:
             now=clock_now(),
         )
     except (NotFound, PermissionDenied) as error:
-        _refuse(error)
+        page_refusal(error)
         raise
     except ApplicationError as error:
         messages.error(request, f"{error.message} ({error.code}). The invoice is still payable.")
@@ -302,7 +303,7 @@ def hire_cancel_page(request: HttpRequest, hire_id: int) -> HttpResponse:
     try:
         hire = hire_get(actor=actor, hire_id=hire_id)
     except ApplicationError as error:
-        _refuse(error)
+        page_refusal(error)
         raise
     now = clock_now()
     staff = actor.role in STAFF_BILLING_ROLES

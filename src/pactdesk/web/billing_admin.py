@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -53,6 +53,7 @@ from pactdesk.billing.services.terms_change import (
 from pactdesk.billing.services.void import invoice_void
 from pactdesk.platform.clock import clock_now
 from pactdesk.platform.errors import ApplicationError, NotFound, PermissionDenied
+from pactdesk.web.billing import page_refusal
 
 INVOICES_SHOWN = 24
 # A date input's value must be ISO (YYYY-MM-DD) for the browser to show it.
@@ -92,15 +93,6 @@ def _actor(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _refuse(error: ApplicationError) -> None:
-    """Unknown → 404, not allowed → 403 (as the selectors answer)."""
-    if isinstance(error, NotFound):
-        raise Http404(error.message)
-    if isinstance(error, PermissionDenied):
-        raise Forbidden(error.message)
-    raise error
-
-
 def _staff(request: HttpRequest) -> User:
     actor = _actor(request)
     try:
@@ -131,7 +123,7 @@ def _client(actor: User, slug: str) -> Client:
     try:
         return billing_client_get(actor=actor, slug=slug)
     except ApplicationError as error:
-        _refuse(error)
+        page_refusal(error)
         raise
 
 
@@ -148,7 +140,7 @@ def _client_render(
     try:
         agreement = billing_agreement_of(client=client, now=now)
     except ApplicationError as error:
-        _refuse(error)
+        page_refusal(error)
         raise
     terms = billing_terms_of(agreement=agreement)
     seats = seat_rows(agreement=agreement)
@@ -217,7 +209,7 @@ def terms_save(request: HttpRequest, slug: str) -> HttpResponse:
             actor=actor, agreement=agreement, values=values, now=clock_now()
         )
     except (NotFound, PermissionDenied) as error:
-        _refuse(error)
+        page_refusal(error)
         raise
     except ApplicationError as error:
         form.add_error(
@@ -241,7 +233,7 @@ def hire_start_page(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         agreement = billing_agreement_of(client=client, now=now)
     except ApplicationError as error:
-        _refuse(error)
+        page_refusal(error)
         raise
     _seat_choices(
         form,
@@ -259,7 +251,7 @@ def hire_start_page(request: HttpRequest, slug: str) -> HttpResponse:
             now=now,
         )
     except PermissionDenied as error:
-        _refuse(error)
+        page_refusal(error)
         raise
     except ApplicationError as error:
         field = error.field if error.field in form.fields else None
@@ -315,7 +307,7 @@ def _invoice(actor: User, invoice_id: int) -> Invoice:
     try:
         return invoice_get(actor=actor, invoice_id=invoice_id)
     except ApplicationError as error:
-        _refuse(error)
+        page_refusal(error)
         raise
 
 
@@ -365,7 +357,7 @@ def refund_paid(request: HttpRequest, refund_id: int) -> HttpResponse:
             now=clock_now(),
         )
     except (NotFound, PermissionDenied) as error:
-        _refuse(error)
+        page_refusal(error)
         raise
     except ApplicationError as error:
         field = error.field if error.field in form.fields else None
@@ -384,7 +376,7 @@ def credit_note_page(request: HttpRequest, credit_note_id: int) -> HttpResponse:
     try:
         note = credit_note_get(actor=actor, credit_note_id=credit_note_id)
     except ApplicationError as error:
-        _refuse(error)
+        page_refusal(error)
         raise
     context = {"current": "billing", **credit_note_context(note=note)}
     return render(request, "web/billing/credit_note.html", context)
@@ -395,7 +387,7 @@ def credit_note_pdf_download(request: HttpRequest, credit_note_id: int) -> HttpR
     try:
         note = credit_note_get(actor=_actor(request), credit_note_id=credit_note_id)
     except ApplicationError as error:
-        _refuse(error)
+        page_refusal(error)
         raise
     response = HttpResponse(credit_note_pdf(note=note), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{credit_note_filename(note=note)}"'
