@@ -25,7 +25,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import BeforeValidator, ConfigDict, Field, Strict
 
-from pactdesk.api.billing import billing_actor
+from pactdesk.api.billing import HireOut, billing_actor
 from pactdesk.api.tickets.lookups import query_check
 from pactdesk.api.tickets.outputs import ErrorOut
 from pactdesk.billing.admin_selectors import (
@@ -137,15 +137,9 @@ class HireIn(Schema):
     start: JsonDay = Field(description="The hire's first day (the client's calendar).")
 
 
-class HireStarted(Schema):
-    id: int
-    kind: str
-    seat: int | None
-    start_date: str
-    guarantee_days: int
-    status: str
-    cancelled_on: str | None
-    last_day: str | None
+class HireStarted(HireOut):
+    """A hire as `GET /billing/hires` lists it, with the number of its first invoice."""
+
     invoice: str | None
 
 
